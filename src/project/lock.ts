@@ -1,0 +1,57 @@
+/**
+ * Meltano's project lock: `.meltano/run/meltano.yml.lock`, held with a POSIX
+ * record lock (fcntl lockf, via the `fasteners` library). Node has no lockf,
+ * so a tiny Python helper takes the same lock and holds it until we release
+ * it; `meltano` and this tool then never write meltano.yml at the same time.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from './errors.js';
+import { findExecutable } from '../util/paths.js';
+
+const HOLDER = [
+  'import fcntl, sys',
+  'f = open(sys.argv[1], "a+")',
+  'fcntl.lockf(f, fcntl.LOCK_EX)',
+  'sys.stdout.write("locked\\n"); sys.stdout.flush()',
+  'sys.stdin.read()',
+].join('\n');
+
+export interface ProjectLock { release(): Promise<void> }
+
+export function lockFilePath(root: string): string {
+  return path.join(root, '.meltano', 'run', 'meltano.yml.lock');
+}
+
+/** Wait for Meltano's project lock (at most `timeoutMs`), then hold it until `release()`. */
+export async function acquireProjectLock(root: string, timeoutMs = 30_000): Promise<ProjectLock> {
+  const file = lockFilePath(root);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const python = findExecutable('python3', process.env.MELTANO_TEMPORAL_PYTHON);
+  if (!python) {
+    throw new UserError('Cannot lock meltano.yml: no python3 found to take Meltano\'s lock.', 1, 'install Python 3 or run `npm run setup`');
+  }
+  const child = spawn(python, ['-c', HOLDER, file], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new UserError(`Timed out after ${timeoutMs / 1000}s waiting for ${path.relative(root, file)}: another meltano or meltano-temporal process is editing the project.`, 1, 'wait for it to finish, then retry'));
+    }, timeoutMs);
+    child.stdout.once('data', () => { clearTimeout(timer); resolve(); });
+    child.once('error', (err) => { clearTimeout(timer); reject(err); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new UserError(`Cannot take the project lock ${file} (exit ${code}): ${stderr.trim()}`));
+    });
+  });
+  return {
+    release: () => new Promise<void>((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => resolve());
+      child.stdin.end();
+    }),
+  };
+}

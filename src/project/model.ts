@@ -1,0 +1,90 @@
+/** The parts of a Meltano project this tool reads, as plain data. */
+import type { Document } from 'yaml';
+import type { TasksValue } from './tasks.js';
+
+/** One YAML file of the project: `meltano.yml` or a file matched by `include_paths`. */
+export interface ProjectFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the project root, as shown to users. */
+  relPath: string;
+  /** Exact text as read; edits splice into it so untouched bytes survive. */
+  text: string;
+  doc: Document.Parsed;
+}
+
+export interface JobDef {
+  name: string;
+  tasks: TasksValue;
+  annotations?: Record<string, unknown>;
+  /** Relative path of the file that defines it. */
+  file: string;
+  /** Index of the entry in that file's `jobs` list. */
+  index: number;
+}
+
+interface ScheduleBase {
+  name: string;
+  interval: string | null;
+  /** As written in YAML (values are usually strings; Meltano passes them verbatim). */
+  env: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+  file: string;
+  index: number;
+}
+
+export interface JobSchedule extends ScheduleBase {
+  kind: 'job';
+  job: string;
+}
+
+export type Transform = 'run' | 'skip' | 'only';
+
+export interface EltSchedule extends ScheduleBase {
+  kind: 'elt';
+  extractor: string;
+  loader: string;
+  transform: Transform;
+}
+
+export type ScheduleDef = JobSchedule | EltSchedule;
+
+export type PluginType =
+  | 'extractors' | 'loaders' | 'transforms' | 'models' | 'dashboards' | 'orchestrators'
+  | 'transformers' | 'files' | 'utilities' | 'mappers';
+
+export interface PluginDef {
+  name: string;
+  type: PluginType | string;
+  /** Names of `mappings` of a mapper: each is a block name of its own. */
+  mappings: string[];
+  commands: string[];
+}
+
+export interface EnvironmentDef {
+  name: string;
+  env: Record<string, unknown>;
+  stateIdSuffix?: string;
+}
+
+/** A problem with one entry that does not stop the rest of the project from loading. */
+export interface EntryProblem {
+  file: string;
+  kind: 'job' | 'schedule';
+  name: string;
+  message: string;
+}
+
+export interface Project {
+  root: string;
+  meltanoFile: string;
+  files: ProjectFile[];
+  jobs: JobDef[];
+  schedules: ScheduleDef[];
+  plugins: PluginDef[];
+  environments: EnvironmentDef[];
+  defaultEnvironment: string | null;
+  env: Record<string, unknown>;
+  /** Entries that could not be read; reported, the rest still usable. */
+  problems: EntryProblem[];
+}

@@ -1,0 +1,67 @@
+/**
+ * Job tasks as Meltano reads them: a YAML value that is a string, or a list
+ * whose items are strings or lists of strings. Each top-level item is one
+ * `meltano run` invocation (one activity); its words are the run's blocks.
+ */
+import { parse as parseYaml } from 'yaml';
+
+export type TaskItem = string | string[];
+export type TasksValue = string | TaskItem[];
+
+/** Why a tasks value does not fit Meltano's tasks schema, or null when it fits. */
+export function tasksShapeProblem(value: unknown): string | null {
+  if (typeof value === 'string') return null;
+  if (!Array.isArray(value)) return `tasks must be a string or a list, not ${describeType(value)}`;
+  for (const [i, item] of value.entries()) {
+    if (typeof item === 'string') continue;
+    if (!Array.isArray(item)) return `task ${i + 1} must be a string or a list of strings, not ${describeType(item)}`;
+    for (const [j, inner] of item.entries()) {
+      if (typeof inner !== 'string') return `task ${i + 1}, item ${j + 1} must be a string, not ${describeType(inner)}`;
+    }
+  }
+  return null;
+}
+
+export function describeType(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return 'a string';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Parse `--tasks` the way `meltano job add` does: YAML 1.1 like PyYAML, and a
+ * lone string becomes a one-task list.
+ */
+export function parseTasksOption(jobName: string, raw: string): TaskItem[] {
+  let value: unknown;
+  try {
+    value = parseYaml(raw, { version: '1.1' });
+  } catch (err) {
+    throw new Error(`Job '${jobName}' has invalid tasks. Failed to parse yaml '${raw}': ${(err as Error).message}`);
+  }
+  const problem = tasksShapeProblem(value);
+  if (problem) throw new Error(`Job '${jobName}' has invalid tasks. ${problem}.`);
+  return typeof value === 'string' ? [value] : (value as TaskItem[]);
+}
+
+/** The words of one task string; runs of spaces never produce empty words. */
+function words(task: string): string[] {
+  return task.split(/\s+/u).filter((w) => w.length > 0);
+}
+
+/**
+ * The blocks of each top-level task, like Meltano's `flat_args_per_set`.
+ * A bare-string `tasks` is one task (Meltano would split it character by
+ * character, see the README).
+ */
+export function taskArgs(tasks: TasksValue): string[][] {
+  const items: TaskItem[] = typeof tasks === 'string' ? [tasks] : tasks;
+  return items.map((item) => (typeof item === 'string' ? words(item) : item.flatMap(words)));
+}
+
+/** One line per task for humans: `tap-x target-y`. */
+export function taskLabel(args: readonly string[]): string {
+  return args.join(' ');
+}

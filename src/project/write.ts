@@ -1,0 +1,88 @@
+/**
+ * One edit of the project, all or nothing: under Meltano's lock, load the
+ * files, compute the new text of the one file that holds the entry, check
+ * that the whole project still loads, then replace the file atomically
+ * (temp file in the same directory, fsync, rename; mode kept). Any refusal
+ * happens before the first byte is written.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { UserError } from './errors.js';
+import { buildProject, loadProject, parseProjectFile, type LoadOptions } from './load.js';
+import type { Project } from './model.js';
+import { acquireProjectLock } from './lock.js';
+import { editYamlText, type YamlEdit } from './yaml-splice.js';
+
+const TRUTHY = new Set(['true', '1', 'yes', 'on']);
+
+export function isProjectReadonly(env: NodeJS.ProcessEnv = process.env): boolean {
+  return TRUTHY.has(String(env.MELTANO_PROJECT_READONLY ?? 'false').toLowerCase());
+}
+
+export interface FileEdit {
+  /** Path relative to the project root, as in `Project.files[].relPath`. */
+  file: string;
+  edit: YamlEdit;
+}
+
+export interface EditPlan<T> {
+  edits: FileEdit[];
+  result: T;
+}
+
+/** Write `text` to `target` atomically, keeping the target's permission bits. */
+export function writeFileAtomic(target: string, text: string): void {
+  const mode = statSync(target, { throwIfNoEntry: false })?.mode ?? 0o644;
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp.yml`);
+  const fd = openSync(tmp, 'wx', mode & 0o7777);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Run `plan` against the freshly loaded project and apply its edits.
+ * `plan` throws a UserError to refuse; then nothing is written.
+ */
+export async function editProject<T>(options: LoadOptions, plan: (project: Project) => EditPlan<T>): Promise<T> {
+  if (isProjectReadonly(options.env ?? process.env)) {
+    throw new UserError(
+      'The requested action could not be completed: This Meltano project is deployed as read-only',
+      1,
+      'unset MELTANO_PROJECT_READONLY to edit meltano.yml',
+    );
+  }
+  const first = loadProject(options);
+  const lock = await acquireProjectLock(first.root);
+  try {
+    // Load again under the lock: another writer may have finished meanwhile.
+    const project = loadProject({ ...options, root: first.root });
+    const { edits, result } = plan(project);
+    const newTexts = new Map<string, string>();
+    for (const { file, edit } of edits) {
+      const current = newTexts.get(file) ?? project.files.find((f) => f.relPath === file)?.text;
+      if (current === undefined) throw new Error(`internal: ${file} is not a project file`);
+      newTexts.set(file, editYamlText(current, edit));
+    }
+    // The edited project must load cleanly before anything is written.
+    const files = project.files.map((f) => (newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f));
+    buildProject(project.root, files);
+    for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text);
+    return result;
+  } finally {
+    await lock.release();
+  }
+}
