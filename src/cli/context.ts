@@ -1,0 +1,38 @@
+/** Shared plumbing for commands: project options, output, and error-to-exit-code mapping. */
+import type { Command } from 'commander';
+import { UserError } from '../project/errors.js';
+import type { LoadOptions } from '../project/load.js';
+
+/** The global `--project DIR` option, wherever it was given. */
+export function projectOptions(cmd: Command): LoadOptions {
+  const opts = cmd.optsWithGlobals<{ project?: string }>();
+  return opts.project ? { root: opts.project } : {};
+}
+
+export function printError(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`Error: ${err.describe()}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`Error: ${e?.stack ?? String(err)}\n`);
+  return 1;
+}
+
+/** Wrap a command action: a thrown UserError prints its message and sets the exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void> | number | void) {
+  return async (...args: A): Promise<void> => {
+    try {
+      const code = await fn(...args);
+      if (typeof code === 'number') process.exitCode = code;
+    } catch (err) {
+      process.exitCode = printError(err);
+    }
+  };
+}
+
+export function checkFormat(format: string, allowed: readonly string[]): void {
+  if (!allowed.includes(format)) {
+    throw new UserError(`Invalid value for '--format': '${format}' is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`, 2);
+  }
+}

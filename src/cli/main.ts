@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+/** meltano-temporal: run Meltano's scheduled jobs on Temporal. */
+import { Command } from 'commander';
+import { jobCommand } from './job.js';
+import { scheduleCommand } from './schedule.js';
+
+export function buildProgram(): Command {
+  const program = new Command('meltano-temporal')
+    .description("Run Meltano's scheduled ELT jobs on Temporal instead of Airflow.")
+    .option('--project <dir>', 'Meltano project root (default: MELTANO_PROJECT_ROOT, else the current directory or its nearest parent with meltano.yml)')
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      // commander's own usage errors: exit 2 like click; help and version: 0.
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    });
+  program.addCommand(jobCommand());
+  program.addCommand(scheduleCommand());
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,137 @@
+/**
+ * The edits behind `job add|set|remove` and `schedule add|set|remove`, with
+ * Meltano's rules and messages. Each returns an EditPlan for `editProject`,
+ * or throws a UserError (then nothing is written).
+ */
+import { MELTANO_FILE } from './load.js';
+import { ProjectFileError, UserError } from './errors.js';
+import { badIntervalMessage, isValidInterval } from './interval.js';
+import type { Project, Transform } from './model.js';
+import { blocksProblem } from './blocks.js';
+import type { EditPlan } from './write.js';
+import { parseTasksOption, type TaskItem } from './tasks.js';
+import { pyRepr } from './listing.js';
+
+export interface Outcome {
+  /** What to print on success. */
+  message: string;
+  /** A warning that still exits 0 (Meltano's "already exists" on schedule add). */
+  warning?: string;
+}
+
+function checkTasks(project: Project, name: string, raw: string): TaskItem[] {
+  let tasks: TaskItem[];
+  try {
+    tasks = parseTasksOption(name, raw);
+  } catch (err) {
+    throw new UserError((err as Error).message, 1, `--tasks takes YAML: 'tap target' or '["tap target", "dbt:run"]'`);
+  }
+  const problem = blocksProblem(project, tasks);
+  if (problem) {
+    throw new UserError(`Job '${name}' has invalid tasks. ${problem}`, 1, 'name plugins defined in meltano.yml (meltano-temporal checks plugins, mappings and jobs)');
+  }
+  return tasks;
+}
+
+export function checkInterval(interval: string): void {
+  if (!isValidInterval(interval)) {
+    throw new UserError(badIntervalMessage(interval), 2, "use a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once, @manual, @none) or 5-field cron such as '0 */6 * * *'");
+  }
+}
+
+export function planJobAdd(project: Project, name: string, rawTasks: string): EditPlan<Outcome> {
+  const tasks = checkTasks(project, name, rawTasks);
+  const existing = project.jobs.find((j) => j.name === name);
+  if (existing) throw new UserError(`Job '${name}' already exists.`, 1, `change it with: meltano-temporal job set ${name} --tasks ...`);
+  return {
+    edits: [{ file: MELTANO_FILE, edit: { op: 'append', key: 'jobs', entry: { name, tasks } } }],
+    result: { message: `Added job ${name}: ${pyRepr(tasks)}` },
+  };
+}
+
+export function planJobSet(project: Project, name: string, rawTasks: string): EditPlan<Outcome> {
+  const tasks = checkTasks(project, name, rawTasks);
+  const job = project.jobs.find((j) => j.name === name);
+  if (!job) throw new UserError(`Job '${name}' does not exist.`, 1, `create it with: meltano-temporal job add ${name} --tasks ...`);
+  return {
+    edits: [{ file: job.file, edit: { op: 'set', key: 'jobs', index: job.index, changes: { tasks } } }],
+    result: { message: `Updated job ${name}: ${pyRepr(tasks)}` },
+  };
+}
+
+export function planJobRemove(project: Project, name: string): EditPlan<Outcome> {
+  const job = project.jobs.find((j) => j.name === name);
+  if (!job) throw new UserError(`Job '${name}' was not found.`, 1, 'see the jobs with: meltano-temporal job list');
+  // Meltano removes the job and leaves its schedules broken; refuse instead.
+  const users = project.schedules.filter((s) => s.kind === 'job' && s.job === name);
+  if (users.length) {
+    const names = users.map((s) => `'${s.name}' (${s.file})`).join(', ');
+    throw new ProjectFileError(job.file, `job '${name}'`, `is still used by schedule(s) ${names}`, `remove them first (meltano-temporal schedule remove NAME) or point them at another job (schedule set NAME --job OTHER)`);
+  }
+  return {
+    edits: [{ file: job.file, edit: { op: 'remove', key: 'jobs', index: job.index } }],
+    result: { message: `Removed job '${name}'.` },
+  };
+}
+
+export interface ScheduleOptions {
+  interval?: string;
+  job?: string;
+  extractor?: string;
+  loader?: string;
+  transform?: Transform;
+}
+
+const MIX = 'Cannot mix --job with --extractor/--loader/--transform';
+
+export function planScheduleAdd(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
+  if (!o.interval) throw new UserError("Missing option '--interval'.", 2);
+  checkInterval(o.interval);
+  if (o.job && (o.extractor || o.loader)) throw new UserError(MIX, 1);
+  let entry: Record<string, unknown>;
+  let message: string;
+  if (o.job) {
+    entry = { name, interval: o.interval, job: o.job };
+    message = `Scheduled job '${name}' at ${o.interval}`;
+  } else {
+    if (!o.extractor) throw new UserError('Missing --extractor', 2, 'give --job JOB, or --extractor TAP --loader TARGET');
+    if (!o.loader) throw new UserError('Missing --loader', 2, 'give --loader TARGET');
+    entry = { name, interval: o.interval, extractor: o.extractor, loader: o.loader, transform: o.transform ?? 'skip' };
+    message = `Scheduled elt '${name}' at ${o.interval}`;
+  }
+  if (project.schedules.some((s) => s.name === name)) {
+    return { edits: [], result: { message: '', warning: `Schedule '${name}' already exists.` } };
+  }
+  return { edits: [{ file: MELTANO_FILE, edit: { op: 'append', key: 'schedules', entry } }], result: { message } };
+}
+
+export function planScheduleSet(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
+  if (o.interval !== undefined) checkInterval(o.interval);
+  const schedule = project.schedules.find((s) => s.name === name);
+  if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
+  const changes: Record<string, unknown> = {};
+  if (schedule.kind === 'job') {
+    if (o.extractor || o.loader || o.transform) throw new UserError(MIX, 1);
+    if (o.interval) changes.interval = o.interval;
+    if (o.job) changes.job = o.job;
+  } else {
+    if (o.job) throw new UserError(MIX, 1);
+    if (o.interval) changes.interval = o.interval;
+    if (o.extractor) changes.extractor = o.extractor;
+    if (o.loader) changes.loader = o.loader;
+    if (o.transform) changes.transform = o.transform;
+  }
+  const edits = Object.keys(changes).length
+    ? [{ file: schedule.file, edit: { op: 'set' as const, key: 'schedules', index: schedule.index, changes } }]
+    : [];
+  return { edits, result: { message: `Updated schedule '${name}'` } };
+}
+
+export function planScheduleRemove(project: Project, name: string): EditPlan<Outcome> {
+  const schedule = project.schedules.find((s) => s.name === name);
+  if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
+  return {
+    edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],
+    result: { message: `Removed schedule '${name}'` },
+  };
+}
