@@ -36,3 +36,17 @@ export function checkFormat(format: string, allowed: readonly string[]): void {
     throw new UserError(`Invalid value for '--format': '${format}' is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`, 2);
   }
 }
+
+type Operations = typeof import('../project/operations.js');
+
+/**
+ * Apply one project edit. The editing modules (and the comment-keeping YAML
+ * parser they need) load only here, so read-only commands start fast.
+ */
+export async function applyEdit<T>(
+  cmd: Command,
+  plan: (ops: Operations, project: import('../project/model.js').Project) => import('../project/write.js').EditPlan<T>,
+): Promise<T> {
+  const [ops, write] = await Promise.all([import('../project/operations.js'), import('../project/write.js')]);
+  return write.editProject(projectOptions(cmd), (p) => plan(ops, p));
+}

@@ -2,9 +2,7 @@
 import { Command } from 'commander';
 import { loadProject } from '../project/load.js';
 import { jobJson, jobTextLine, pythonJson } from '../project/listing.js';
-import { planJobAdd, planJobRemove, planJobSet } from '../project/operations.js';
-import { editProject } from '../project/write.js';
-import { action, checkFormat, projectOptions } from './context.js';
+import { action, applyEdit, checkFormat, projectOptions } from './context.js';
 
 export function jobCommand(): Command {
   const job = new Command('job').description('Manage jobs (named, ordered lists of tasks) in meltano.yml.');
@@ -37,7 +35,7 @@ export function jobCommand(): Command {
     .argument('<job_name>')
     .requiredOption('--tasks <yaml>', tasksHelp)
     .action(action(async (name: string, opts: { tasks: string }, cmd: Command) => {
-      const outcome = await editProject(projectOptions(cmd), (p) => planJobAdd(p, name, opts.tasks));
+      const outcome = await applyEdit(cmd, (ops, p) => ops.planJobAdd(p, name, opts.tasks));
       process.stdout.write(`${outcome.message}\n`);
     }));
 
@@ -46,7 +44,7 @@ export function jobCommand(): Command {
     .argument('<job_name>')
     .requiredOption('--tasks <yaml>', tasksHelp)
     .action(action(async (name: string, opts: { tasks: string }, cmd: Command) => {
-      const outcome = await editProject(projectOptions(cmd), (p) => planJobSet(p, name, opts.tasks));
+      const outcome = await applyEdit(cmd, (ops, p) => ops.planJobSet(p, name, opts.tasks));
       process.stdout.write(`${outcome.message}\n`);
     }));
 
@@ -54,7 +52,7 @@ export function jobCommand(): Command {
     .description('Remove a job. Refused while a schedule still uses it.')
     .argument('<job_name>')
     .action(action(async (name: string, _opts: unknown, cmd: Command) => {
-      const outcome = await editProject(projectOptions(cmd), (p) => planJobRemove(p, name));
+      const outcome = await applyEdit(cmd, (ops, p) => ops.planJobRemove(p, name));
       process.stdout.write(`${outcome.message}\n`);
     }));
   return job;

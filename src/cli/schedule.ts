@@ -2,10 +2,9 @@
 import { Command, Option } from 'commander';
 import { loadProject } from '../project/load.js';
 import { missingJobMessage, pythonJson, scheduleListJson, scheduleTextLine } from '../project/listing.js';
-import { planScheduleAdd, planScheduleRemove, planScheduleSet, type Outcome, type ScheduleOptions } from '../project/operations.js';
-import { editProject } from '../project/write.js';
+import type { Outcome, ScheduleOptions } from '../project/operations.js';
 import type { Project } from '../project/model.js';
-import { action, checkFormat, projectOptions } from './context.js';
+import { action, applyEdit, checkFormat, projectOptions } from './context.js';
 
 /** Hook for edits that should also reach Temporal (set by the sync module). */
 export type AfterEdit = (project: Project, scheduleName: string, cmd: Command) => Promise<void>;
@@ -58,7 +57,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
       .option('--interval <interval>', INTERVAL_HELP),
     true,
   ).action(action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-    const outcome = await editProject(projectOptions(cmd), (p) => planScheduleAdd(p, name, opts));
+    const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleAdd(p, name, opts));
     report(outcome);
     if (!outcome.warning && afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
   }));
@@ -70,7 +69,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
       .option('--interval <interval>', INTERVAL_HELP),
     false,
   ).action(action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-    const outcome = await editProject(projectOptions(cmd), (p) => planScheduleSet(p, name, opts));
+    const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleSet(p, name, opts));
     report(outcome);
     if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
   }));
@@ -79,7 +78,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
     .description('Remove a schedule.')
     .argument('<name>')
     .action(action(async (name: string, _opts: unknown, cmd: Command) => {
-      const outcome = await editProject(projectOptions(cmd), (p) => planScheduleRemove(p, name));
+      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleRemove(p, name));
       report(outcome);
       if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
     }));

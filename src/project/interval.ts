@@ -83,6 +83,7 @@ function isValidField(fieldText: string, field: number): boolean {
 
 /** Python's str.split() with no argument: runs of whitespace separate. */
 function pySplit(s: string): string[] {
+  // eslint-disable-next-line no-control-regex -- Python also splits on the separators \x1c-\x1f
   return s.split(/[\s\u001c-\u001f\u0085]+/u).filter((x) => x.length > 0);
 }
 

@@ -1,5 +1,4 @@
 /** The parts of a Meltano project this tool reads, as plain data. */
-import type { Document } from 'yaml';
 import type { TasksValue } from './tasks.js';
 
 /** One YAML file of the project: `meltano.yml` or a file matched by `include_paths`. */
@@ -10,7 +9,8 @@ export interface ProjectFile {
   relPath: string;
   /** Exact text as read; edits splice into it so untouched bytes survive. */
   text: string;
-  doc: Document.Parsed;
+  /** The parsed data (plain JSON-like values). */
+  data: unknown;
 }
 
 export interface JobDef {

@@ -9,7 +9,8 @@ import { badIntervalMessage, isValidInterval } from './interval.js';
 import type { Project, Transform } from './model.js';
 import { blocksProblem } from './blocks.js';
 import type { EditPlan } from './write.js';
-import { parseTasksOption, type TaskItem } from './tasks.js';
+import type { TaskItem } from './tasks.js';
+import { parseTasksOption } from './tasks-option.js';
 import { pyRepr } from './listing.js';
 
 export interface Outcome {
@@ -132,6 +133,6 @@ export function planScheduleRemove(project: Project, name: string): EditPlan<Out
   if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
   return {
     edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],
-    result: { message: `Removed schedule '${name}'` },
+    result: { message: '', warning: `Removed schedule '${name}'` },
   };
 }

@@ -3,8 +3,6 @@
  * whose items are strings or lists of strings. Each top-level item is one
  * `meltano run` invocation (one activity); its words are the run's blocks.
  */
-import { parse as parseYaml } from 'yaml';
-
 export type TaskItem = string | string[];
 export type TasksValue = string | TaskItem[];
 
@@ -28,22 +26,6 @@ export function describeType(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return 'a string';
   return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/**
- * Parse `--tasks` the way `meltano job add` does: YAML 1.1 like PyYAML, and a
- * lone string becomes a one-task list.
- */
-export function parseTasksOption(jobName: string, raw: string): TaskItem[] {
-  let value: unknown;
-  try {
-    value = parseYaml(raw, { version: '1.1' });
-  } catch (err) {
-    throw new Error(`Job '${jobName}' has invalid tasks. Failed to parse yaml '${raw}': ${(err as Error).message}`);
-  }
-  const problem = tasksShapeProblem(value);
-  if (problem) throw new Error(`Job '${jobName}' has invalid tasks. ${problem}.`);
-  return typeof value === 'string' ? [value] : (value as TaskItem[]);
 }
 
 /** The words of one task string; runs of spaces never produce empty words. */
