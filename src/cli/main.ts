@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { jobCommand } from './job.js';
 import { scheduleCommand } from './schedule.js';
+import { workerCommand } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('meltano-temporal')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     });
   program.addCommand(jobCommand());
   program.addCommand(scheduleCommand());
+  program.addCommand(workerCommand());
   return program;
 }
 

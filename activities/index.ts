@@ -1,0 +1,3 @@
+/** The activities the worker registers. */
+export { resolveJob } from './resolve-job.js';
+export { runMeltanoTask } from './run-task.js';

@@ -1,0 +1,138 @@
+/**
+ * Runs one top-level task of a job: `meltano run --run-id <id> <blocks>` (or
+ * `meltano elt ...` for a legacy elt schedule) in the project root, with the
+ * schedule's env resolved here on the worker (it never travels through
+ * Temporal). Heartbeats carry progress; cancellation and worker shutdown
+ * stop the whole process group; every line goes to the worker log and to a
+ * log file per attempt; failures are classified for the retry policy.
+ */
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadProject } from '../src/project/load.js';
+import { findMeltano } from '../src/meltano/executable.js';
+import { RowCounter } from '../src/meltano/metrics.js';
+import { startGroupProcess } from '../src/meltano/process-group.js';
+import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
+
+const HEARTBEAT_EVERY_MS = 10_000;
+const TAIL_LINES = 40;
+/** After SIGTERM, how long Meltano gets to stop its plugins before SIGKILL. */
+export const STOP_GRACE_MS = Number(process.env.MELTANO_TEMPORAL_STOP_GRACE_MS ?? 15_000);
+/** Meltano declares a run stale after 5 minutes without heartbeat; wait longer than that. */
+const ALREADY_RUNNING_DELAY = '6m';
+
+const CONFIG_ERROR_PATTERNS = [
+  /Block \S+ not found/u,
+  /Job '.*' was not found/u,
+  /is not known to Meltano/u,
+  /Cannot find a Meltano project|Not a Meltano project/iu,
+  /Environment '.*' was not found/u,
+];
+
+/** Values of the schedule's env, masked wherever they would leave the worker. */
+function masker(env: Record<string, string>): (text: string) => string {
+  const secrets = Object.values(env).filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+}
+
+function scheduleEnv(input: TaskActivityInput): Record<string, string> {
+  if (!input.schedule) return {};
+  const project = loadProject({ root: input.projectRoot });
+  const schedule = project.schedules.find((s) => s.name === input.schedule);
+  // Meltano passes schedule env values verbatim, as strings.
+  return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+function logFilePath(input: TaskActivityInput, workflowId: string, attempt: number): string {
+  const safe = workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_');
+  return path.join(input.projectRoot, '.meltano', 'logs', 'temporal', safe, `task-${input.task.index + 1}-attempt-${attempt}.log`);
+}
+
+export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResult> {
+  const ctx = Context.current();
+  const { attempt, workflowExecution } = ctx.info;
+  const meltano = findMeltano(input.projectRoot);
+  if (!meltano) {
+    throw ApplicationFailure.create({
+      type: 'MeltanoConfigError', nonRetryable: true,
+      message: 'meltano was not found on the worker: set MELTANO_BIN, or put meltano on PATH (npm run setup installs it in .venv/bin)',
+    });
+  }
+  const extraEnv = scheduleEnv(input);
+  const mask = masker(extraEnv);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
+  if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
+  const args = input.task.command === 'run'
+    ? ['run', '--run-id', input.runId, ...input.task.args]
+    : ['elt', ...input.task.args];
+
+  const logFile = logFilePath(input, workflowExecution?.workflowId ?? ctx.info.activityId, attempt);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile, { flags: 'w' });
+  const tail: string[] = [];
+  const rows = new RowCounter();
+  let lines = 0;
+  const label = input.task.args.join(' ');
+  const started = performance.now();
+  ctx.log.info('meltano task starting', { task: label, attempt, meltano, args, logFile });
+
+  const proc = startGroupProcess(meltano, args, {
+    cwd: input.projectRoot,
+    env,
+    onLine: (line) => {
+      lines++;
+      log.write(`${line}\n`);
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      rows.add(line);
+      ctx.log.info(mask(line), { task: label, attempt });
+    },
+  });
+  const heartbeat = (): void => {
+    const details: TaskHeartbeat = {
+      elapsedMs: Math.round(performance.now() - started), lines, lastLine: mask(tail[tail.length - 1] ?? '').slice(0, 500),
+      ...(proc.pid ? { pid: proc.pid } : {}),
+    };
+    ctx.heartbeat(details);
+  };
+  heartbeat();
+  const timer = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
+  let cancelled: unknown;
+  const onCancel = (): void => {
+    cancelled = ctx.cancellationSignal.reason ?? new CancelledFailure('cancelled');
+    ctx.log.warn('meltano task cancelled: stopping its process group', { task: label, pid: proc.pid });
+    void proc.stop(STOP_GRACE_MS);
+  };
+  ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+
+  let exitCode: number;
+  try {
+    exitCode = await proc.exited;
+  } finally {
+    clearInterval(timer);
+    ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    await new Promise<void>((resolve) => log.end(resolve));
+  }
+  const durationMs = Math.round(performance.now() - started);
+  if (cancelled) throw cancelled;
+
+  if (exitCode === 0) {
+    ctx.log.info('meltano task finished', { task: label, attempt, durationMs });
+    return {
+      index: input.task.index, args: input.task.args, exitCode, attempt, durationMs, runId: input.runId,
+      rowsPerStream: rows.rowsPerStream(input.task.args), logFile,
+    };
+  }
+  const output = mask(tail.join('\n'));
+  const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${logFile})\n${output}`;
+  const details = [{ exitCode, logFile, attempt }];
+  if (/Another '.*' pipeline is already running/u.test(output)) {
+    throw ApplicationFailure.create({ type: 'MeltanoAlreadyRunning', message, details, nextRetryDelay: ALREADY_RUNNING_DELAY });
+  }
+  if (exitCode === 2 || CONFIG_ERROR_PATTERNS.some((p) => p.test(output))) {
+    throw ApplicationFailure.create({ type: 'MeltanoConfigError', message, details, nonRetryable: true });
+  }
+  throw ApplicationFailure.create({ type: 'MeltanoTaskError', message, details });
+}

@@ -1,0 +1,121 @@
+/**
+ * `annotations.temporal` of a schedule in meltano.yml: how this tool runs and
+ * schedules it. Meltano never reads annotations, so these settings live next
+ * to the schedule they govern. Every value is validated with a message that
+ * names the file, the schedule and the fix.
+ */
+import { ProjectFileError } from '../project/errors.js';
+import type { ScheduleDef } from '../project/model.js';
+import type { TaskPolicy } from '../../workflows/types.js';
+
+export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
+export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
+
+export interface TemporalAnnotations {
+  policy: TaskPolicy;
+  timezone?: string;
+  overlap: OverlapPolicyName;
+  catchupWindow: string;
+  jitter?: string;
+  paused: boolean;
+  pauseOnFailure: boolean;
+}
+
+/** Documented defaults (README "Retries and timeouts" and "Mapping"). */
+export const DEFAULT_POLICY: TaskPolicy = {
+  maximumAttempts: 3,
+  initialInterval: '30s',
+  backoffCoefficient: 2,
+  maximumInterval: '10m',
+  taskTimeout: '6h',
+  heartbeatTimeout: '2m',
+};
+export const DEFAULT_CATCHUP_WINDOW = '5m';
+
+const KNOWN = new Set([
+  'attempts', 'backoff', 'backoff_coefficient', 'max_backoff', 'task_timeout', 'heartbeat_timeout',
+  'timezone', 'overlap', 'catchup_window', 'jitter', 'paused', 'pause_on_failure',
+]);
+
+const DURATION = /^(\d+(\.\d+)?)(ms|s|m|h|d)$/u;
+
+export function durationMs(value: string): number {
+  const m = DURATION.exec(value);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 'ms'];
+  return n * unit;
+}
+
+function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Read and validate `annotations.temporal` of one schedule (defaults when absent). */
+export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' | 'annotations'>): TemporalAnnotations {
+  const raw = schedule.annotations?.temporal;
+  const entry = `schedule '${schedule.name}' annotations.temporal`;
+  const fail = (problem: string, fix: string): never => {
+    throw new ProjectFileError(schedule.file, entry, problem, fix);
+  };
+  if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+    fail('must be a mapping', 'write annotations: {temporal: {attempts: 3, timezone: UTC}}');
+  }
+  const a = (raw ?? {}) as Record<string, unknown>;
+  const unknown = Object.keys(a).filter((k) => !KNOWN.has(k));
+  if (unknown.length) fail(`unknown key(s) ${unknown.join(', ')}`, `use only ${[...KNOWN].join(', ')}`);
+
+  const duration = (key: string, fallback: string): string => {
+    const v = a[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'string' || !(durationMs(v) > 0)) fail(`${key} must be a duration such as '30s', '5m' or '2h', not ${JSON.stringify(v)}`, `set ${key}: '5m'`);
+    return v as string;
+  };
+  const positive = (key: string, fallback: number, integer: boolean): number => {
+    const v = a[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !(v >= 1) || (integer && !Number.isInteger(v))) fail(`${key} must be ${integer ? 'a whole number' : 'a number'} of at least 1, not ${JSON.stringify(v)}`, `set ${key}: ${fallback}`);
+    return v as number;
+  };
+  const bool = (key: string): boolean => {
+    const v = a[key];
+    if (v === undefined) return false;
+    if (typeof v !== 'boolean') fail(`${key} must be true or false, not ${JSON.stringify(v)}`, `set ${key}: true`);
+    return v as boolean;
+  };
+
+  const policy: TaskPolicy = {
+    maximumAttempts: positive('attempts', DEFAULT_POLICY.maximumAttempts, true),
+    initialInterval: duration('backoff', DEFAULT_POLICY.initialInterval),
+    backoffCoefficient: positive('backoff_coefficient', DEFAULT_POLICY.backoffCoefficient, false),
+    maximumInterval: duration('max_backoff', DEFAULT_POLICY.maximumInterval),
+    taskTimeout: duration('task_timeout', DEFAULT_POLICY.taskTimeout),
+    heartbeatTimeout: duration('heartbeat_timeout', DEFAULT_POLICY.heartbeatTimeout),
+  };
+  if (durationMs(policy.heartbeatTimeout) < 30_000) {
+    fail(`heartbeat_timeout ${policy.heartbeatTimeout} is too short: tasks heartbeat every 10 s and short timeouts kill healthy runs`, "use at least '30s' (default '2m')");
+  }
+  const overlap = a.overlap ?? 'skip';
+  if (typeof overlap !== 'string' || !(OVERLAP_POLICIES as readonly string[]).includes(overlap)) {
+    fail(`overlap must be one of ${OVERLAP_POLICIES.join(', ')}, not ${JSON.stringify(overlap)}`, 'set overlap: skip (one run at a time, like Airflow max_active_runs=1)');
+  }
+  const timezone = a.timezone;
+  if (timezone !== undefined && (typeof timezone !== 'string' || !isTimezone(timezone))) {
+    fail(`timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'set timezone: Europe/Paris (or UTC)');
+  }
+  const jitter = a.jitter === undefined ? undefined : duration('jitter', '0s');
+  return {
+    policy,
+    overlap: overlap as OverlapPolicyName,
+    catchupWindow: duration('catchup_window', DEFAULT_CATCHUP_WINDOW),
+    paused: bool('paused'),
+    pauseOnFailure: bool('pause_on_failure'),
+    ...(typeof timezone === 'string' ? { timezone } : {}),
+    ...(jitter ? { jitter } : {}),
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The worker: polls a task queue, runs the job workflow from a prebuilt
+ * bundle and the activities that run `meltano`. On SIGINT/SIGTERM it stops
+ * polling, lets running tasks finish within the grace period, then cancels
+ * them (which stops their process groups).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../util/paths.js';
+import { connectWorker, dataConverter, type ConnectionSettings } from './connection.js';
+import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
+
+export interface WorkerOptions {
+  connection: ConnectionSettings;
+  taskQueue?: string;
+  /** At most this many `meltano` tasks at once on this worker. */
+  maxConcurrentTasks?: number;
+  /** How long running tasks may finish after a shutdown request. */
+  shutdownGraceTime?: string;
+  /** host:port for a Prometheus /metrics endpoint. */
+  metricsBind?: string;
+  /** Stop the worker when this signal aborts (besides SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Called once the worker polls. */
+  onReady?: (info: { taskQueue: string; namespace: string; address: string }) => void;
+}
+
+export const WORKFLOW_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'workflow-bundle.js');
+
+let runtimeInstalled = false;
+
+async function installRuntime(metricsBind?: string): Promise<void> {
+  if (runtimeInstalled) return;
+  const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
+  Runtime.install({
+    logger: new DefaultLogger((process.env.MELTANO_TEMPORAL_LOG_LEVEL ?? 'INFO') as 'INFO'),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsBind ? { metrics: { prometheus: { bindAddress: metricsBind } } } : {}),
+    },
+  });
+  runtimeInstalled = true;
+}
+
+export async function runWorker(options: WorkerOptions): Promise<void> {
+  await installRuntime(options.metricsBind);
+  const { Worker } = await import('@temporalio/worker');
+  const activities = await import('../../activities/index.js');
+  const connection = await connectWorker(options.connection);
+  const taskQueue = options.taskQueue ?? TASK_QUEUE_DEFAULT;
+  // The prebuilt bundle starts in well under a second; building from source
+  // (development checkouts without `npm run build`) takes several.
+  const workflowsPath = fileURLToPath(new URL('../../workflows/index.js', import.meta.url));
+  const workflowSource = existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath };
+  const dc = dataConverter();
+  const worker = await Worker.create({
+    connection,
+    namespace: options.connection.namespace,
+    taskQueue,
+    ...workflowSource,
+    activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
+    shutdownGraceTime: options.shutdownGraceTime ?? '5m',
+    // Heartbeats carry cancellation back: send them often enough that a cancel
+    // reaches a running task within seconds, not the SDK's default minute.
+    maxHeartbeatThrottleInterval: '10s',
+    defaultHeartbeatThrottleInterval: '10s',
+    ...(dc ? { dataConverter: dc } : {}),
+  });
+  const stop = (): void => worker.shutdown();
+  options.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const running = worker.run();
+    options.onReady?.({ taskQueue, namespace: options.connection.namespace, address: options.connection.address });
+    await running;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    await connection.close();
+  }
+}

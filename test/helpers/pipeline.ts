@@ -1,0 +1,91 @@
+/**
+ * A Meltano project with a tiny Singer tap and target written for the tests
+ * (plain Python, no network, no install): `tap-count` emits numbered rows
+ * from its state bookmark on, `target-lines` appends them to a file and
+ * emits state. Behaviour is steered by environment variables, which the
+ * schedules' `env` sets, so the tests also prove env reaches the plugins.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeProject } from './project.js';
+
+const TAP = `#!/usr/bin/env python3
+import json, os, subprocess, sys, time
+args = sys.argv[1:]
+stream = os.environ.get('TAP_COUNT_STREAM', 'numbers')
+schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+if '--discover' in args:
+    print(json.dumps({"streams": [{"tap_stream_id": stream, "stream": stream, "schema": schema,
+        "metadata": [{"breadcrumb": [], "metadata": {"selected": True}}]}]}))
+    sys.exit(0)
+mark = os.environ.get('TAP_COUNT_MARK_FILE')
+if mark:
+    with open(mark, 'a') as f: f.write(os.environ.get('TAP_COUNT_LABEL', 'run') + '\\n')
+fail_file = os.environ.get('TAP_COUNT_FAIL_FILE')
+if fail_file:
+    # Fail while fewer than TAP_COUNT_FAIL_TIMES attempts have been made.
+    n = int(open(fail_file).read()) if os.path.exists(fail_file) else 0
+    with open(fail_file, 'w') as f: f.write(str(n + 1))
+    if n < int(os.environ.get('TAP_COUNT_FAIL_TIMES', '1')):
+        sys.stderr.write('tap-count: failing on purpose (attempt %d)\\n' % (n + 1)); sys.exit(1)
+pid_file = os.environ.get('TAP_COUNT_PID_FILE')
+if pid_file:
+    child = subprocess.Popen(['sleep', '300'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(pid_file, 'w') as f: f.write('%d %d\\n' % (os.getpid(), child.pid))
+state = {}
+if '--state' in args:
+    with open(args[args.index('--state') + 1]) as f: state = json.load(f)
+start = state.get('bookmarks', {}).get(stream, {}).get('n', 0)
+count = int(os.environ.get('TAP_COUNT_ROWS', '3'))
+time.sleep(float(os.environ.get('TAP_COUNT_SLEEP', '0')))
+print(json.dumps({"type": "SCHEMA", "stream": stream, "schema": schema, "key_properties": ["n"]}))
+for i in range(start + 1, start + count + 1):
+    print(json.dumps({"type": "RECORD", "stream": stream, "record": {"n": i}}))
+print(json.dumps({"type": "STATE", "value": {"bookmarks": {stream: {"n": start + count}}}}))
+sys.stdout.flush()
+sys.stderr.write('METRIC: ' + json.dumps({"type": "counter", "metric": "record_count", "value": count, "tags": {"stream": stream}}) + '\\n')
+`;
+
+const TARGET = `#!/usr/bin/env python3
+import json, os, sys
+with open(os.environ.get('TARGET_LINES_FILE', 'out.jsonl'), 'a') as out:
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if msg['type'] == 'RECORD':
+            out.write(json.dumps(msg['record']) + '\\n')
+        elif msg['type'] == 'STATE':
+            out.flush()
+            print(json.dumps(msg['value'])); sys.stdout.flush()
+`;
+
+/** `__DIR__` in the schedules or jobs text stands for the project directory. */
+export function pipelineProject(schedules: string, jobs?: string): string {
+  const dir = makeProject({});
+  mkdirSync(path.join(dir, 'bin'));
+  for (const [name, text] of [['tap-count', TAP], ['target-lines', TARGET]] as const) {
+    writeFileSync(path.join(dir, 'bin', name), text);
+    chmodSync(path.join(dir, 'bin', name), 0o755);
+  }
+  const defaultJobs = `- name: count
+  tasks:
+  - tap-count target-lines
+  - tap-count target-lines
+`;
+  writeFileSync(path.join(dir, 'meltano.yml'), `default_environment: dev
+environments:
+- name: dev
+plugins:
+  extractors:
+  - name: tap-count
+    namespace: tap_count
+    executable: ${path.join(dir, 'bin', 'tap-count')}
+    capabilities: [catalog, discover, state]
+  loaders:
+  - name: target-lines
+    namespace: target_lines
+    executable: ${path.join(dir, 'bin', 'target-lines')}
+jobs:
+${jobs ?? defaultJobs}schedules:
+${schedules}`.replaceAll('__DIR__', dir));
+  return dir;
+}

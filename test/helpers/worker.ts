@@ -1,0 +1,32 @@
+/** Our worker as a real child process (`meltano-temporal worker`). */
+import { execa, type ResultPromise } from 'execa';
+import { CLI, MELTANO, VENV_BIN } from './run.js';
+
+export interface WorkerProcess {
+  proc: ResultPromise;
+  output: () => string;
+  ready: Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startWorker(projectDir: string, serverEnv: Record<string, string>, taskQueue: string, extraEnv: Record<string, string> = {}): WorkerProcess {
+  let output = '';
+  const proc = execa('node', [CLI, 'worker', '--project', projectDir, '--task-queue', taskQueue, '--shutdown-grace', '5s'], {
+    env: { MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false', ...serverEnv, MELTANO_BIN: MELTANO, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_TEMPORAL_STOP_GRACE_MS: '5000', ...extraEnv },
+    reject: false, stdin: 'ignore', all: true, buffer: false,
+  });
+  proc.all?.on('data', (d: Buffer) => { output += d.toString(); });
+  const ready = new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (output.includes('polling task queue')) { clearInterval(check); resolve(); }
+    }, 100);
+    void proc.then(() => { clearInterval(check); reject(new Error(`worker exited before it was ready:\n${output}`)); });
+  });
+  return {
+    proc, ready, output: () => output,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode === null) proc.kill(signal);
+      await proc;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The job workflow: resolve the job's tasks on a worker, then run each
+ * top-level task as one activity, in order. Deterministic, sandboxed code:
+ * no Node modules, no I/O; everything external happens in activities.
+ */
+import {
+  ActivityCancellationType, ApplicationFailure, CancellationScope, defineQuery, isCancellation,
+  proxyActivities, setHandler, uuid4,
+} from '@temporalio/workflow';
+import type * as activities from '../activities/index.js';
+import type { JobProgress, JobRunInput, JobRunResult, TaskResult } from './types.js';
+
+export const progressQuery = defineQuery<JobProgress | null>('progress');
+
+const { resolveJob } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3, initialInterval: '5s' },
+});
+
+export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
+  let progress: JobProgress | null = null;
+  setHandler(progressQuery, () => progress);
+
+  const resolved = await resolveJob(input);
+  progress = { job: resolved.job, tasks: resolved.tasks.map((t) => ({ index: t.index, args: t.args, state: 'pending' })) };
+  const { runMeltanoTask } = proxyActivities<typeof activities>({
+    startToCloseTimeout: resolved.policy.taskTimeout,
+    heartbeatTimeout: resolved.policy.heartbeatTimeout,
+    // Cancelling the workflow waits until the task's processes are gone.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      maximumAttempts: resolved.policy.maximumAttempts,
+      initialInterval: resolved.policy.initialInterval,
+      backoffCoefficient: resolved.policy.backoffCoefficient,
+      maximumInterval: resolved.policy.maximumInterval,
+      nonRetryableErrorTypes: ['MeltanoConfigError'],
+    },
+  });
+
+  const results: TaskResult[] = [];
+  for (const task of resolved.tasks) {
+    const entry = progress.tasks[task.index];
+    if (entry) entry.state = 'running';
+    try {
+      const result = await runMeltanoTask({
+        projectRoot: input.projectRoot,
+        ...(input.schedule ? { schedule: input.schedule } : {}),
+        ...(input.environment ? { environment: input.environment } : {}),
+        task,
+        runId: uuid4(),
+      });
+      results.push(result);
+      if (entry) {
+        entry.state = 'succeeded';
+        entry.result = result;
+      }
+    } catch (err) {
+      if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
+        if (entry) entry.state = 'cancelled';
+        throw err;
+      }
+      if (entry) entry.state = 'failed';
+      const cause = err instanceof Error ? err : undefined;
+      // An ActivityFailure wraps the ApplicationFailure that carries Meltano's output.
+      const inner = cause?.cause instanceof Error ? cause.cause : cause;
+      throw ApplicationFailure.create({
+        type: 'MeltanoTaskFailed',
+        message: `Task ${task.index + 1}/${resolved.tasks.length} '${task.args.join(' ')}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`,
+        nonRetryable: true,
+        ...(cause ? { cause } : {}),
+        details: [{ completed: results }],
+      });
+    }
+  }
+  return {
+    job: resolved.job,
+    ...(resolved.schedule ? { schedule: resolved.schedule } : {}),
+    ...(input.environment ? { environment: input.environment } : {}),
+    tasks: results,
+  };
+}

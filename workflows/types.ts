@@ -1,0 +1,87 @@
+/**
+ * Data exchanged between the job workflow, its activities and clients.
+ * Everything here lands in Temporal history: names and arguments only,
+ * never env values or other secrets (those are resolved on the worker).
+ */
+
+export interface JobRunInput {
+  /** Absolute project root on the worker hosts. */
+  projectRoot: string;
+  /** The schedule to run (its job or elt definition is resolved on the worker). */
+  schedule?: string;
+  /** Or a job to run ad hoc, without a schedule. */
+  job?: string;
+  /** Meltano environment (`--environment`); omitted: Meltano's own default. */
+  environment?: string;
+}
+
+/** Retry and timeout settings of the task activities (from `annotations.temporal`). */
+export interface TaskPolicy {
+  maximumAttempts: number;
+  initialInterval: string;
+  backoffCoefficient: number;
+  maximumInterval: string;
+  taskTimeout: string;
+  heartbeatTimeout: string;
+}
+
+export interface ResolvedTask {
+  /** 0-based position in the job. */
+  index: number;
+  /** Words after `meltano run` (or after `meltano elt` for legacy elt schedules). */
+  args: string[];
+  command: 'run' | 'elt';
+}
+
+export interface ResolvedJob {
+  job: string;
+  schedule?: string;
+  tasks: ResolvedTask[];
+  policy: TaskPolicy;
+}
+
+export interface TaskActivityInput {
+  projectRoot: string;
+  schedule?: string;
+  environment?: string;
+  task: ResolvedTask;
+  /** Meltano run id, fixed per task by the workflow (the same for every attempt). */
+  runId: string;
+}
+
+export interface TaskResult {
+  index: number;
+  args: string[];
+  exitCode: number;
+  attempt: number;
+  durationMs: number;
+  runId: string;
+  /** Rows per stream reported by the extractor's Singer METRIC lines. */
+  rowsPerStream: Record<string, number>;
+  /** Full output of the attempt on the worker host. */
+  logFile: string;
+}
+
+export interface TaskHeartbeat {
+  elapsedMs: number;
+  lines: number;
+  lastLine: string;
+  pid?: number;
+}
+
+export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  job: string;
+  tasks: Array<{ index: number; args: string[]; state: TaskState; result?: TaskResult }>;
+}
+
+export interface JobRunResult {
+  job: string;
+  schedule?: string;
+  environment?: string;
+  tasks: TaskResult[];
+}
+
+export const TASK_QUEUE_DEFAULT = 'meltano';
+export const WORKFLOW_TYPE = 'meltanoJob';
