@@ -10,6 +10,7 @@ import { eltArgs } from '../src/project/listing.js';
 import { taskArgs } from '../src/project/tasks.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
 import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
+import { projectRootFor } from './worker-project.js';
 
 function configError(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: 'MeltanoConfigError', message, nonRetryable: true });
@@ -17,7 +18,7 @@ function configError(message: string): ApplicationFailure {
 
 export async function resolveJob(input: JobRunInput): Promise<ResolvedJob> {
   try {
-    const project = loadProject({ root: input.projectRoot });
+    const project = loadProject({ root: projectRootFor(input) });
     if (input.schedule) {
       const schedule = project.schedules.find((s) => s.name === input.schedule);
       if (!schedule) {

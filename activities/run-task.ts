@@ -15,6 +15,7 @@ import { findMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
+import { projectRootFor } from './worker-project.js';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
@@ -37,30 +38,53 @@ function masker(env: Record<string, string>): (text: string) => string {
   return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
 }
 
-function scheduleEnv(input: TaskActivityInput): Record<string, string> {
+function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
   if (!input.schedule) return {};
-  const project = loadProject({ root: input.projectRoot });
+  const project = loadProject({ root });
   const schedule = project.schedules.find((s) => s.name === input.schedule);
   // Meltano passes schedule env values verbatim, as strings.
   return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
-function logFilePath(input: TaskActivityInput, workflowId: string, attempt: number): string {
+function logFilePath(root: string, input: TaskActivityInput, workflowId: string, attempt: number): string {
   const safe = workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_');
-  return path.join(input.projectRoot, '.meltano', 'logs', 'temporal', safe, `task-${input.task.index + 1}-attempt-${attempt}.log`);
+  return path.join(root, '.meltano', 'logs', 'temporal', safe, `task-${input.task.index + 1}-attempt-${attempt}.log`);
+}
+
+/** What the task needs from whoever runs it: a Temporal activity, or `schedule run --local`. */
+export interface TaskRuntime {
+  attempt: number;
+  /** Names the log directory: the workflow id, or a local run id. */
+  runKey: string;
+  heartbeat(details: TaskHeartbeat): void;
+  cancellationSignal: AbortSignal;
+  log: { info(message: string, meta?: Record<string, unknown>): void; warn(message: string, meta?: Record<string, unknown>): void };
+  /** Each output line as it arrives (after masking). */
+  onLine?: (line: string) => void;
 }
 
 export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResult> {
   const ctx = Context.current();
-  const { attempt, workflowExecution } = ctx.info;
-  const meltano = findMeltano(input.projectRoot);
+  return executeTask(input, {
+    attempt: ctx.info.attempt,
+    runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
+    heartbeat: (d) => ctx.heartbeat(d),
+    cancellationSignal: ctx.cancellationSignal,
+    log: ctx.log,
+  });
+}
+
+export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): Promise<TaskResult> {
+  const { attempt } = ctx;
+  const root = projectRootFor(input);
+  const meltano = findMeltano(root);
   if (!meltano) {
     throw ApplicationFailure.create({
       type: 'MeltanoConfigError', nonRetryable: true,
       message: 'meltano was not found on the worker: set MELTANO_BIN, or put meltano on PATH (npm run setup installs it in .venv/bin)',
     });
   }
-  const extraEnv = scheduleEnv(input);
+  const extraEnv = scheduleEnv(input, root);
   const mask = masker(extraEnv);
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
@@ -68,7 +92,7 @@ export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResu
     ? ['run', '--run-id', input.runId, ...input.task.args]
     : ['elt', ...input.task.args];
 
-  const logFile = logFilePath(input, workflowExecution?.workflowId ?? ctx.info.activityId, attempt);
+  const logFile = logFilePath(root, input, ctx.runKey, attempt);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'w' });
   const tail: string[] = [];
@@ -79,7 +103,7 @@ export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResu
   ctx.log.info('meltano task starting', { task: label, attempt, meltano, args, logFile });
 
   const proc = startGroupProcess(meltano, args, {
-    cwd: input.projectRoot,
+    cwd: root,
     env,
     onLine: (line) => {
       lines++;
@@ -87,7 +111,9 @@ export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResu
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
       rows.add(line);
-      ctx.log.info(mask(line), { task: label, attempt });
+      const shown = mask(line);
+      ctx.log.info(shown, { task: label, attempt });
+      ctx.onLine?.(shown);
     },
   });
   const heartbeat = (): void => {

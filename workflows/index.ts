@@ -43,7 +43,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     if (entry) entry.state = 'running';
     try {
       const result = await runMeltanoTask({
-        projectRoot: input.projectRoot,
+        ...(input.projectRoot ? { projectRoot: input.projectRoot } : {}),
         ...(input.schedule ? { schedule: input.schedule } : {}),
         ...(input.environment ? { environment: input.environment } : {}),
         task,

@@ -5,8 +5,10 @@
  */
 
 export interface JobRunInput {
-  /** Absolute project root on the worker hosts. */
-  projectRoot: string;
+  /** Project name (the schedule id's project part); a worker refuses runs of another project. */
+  project?: string;
+  /** Absolute project root; omitted, each worker uses the project it serves. */
+  projectRoot?: string;
   /** The schedule to run (its job or elt definition is resolved on the worker). */
   schedule?: string;
   /** Or a job to run ad hoc, without a schedule. */
@@ -41,7 +43,7 @@ export interface ResolvedJob {
 }
 
 export interface TaskActivityInput {
-  projectRoot: string;
+  projectRoot?: string;
   schedule?: string;
   environment?: string;
   task: ResolvedTask;

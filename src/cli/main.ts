@@ -4,6 +4,9 @@ import { Command } from 'commander';
 import { jobCommand } from './job.js';
 import { scheduleCommand } from './schedule.js';
 import { workerCommand } from './worker.js';
+import { syncCommand } from './sync.js';
+import { runsCommand } from './runs.js';
+import { addServerScheduleCommands, syncAfterEdit } from './schedule-server.js';
 
 export function buildProgram(): Command {
   const program = new Command('meltano-temporal')
@@ -15,8 +18,10 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
   program.addCommand(jobCommand());
-  program.addCommand(scheduleCommand());
+  program.addCommand(scheduleCommand(addServerScheduleCommands, syncAfterEdit));
   program.addCommand(workerCommand());
+  program.addCommand(syncCommand());
+  program.addCommand(runsCommand());
   return program;
 }
 

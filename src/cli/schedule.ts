@@ -26,7 +26,9 @@ function report(outcome: Outcome): void {
 }
 
 export function scheduleCommand(extra: (schedule: Command) => void = () => {}, afterEdit?: AfterEdit): Command {
-  const schedule = new Command('schedule').description('Manage schedules in meltano.yml (and, when configured, in Temporal).');
+  const schedule = new Command('schedule')
+    .description('Manage schedules in meltano.yml (and, when TEMPORAL_ADDRESS is set, in Temporal).')
+    .option('--no-temporal', 'add/set/remove: only edit meltano.yml, leave Temporal alone');
 
   schedule.command('list')
     .description("List schedules like `meltano schedule list`; a schedule whose job is missing is reported on stderr and left out, the rest still listed.")

@@ -28,6 +28,7 @@ export function workerCommand(): Command {
       const max = Number(flags.maxConcurrentTasks);
       if (!Number.isInteger(max) || max < 1) throw new (await import('../project/errors.js')).UsageError(`--max-concurrent-tasks must be a whole number of at least 1, not '${flags.maxConcurrentTasks}'`);
       await runWorker({
+        projectRoot: project.root,
         connection: connectionSettings(flags),
         taskQueue: flags.taskQueue,
         maxConcurrentTasks: max,

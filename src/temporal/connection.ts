@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../project/errors.js';
-import { codecFromEnv } from './codec.js';
 
 export interface ConnectionSettings {
   address: string;
@@ -88,8 +87,10 @@ export function tlsConfig(s: ConnectionSettings) {
   };
 }
 
-export function dataConverter() {
-  const codec = codecFromEnv();
+/** The payload codec settings, or undefined without MELTANO_TEMPORAL_ENCRYPTION_KEY (loaded lazily: it pulls in protobuf). */
+export async function dataConverter() {
+  if (!process.env.MELTANO_TEMPORAL_ENCRYPTION_KEY) return undefined;
+  const codec = (await import('./codec.js')).codecFromEnv();
   return codec ? { payloadCodecs: [codec] } : undefined;
 }
 
@@ -113,7 +114,7 @@ export async function connectClient(s: ConnectionSettings) {
   } catch (err) {
     throw unreachable(s, err);
   }
-  const dc = dataConverter();
+  const dc = await dataConverter();
   const client = new Client({ connection, namespace: s.namespace, ...(dc ? { dataConverter: dc } : {}) });
   return { client, connection };
 }

@@ -12,6 +12,8 @@ import { connectWorker, dataConverter, type ConnectionSettings } from './connect
 import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
 
 export interface WorkerOptions {
+  /** The project this worker serves (runs without a projectRoot use it). */
+  projectRoot: string;
   connection: ConnectionSettings;
   taskQueue?: string;
   /** At most this many `meltano` tasks at once on this worker. */
@@ -47,13 +49,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind);
   const { Worker } = await import('@temporalio/worker');
   const activities = await import('../../activities/index.js');
+  (await import('../../activities/worker-project.js')).setWorkerProjectRoot(options.projectRoot);
   const connection = await connectWorker(options.connection);
   const taskQueue = options.taskQueue ?? TASK_QUEUE_DEFAULT;
   // The prebuilt bundle starts in well under a second; building from source
   // (development checkouts without `npm run build`) takes several.
   const workflowsPath = fileURLToPath(new URL('../../workflows/index.js', import.meta.url));
   const workflowSource = existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath };
-  const dc = dataConverter();
+  const dc = await dataConverter();
   const worker = await Worker.create({
     connection,
     namespace: options.connection.namespace,

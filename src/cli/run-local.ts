@@ -1,0 +1,52 @@
+/** `schedule run NAME --local`: the same task code, in this process, without a server. */
+import { randomUUID } from 'node:crypto';
+import { UserError } from '../project/errors.js';
+import { loadProject, type LoadOptions } from '../project/load.js';
+import { eltArgs } from '../project/listing.js';
+import { taskArgs } from '../project/tasks.js';
+import type { ResolvedTask } from '../../workflows/types.js';
+
+export async function runLocally(options: LoadOptions, name: string, environment?: string): Promise<number> {
+  const project = loadProject(options);
+  const schedule = project.schedules.find((s) => s.name === name);
+  if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
+  let tasks: ResolvedTask[];
+  if (schedule.kind === 'elt') {
+    tasks = [{ index: 0, command: 'elt', args: eltArgs(schedule) }];
+  } else {
+    const job = project.jobs.find((j) => j.name === schedule.job);
+    if (!job) throw new UserError(`Job '${schedule.job}' was not found.`, 1, `add it or change the schedule: meltano-temporal schedule set ${name} --job NAME`);
+    tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run', args }));
+  }
+  const { executeTask } = await import('../../activities/run-task.js');
+  const abort = new AbortController();
+  const stop = (): void => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const runKey = `local-${name}-${new Date().toISOString()}`;
+  try {
+    for (const task of tasks) {
+      const label = `[${task.index + 1}/${tasks.length}] ${task.args.join(' ')}`;
+      process.stderr.write(`${label}: started\n`);
+      try {
+        const result = await executeTask(
+          { projectRoot: project.root, schedule: name, ...(environment ? { environment } : {}), task, runId: randomUUID() },
+          {
+            attempt: 1, runKey, cancellationSignal: abort.signal, heartbeat: () => {},
+            log: { info: () => {}, warn: (m) => process.stderr.write(`${m}\n`) },
+            onLine: (line) => process.stderr.write(`  ${line}\n`),
+          },
+        );
+        const rows = Object.entries(result.rowsPerStream).map(([s, n]) => `${s}=${n}`).join(' ');
+        process.stderr.write(`${label}: finished in ${(result.durationMs / 1000).toFixed(1)}s${rows ? `, rows: ${rows}` : ''}\n`);
+      } catch (err) {
+        process.stderr.write(`${label}: failed: ${(err as Error).message.split('\n')[0]}\n`);
+        return 1;
+      }
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * A Meltano schedule as a Temporal Schedule: id, spec, action and policies.
+ * Pure data; `sync` compares it with the server and applies it.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Project, ScheduleDef } from '../project/model.js';
+import { cronInterval, isValidInterval, badIntervalMessage } from '../project/interval.js';
+import { ProjectFileError } from '../project/errors.js';
+import { temporalAnnotations, type TemporalAnnotations } from './annotations.js';
+import { TASK_QUEUE_DEFAULT, WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
+
+export const MANAGED_BY = 'meltano-temporal';
+export const SEARCH_ATTRIBUTE_NAMES = ['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment'] as const;
+
+/** The project part of schedule ids: MELTANO_TEMPORAL_PROJECT, else the project directory's name. */
+export function projectName(project: Pick<Project, 'root'>, env: NodeJS.ProcessEnv = process.env): string {
+  return env.MELTANO_TEMPORAL_PROJECT || path.basename(project.root);
+}
+
+/** The environment schedules run in: --environment, else MELTANO_ENVIRONMENT, else default_environment. */
+export function environmentName(project: Pick<Project, 'defaultEnvironment'>, explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return explicit ?? env.MELTANO_ENVIRONMENT ?? project.defaultEnvironment ?? undefined;
+}
+
+/** `meltano:<project>:<environment>:<schedule>`: unique per project and environment in a namespace. */
+export function scheduleId(projectKey: string, environment: string | undefined, schedule: string): string {
+  return `meltano:${projectKey}:${environment ?? 'default'}:${schedule}`;
+}
+
+export interface DesiredSchedule {
+  id: string;
+  schedule: ScheduleDef;
+  job: string;
+  cron: string | null;
+  annotations: TemporalAnnotations;
+  input: JobRunInput;
+  taskQueue: string;
+  searchAttributes: Record<(typeof SEARCH_ATTRIBUTE_NAMES)[number], string>;
+  /** Human-readable facts compared and shown in the plan (`~ update interval: @daily -> @hourly`). */
+  summary: Record<string, string>;
+  /** Hash of everything above that the server holds. */
+  fingerprint: string;
+}
+
+export interface MappingContext {
+  project: Project;
+  projectKey: string;
+  environment: string | undefined;
+  taskQueue?: string;
+}
+
+export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): DesiredSchedule {
+  if (schedule.interval !== null && !isValidInterval(schedule.interval)) {
+    throw new ProjectFileError(schedule.file, `schedule '${schedule.name}'`, badIntervalMessage(schedule.interval), "use a preset such as '@daily' or 5-field cron such as '0 */6 * * *'");
+  }
+  if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job)) {
+    throw new ProjectFileError(schedule.file, `schedule '${schedule.name}'`, `Job '${schedule.job}' was not found.`, `add the job or point the schedule at an existing one (meltano-temporal schedule set ${schedule.name} --job NAME)`);
+  }
+  const annotations = temporalAnnotations(schedule);
+  // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.
+  const cron = schedule.interval === null ? null : cronInterval(schedule.interval.trim().toLowerCase().startsWith('@') ? schedule.interval.trim().toLowerCase() : schedule.interval.trim());
+  const job = schedule.kind === 'job' ? schedule.job : `${schedule.extractor} ${schedule.loader}`;
+  const taskQueue = ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
+  const input: JobRunInput = {
+    project: ctx.projectKey,
+    schedule: schedule.name,
+    ...(ctx.environment ? { environment: ctx.environment } : {}),
+  };
+  const summary: Record<string, string> = {
+    interval: schedule.interval ?? '(none)',
+    cron: cron ?? 'manual only',
+    job,
+    'task queue': taskQueue,
+    timezone: annotations.timezone ?? 'UTC',
+    overlap: annotations.overlap,
+    'catch-up window': annotations.catchupWindow,
+    jitter: annotations.jitter ?? 'none',
+    'pause on failure': String(annotations.pauseOnFailure),
+    retry: JSON.stringify(annotations.policy),
+  };
+  const searchAttributes = {
+    MeltanoProject: ctx.projectKey,
+    MeltanoSchedule: schedule.name,
+    MeltanoJob: job,
+    MeltanoEnvironment: ctx.environment ?? 'default',
+  };
+  const fingerprint = createHash('sha256').update(JSON.stringify({ summary, input, searchAttributes })).digest('hex').slice(0, 16);
+  return { id: scheduleId(ctx.projectKey, ctx.environment, schedule.name), schedule, job, cron, annotations, input, taskQueue, searchAttributes, summary, fingerprint };
+}
+
+export { WORKFLOW_TYPE };

@@ -1,0 +1,235 @@
+/**
+ * Reconcile meltano.yml with Temporal: create missing schedules, update the
+ * ones whose spec, action or policies drifted (from meltano.yml or from a
+ * hand edit in the UI), delete managed ones gone from meltano.yml with
+ * --prune. Schedules this tool did not create are never touched. One broken
+ * schedule is reported and skipped; the others still sync.
+ */
+import { createHash } from 'node:crypto';
+import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions } from '@temporalio/client';
+import type { Project } from '../project/model.js';
+import { UserError } from '../project/errors.js';
+import { desiredSchedule, MANAGED_BY, SEARCH_ATTRIBUTE_NAMES, WORKFLOW_TYPE, type DesiredSchedule, type MappingContext } from './schedule-mapping.js';
+
+export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
+
+export interface SyncItem {
+  action: SyncAction;
+  schedule: string;
+  scheduleId: string;
+  /** For update: what changed, `interval: @daily -> @hourly`. */
+  changes: string[];
+  error?: string;
+  /** Whether the change was applied (false with --dry-run or on error). */
+  applied: boolean;
+}
+
+export interface SyncReport {
+  project: string;
+  environment: string | null;
+  namespace: string;
+  dryRun: boolean;
+  items: SyncItem[];
+  ok: boolean;
+}
+
+/** What the schedule's memo holds: who manages it and for which project and environment. */
+interface ManagedMemo { managedBy: string; project: string; environment: string; schedule: string }
+/** What the action's memo holds: the desired facts and the server's compiled spec at our last write. */
+interface ActionMemo { fingerprint: string; summary: Record<string, string>; serverSpec?: string }
+
+function specHash(description: ScheduleDescription): string {
+  const { spec } = description;
+  return createHash('sha256').update(JSON.stringify({ calendars: spec.calendars ?? [], intervals: spec.intervals ?? [], tz: spec.timezone ?? null, jitter: spec.jitter ?? null, start: spec.startAt ?? null, end: spec.endAt ?? null })).digest('hex').slice(0, 16);
+}
+
+const OVERLAP_ENUM: Record<string, string> = {
+  skip: 'SKIP', buffer_one: 'BUFFER_ONE', buffer_all: 'BUFFER_ALL', cancel_other: 'CANCEL_OTHER', terminate_other: 'TERMINATE_OTHER', allow_all: 'ALLOW_ALL',
+};
+
+export async function searchAttributePairs(d: DesiredSchedule) {
+  const { defineSearchAttributeKey, SearchAttributeType } = await import('@temporalio/common');
+  return SEARCH_ATTRIBUTE_NAMES.map((name) => ({ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value: d.searchAttributes[name] }));
+}
+
+async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSpec?: string): Promise<ScheduleOptions> {
+  const memo: ManagedMemo = { managedBy: MANAGED_BY, project: ctx.projectKey, environment: ctx.environment ?? 'default', schedule: d.schedule.name };
+  const actionMemo: ActionMemo = { fingerprint: d.fingerprint, summary: d.summary, ...(serverSpec ? { serverSpec } : {}) };
+  return {
+    scheduleId: d.id,
+    spec: {
+      ...(d.cron ? { cronExpressions: [d.cron] } : {}),
+      ...(d.annotations.timezone ? { timezone: d.annotations.timezone } : {}),
+      ...(d.annotations.jitter ? { jitter: d.annotations.jitter as `${number}s` } : {}),
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: WORKFLOW_TYPE,
+      taskQueue: d.taskQueue,
+      workflowId: d.id,
+      args: [d.input],
+      memo: actionMemo as unknown as Record<string, unknown>,
+      typedSearchAttributes: await searchAttributePairs(d),
+    },
+    policies: {
+      overlap: OVERLAP_ENUM[d.annotations.overlap] as ScheduleOptions['policies'] extends infer P ? P extends { overlap?: infer O } ? O : never : never,
+      catchupWindow: d.annotations.catchupWindow as `${number}m`,
+      pauseOnFailure: d.annotations.pauseOnFailure,
+    },
+    memo: memo as unknown as Record<string, unknown>,
+    state: { paused: d.annotations.paused, note: `managed by ${MANAGED_BY} from meltano.yml (${d.schedule.file})` },
+  };
+}
+
+function isManaged(memo: Record<string, unknown> | undefined, ctx: MappingContext): boolean {
+  return memo?.managedBy === MANAGED_BY && memo.project === ctx.projectKey && memo.environment === (ctx.environment ?? 'default');
+}
+
+/** What differs between the server's schedule and the desired one (empty: in step). */
+export function scheduleDrift(current: ScheduleDescription, d: DesiredSchedule): string[] {
+  const action = current.action as { workflowType?: string; taskQueue?: string; memo?: Record<string, unknown>; args?: unknown[] };
+  const memo = (action.memo ?? {}) as Partial<ActionMemo>;
+  const changes: string[] = [];
+  const before = memo.summary ?? {};
+  for (const [key, value] of Object.entries(d.summary)) {
+    if (before[key] !== value) changes.push(`${key}: ${before[key] ?? '(none)'} -> ${value}`);
+  }
+  if (memo.fingerprint !== d.fingerprint && changes.length === 0) changes.push('definition changed');
+  if (memo.serverSpec && memo.serverSpec !== specHash(current)) changes.push('spec changed on the server (put back)');
+  if (action.workflowType !== WORKFLOW_TYPE || action.taskQueue !== d.taskQueue) changes.push('action changed on the server (put back)');
+  if (JSON.stringify(action.args ?? []) !== JSON.stringify([d.input])) changes.push('workflow input changed on the server (put back)');
+  const policies = current.policies;
+  if (policies.overlap !== OVERLAP_ENUM[d.annotations.overlap] || policies.pauseOnFailure !== d.annotations.pauseOnFailure) changes.push('policies changed on the server (put back)');
+  return [...new Set(changes)];
+}
+
+async function recordServerSpec(handle: ScheduleHandle): Promise<void> {
+  const described = await handle.describe();
+  const hash = specHash(described);
+  await handle.update((prev) => {
+    const action = prev.action as unknown as { memo?: Record<string, unknown> };
+    return { ...prev, action: { ...prev.action, memo: { ...(action.memo ?? {}), serverSpec: hash } } } as never;
+  });
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  }));
+  return out;
+}
+
+export interface SyncOptions {
+  dryRun?: boolean;
+  prune?: boolean;
+  /** Only these meltano schedules (the rest are left alone, never pruned). */
+  only?: string[];
+  onItem?: (item: SyncItem, done: number, total: number) => void;
+}
+
+export async function syncSchedules(client: Client, project: Project, ctx: MappingContext, options: SyncOptions = {}): Promise<SyncReport> {
+  const { ScheduleNotFoundError } = await import('@temporalio/client');
+  const items: SyncItem[] = [];
+  const wanted = project.schedules.filter((s) => !options.only || options.only.includes(s.name));
+  const total = wanted.length;
+  let done = 0;
+  const emit = (item: SyncItem): SyncItem => {
+    items.push(item);
+    options.onItem?.(item, ++done, total);
+    return item;
+  };
+  // Schedules that could not even be read from meltano.yml.
+  for (const p of project.problems.filter((x) => x.kind === 'schedule' && (!options.only || options.only.includes(x.name)))) {
+    emit({ action: 'error', schedule: p.name, scheduleId: '', changes: [], error: `${p.file}: ${p.message}`, applied: false });
+  }
+  await mapLimit(wanted, 8, async (schedule) => {
+    let d: DesiredSchedule;
+    try {
+      d = desiredSchedule(ctx, schedule);
+    } catch (err) {
+      return emit({ action: 'error', schedule: schedule.name, scheduleId: '', changes: [], error: err instanceof UserError ? err.describe() : String(err), applied: false });
+    }
+    const handle = client.schedule.getHandle(d.id);
+    try {
+      let current: ScheduleDescription | undefined;
+      try {
+        current = await handle.describe();
+      } catch (err) {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      }
+      if (!current) {
+        if (!options.dryRun) {
+          const created = await client.schedule.create(await scheduleOptions(d, ctx));
+          await recordServerSpec(created);
+        }
+        return emit({ action: 'create', schedule: schedule.name, scheduleId: d.id, changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`], applied: !options.dryRun });
+      }
+      if (!isManaged(current.memo, ctx)) {
+        return emit({ action: 'error', schedule: schedule.name, scheduleId: d.id, changes: [], error: `a schedule with id ${d.id} exists but was not created by ${MANAGED_BY} for this project; left untouched`, applied: false });
+      }
+      const changes = scheduleDrift(current, d);
+      if (changes.length === 0) return emit({ action: 'unchanged', schedule: schedule.name, scheduleId: d.id, changes: [], applied: false });
+      if (!options.dryRun) {
+        const next = await scheduleOptions(d, ctx);
+        await handle.update((prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never);
+        await recordServerSpec(handle);
+      }
+      return emit({ action: 'update', schedule: schedule.name, scheduleId: d.id, changes, applied: !options.dryRun });
+    } catch (err) {
+      return emit({ action: 'error', schedule: schedule.name, scheduleId: d.id, changes: [], error: (err as Error).message, applied: false });
+    }
+  });
+
+  if (options.prune && !options.only) {
+    const keep = new Set(project.schedules.map((s) => s.name));
+    for await (const summary of client.schedule.list()) {
+      if (!isManaged(summary.memo, ctx)) continue;
+      const name = String(summary.memo?.schedule ?? '');
+      if (keep.has(name)) continue;
+      try {
+        if (!options.dryRun) await client.schedule.getHandle(summary.scheduleId).delete();
+        emit({ action: 'delete', schedule: name, scheduleId: summary.scheduleId, changes: [], applied: !options.dryRun });
+      } catch (err) {
+        emit({ action: 'error', schedule: name, scheduleId: summary.scheduleId, changes: [], error: (err as Error).message, applied: false });
+      }
+    }
+  }
+  const order: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
+  items.sort((a, b) => order[a.action] - order[b.action] || a.schedule.localeCompare(b.schedule));
+  return {
+    project: ctx.projectKey, environment: ctx.environment ?? null, namespace: client.options.namespace,
+    dryRun: Boolean(options.dryRun), items, ok: items.every((i) => i.action !== 'error'),
+  };
+}
+
+/** Register our search attributes on the namespace when missing (operator API). */
+export async function ensureSearchAttributes(client: Client): Promise<string[]> {
+  const { temporal } = (await import('@temporalio/proto')).default;
+  const namespace = client.options.namespace;
+  const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
+  const have = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => !have.has(n));
+  if (missing.length) {
+    await client.connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((n) => [n, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+  }
+  return missing;
+}
+
+const SYMBOL: Record<SyncAction, string> = { create: '+', update: '~', delete: '-', unchanged: '=', error: '!' };
+
+export function formatSyncItem(item: SyncItem): string {
+  const verb = item.action === 'error' ? 'error' : item.action;
+  const head = `${SYMBOL[item.action]} ${verb} ${item.schedule}${item.scheduleId ? ` (${item.scheduleId})` : ''}`;
+  if (item.action === 'error') return `${head}: ${item.error}`;
+  if (item.action === 'update') return `${head}\n${item.changes.map((c) => `    ${c}`).join('\n')}`;
+  if (item.action === 'create') return `${head}: ${item.changes.join(', ')}`;
+  return head;
+}
