@@ -12,8 +12,10 @@ hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 # 1. npm dependencies.
 want=$(hash_of package.json package-lock.json)
 if [ ! -d node_modules ] || [ "$(cat node_modules/.setup-hash 2>/dev/null)" != "$want" ]; then
-  step "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` with the lock file: npm 11's `npm ci` rejects this lock file
+  # over @swc/core's optional per-platform packages.
+  step "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" > node_modules/.setup-hash
 fi
 

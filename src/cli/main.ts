@@ -6,6 +6,7 @@ import { scheduleCommand } from './schedule.js';
 import { workerCommand } from './worker.js';
 import { syncCommand } from './sync.js';
 import { runsCommand } from './runs.js';
+import { upCommand } from './up.js';
 import { addServerScheduleCommands, syncAfterEdit } from './schedule-server.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(workerCommand());
   program.addCommand(syncCommand());
   program.addCommand(runsCommand());
+  program.addCommand(upCommand());
   return program;
 }
 

@@ -127,7 +127,7 @@ export function addServerScheduleCommands(schedule: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .action(action((name: string, opts: { format: string }, cmd: Command) => withServer(cmd, async (server) => {
       checkFormat(opts.format, ['text', 'json']);
-      const { handle: _h, id, description } = await handleFor(server, name);
+      const { id, description } = await handleFor(server, name);
       const { scheduleDrift } = await import('../temporal/sync.js');
       const desired = desiredSchedule(server.ctx, knownSchedule(server.project, name));
       const driftList = scheduleDrift(description, desired);

@@ -1,11 +1,12 @@
 /** `meltano-temporal worker`: run the worker for one project. */
 import { Command } from 'commander';
 import { loadProject } from '../project/load.js';
-import { addConnectionOptions, connectionSettings, type ConnectionFlags } from '../temporal/connection.js';
+import { connectionSettings, type ConnectionFlags } from '../temporal/connection.js';
+import { addServerOptions } from './server-context.js';
 import { action, projectOptions } from './context.js';
 
 export interface WorkerFlags extends ConnectionFlags {
-  taskQueue: string;
+  taskQueue?: string;
   maxConcurrentTasks: string;
   shutdownGrace: string;
   metrics?: string;
@@ -13,14 +14,13 @@ export interface WorkerFlags extends ConnectionFlags {
 
 export function addWorkerOptions(cmd: Command): Command {
   return cmd
-    .option('--task-queue <name>', 'task queue to poll (env MELTANO_TEMPORAL_TASK_QUEUE)', process.env.MELTANO_TEMPORAL_TASK_QUEUE ?? 'meltano')
     .option('--max-concurrent-tasks <n>', 'meltano tasks run at once on this worker', '4')
     .option('--shutdown-grace <duration>', 'on SIGTERM/SIGINT, how long running tasks may finish before they are cancelled', '5m')
     .option('--metrics <host:port>', 'serve Prometheus metrics, e.g. 0.0.0.0:9464');
 }
 
 export function workerCommand(): Command {
-  return addWorkerOptions(addConnectionOptions(new Command('worker')))
+  return addWorkerOptions(addServerOptions(new Command('worker')))
     .description('Run a worker: executes the job workflows of this project and the `meltano run` tasks.')
     .action(action(async (flags: WorkerFlags, cmd: Command) => {
       const project = loadProject(projectOptions(cmd));
@@ -30,7 +30,7 @@ export function workerCommand(): Command {
       await runWorker({
         projectRoot: project.root,
         connection: connectionSettings(flags),
-        taskQueue: flags.taskQueue,
+        taskQueue: flags.taskQueue ?? process.env.MELTANO_TEMPORAL_TASK_QUEUE ?? 'meltano',
         maxConcurrentTasks: max,
         shutdownGraceTime: flags.shutdownGrace,
         ...(flags.metrics ? { metricsBind: flags.metrics } : {}),

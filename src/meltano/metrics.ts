@@ -13,14 +13,18 @@ export class RowCounter {
   add(line: string): boolean {
     const m = METRIC_LINE.exec(line);
     if (!m) return false;
-    let metric: { type?: unknown; metric?: unknown; value?: unknown; tags?: { stream?: unknown } };
+    let metric: { type?: unknown; metric?: unknown; value?: unknown; tags?: { stream?: unknown; database?: unknown; table?: unknown } };
     try {
       metric = JSON.parse(m[2] ?? '') as typeof metric;
     } catch {
       return false;
     }
     if (metric.metric !== 'record_count' || typeof metric.value !== 'number') return false;
-    const stream = typeof metric.tags?.stream === 'string' ? metric.tags.stream : '(unknown)';
+    // Singer SDK taps tag the stream; pipelinewise taps tag database and table.
+    const tags = metric.tags ?? {};
+    const stream = typeof tags.stream === 'string' ? tags.stream
+      : typeof tags.table === 'string' ? (typeof tags.database === 'string' ? `${tags.database}-${tags.table}` : tags.table)
+        : '(unknown)';
     const plugin = m[1] ?? '';
     const streams = this.byPlugin.get(plugin) ?? new Map<string, number>();
     streams.set(stream, (streams.get(stream) ?? 0) + metric.value);

@@ -35,8 +35,18 @@ let runtimeInstalled = false;
 async function installRuntime(metricsBind?: string): Promise<void> {
   if (runtimeInstalled) return;
   const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
+  // One line per entry: `time LEVEL [task attempt N] message`, so task output reads like a log.
+  const logger = new DefaultLogger((process.env.MELTANO_TEMPORAL_LOG_LEVEL ?? 'INFO') as 'INFO', (entry) => {
+    const meta = entry.meta ?? {};
+    const task = typeof meta.task === 'string' ? ` [${meta.task}${typeof meta.attempt === 'number' ? ` #${meta.attempt}` : ''}]` : '';
+    const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+    const extra = ['workflowId', 'logFile', 'durationMs', 'taskQueue', 'state', 'error']
+      .filter((k) => meta[k] !== undefined && !(k === 'taskQueue' && task))
+      .map((k) => `${k}=${String(meta[k] instanceof Error ? (meta[k] as Error).message : meta[k])}`).join(' ');
+    process.stderr.write(`${time} ${entry.level.padEnd(5)}${task} ${entry.message}${extra ? `  ${extra}` : ''}\n`);
+  });
   Runtime.install({
-    logger: new DefaultLogger((process.env.MELTANO_TEMPORAL_LOG_LEVEL ?? 'INFO') as 'INFO'),
+    logger,
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       ...(metricsBind ? { metrics: { prometheus: { bindAddress: metricsBind } } } : {}),
