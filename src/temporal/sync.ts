@@ -103,13 +103,19 @@ export function scheduleDrift(current: ScheduleDescription, d: DesiredSchedule):
   return [...new Set(changes)];
 }
 
-async function recordServerSpec(handle: ScheduleHandle): Promise<void> {
+/** Identity of a desired spec: schedules with equal ones compile to the same server spec. */
+function specKey(d: DesiredSchedule): string {
+  return JSON.stringify([d.cron, d.annotations.timezone ?? null, d.annotations.jitter ?? null]);
+}
+
+async function recordServerSpec(handle: ScheduleHandle): Promise<string> {
   const described = await handle.describe();
   const hash = specHash(described);
   await handle.update((prev) => {
     const action = prev.action as unknown as { memo?: Record<string, unknown> };
     return { ...prev, action: { ...prev.action, memo: { ...(action.memo ?? {}), serverSpec: hash } } } as never;
   });
+  return hash;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -135,6 +141,9 @@ export interface SyncOptions {
 export async function syncSchedules(client: Client, project: Project, ctx: MappingContext, options: SyncOptions = {}): Promise<SyncReport> {
   const { ScheduleNotFoundError } = await import('@temporalio/client');
   const items: SyncItem[] = [];
+  // The server's compiled form of each distinct spec, learnt once per sync: later
+  // schedules with the same spec record it at creation, without a second write.
+  const compiled = new Map<string, string>();
   const wanted = project.schedules.filter((s) => !options.only || options.only.includes(s.name));
   const total = wanted.length;
   let done = 0;
@@ -164,8 +173,9 @@ export async function syncSchedules(client: Client, project: Project, ctx: Mappi
       }
       if (!current) {
         if (!options.dryRun) {
-          const created = await client.schedule.create(await scheduleOptions(d, ctx));
-          await recordServerSpec(created);
+          const known = compiled.get(specKey(d));
+          const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
+          if (!known) compiled.set(specKey(d), await recordServerSpec(created));
         }
         return emit({ action: 'create', schedule: schedule.name, scheduleId: d.id, changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`], applied: !options.dryRun });
       }
@@ -175,9 +185,10 @@ export async function syncSchedules(client: Client, project: Project, ctx: Mappi
       const changes = scheduleDrift(current, d);
       if (changes.length === 0) return emit({ action: 'unchanged', schedule: schedule.name, scheduleId: d.id, changes: [], applied: false });
       if (!options.dryRun) {
-        const next = await scheduleOptions(d, ctx);
+        const known = compiled.get(specKey(d));
+        const next = await scheduleOptions(d, ctx, known);
         await handle.update((prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never);
-        await recordServerSpec(handle);
+        if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
       }
       return emit({ action: 'update', schedule: schedule.name, scheduleId: d.id, changes, applied: !options.dryRun });
     } catch (err) {
