@@ -3,7 +3,7 @@
 # and ./.venv with the pinned Python tools (meltano, temporal, test server).
 # Fast when everything is in place: each step is skipped while its inputs
 # are unchanged. `--databases` also installs and starts MariaDB and PostgreSQL;
-# `--browser` installs Debian's Chromium (for the Web UI test).
+# `--test-tools` installs Chromium and docker-compose for the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -41,14 +41,18 @@ fi
 for arg in "$@"; do
   case "$arg" in
     --databases) bash "$ROOT/scripts/databases.sh" start ;;
-    --browser)
-      # Headless Chromium for the Web UI test (Debian's package; no browser download).
-      if [ ! -x /usr/bin/chromium ]; then
-        step "installing chromium (apt-get)"
+    --test-tools)
+      # Headless Chromium (Web UI test) and docker-compose (validates docker-compose.yml
+      # without a Docker engine), from Debian's packages: no browser download.
+      missing=()
+      [ -x /usr/bin/chromium ] || missing+=(chromium)
+      command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+      if [ ${#missing[@]} -gt 0 ]; then
+        step "installing ${missing[*]} (apt-get)"
         SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
       fi ;;
-    *) echo "setup.sh: unknown option $arg (use --databases, --browser)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option $arg (use --databases, --test-tools)" >&2; exit 2 ;;
   esac
 done
 step "ready: meltano $(.venv/bin/meltano --version 2>/dev/null | awk '{print $3}'), temporal $(.venv/bin/temporal --version | awk '{print $3}')"

@@ -2,7 +2,7 @@
 # `npm test`: setup, type check, lint, then every test suite against real components.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --databases --browser
+bash scripts/setup.sh --databases --test-tools
 echo "[test] type check" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "[test] lint" >&2

@@ -7,6 +7,7 @@ import { workerCommand } from './worker.js';
 import { syncCommand } from './sync.js';
 import { runsCommand } from './runs.js';
 import { upCommand } from './up.js';
+import { doctorCommand } from './doctor.js';
 import { addServerScheduleCommands, syncAfterEdit } from './schedule-server.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(syncCommand());
   program.addCommand(runsCommand());
   program.addCommand(upCommand());
+  program.addCommand(doctorCommand());
   return program;
 }
 

@@ -80,6 +80,8 @@ plugins:
     namespace: tap_count
     executable: ${path.join(dir, 'bin', 'tap-count')}
     capabilities: [catalog, discover, state]
+  - name: tap-count-b
+    inherit_from: tap-count
   loaders:
   - name: target-lines
     namespace: target_lines

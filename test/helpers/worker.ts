@@ -11,7 +11,8 @@ export interface WorkerProcess {
 
 export function startWorker(projectDir: string, serverEnv: Record<string, string>, taskQueue: string, extraEnv: Record<string, string> = {}): WorkerProcess {
   let output = '';
-  const proc = execa('node', [CLI, 'worker', '--project', projectDir, '--task-queue', taskQueue, '--shutdown-grace', '5s'], {
+  const concurrency = extraEnv.MELTANO_TEMPORAL_MAX ?? '4';
+  const proc = execa('node', [CLI, 'worker', '--project', projectDir, '--task-queue', taskQueue, '--shutdown-grace', '5s', '--max-concurrent-tasks', concurrency], {
     env: { MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false', ...serverEnv, MELTANO_BIN: MELTANO, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_TEMPORAL_STOP_GRACE_MS: '5000', ...extraEnv },
     reject: false, stdin: 'ignore', all: true, buffer: false,
   });
