@@ -59,21 +59,11 @@ export function addServerScheduleCommands(schedule: Command): void {
         return runLocally(projectOptions(cmd), name, cmd.optsWithGlobals<{ environment?: string }>().environment);
       }
       return withServer(cmd, async (server) => {
-        const { handle, id, description } = await handleFor(server, name);
-        const before = new Set([...description.info.recentActions, ...description.info.runningActions].map((a) => ('action' in a ? a.action.workflow.workflowId : a.workflow.workflowId)));
-        const running = description.info.runningActions.map((a) => a.workflow.workflowId);
-        // The SDK's trigger defaults to ALLOW_ALL: pass the schedule's own policy so a run in progress is respected.
-        await handle.trigger(description.policies.overlap);
-        // The trigger is asynchronous on the server: wait for the new action to appear.
-        const deadline = Date.now() + 15_000;
-        let started: string | undefined;
-        while (!started && Date.now() < deadline) {
-          const now = await handle.describe();
-          started = [...now.info.runningActions.map((a) => a.workflow.workflowId), ...now.info.recentActions.map((a) => a.action.workflow.workflowId)].find((w) => !before.has(w));
-          if (!started) await new Promise((r) => setTimeout(r, 300));
-        }
+        const { handle, id } = await handleFor(server, name);
+        const { triggerAndFindRun } = await import('../temporal/trigger.js');
+        const { started, running, overlap } = await triggerAndFindRun(handle);
         if (!started) {
-          const why = running.length ? `a run is already in progress (${running.join(', ')}) and the overlap policy is ${description.policies.overlap}` : 'the server started no run';
+          const why = running.length ? `a run is already in progress (${running.join(', ')}) and the overlap policy is ${overlap}` : 'the server started no run';
           process.stderr.write(`Schedule ${id} was triggered but no run started: ${why}.\n`);
           return 3;
         }

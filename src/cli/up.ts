@@ -123,15 +123,8 @@ export function upCommand(): Command {
           const { scheduleId } = await import('../temporal/schedule-mapping.js');
           const { followRun } = await import('./follow.js');
           const id = scheduleId(server.ctx.projectKey, server.ctx.environment, flags.trigger);
-          const handle = server.client.schedule.getHandle(id);
-          const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
-          await handle.trigger((await handle.describe()).policies.overlap);
-          let started: string | undefined;
-          for (let i = 0; i < 50 && !started; i++) {
-            const d = await handle.describe();
-            started = [...d.info.runningActions.map((a) => a.workflow.workflowId), ...d.info.recentActions.map((a) => a.action.workflow.workflowId)].find((w) => !before.has(w));
-            if (!started) await new Promise((r) => setTimeout(r, 300));
-          }
+          const { triggerAndFindRun } = await import('../temporal/trigger.js');
+          const { started } = await triggerAndFindRun(server.client.schedule.getHandle(id));
           if (started) {
             say(`triggered ${flags.trigger}: ${started}${uiUrl ? ` (${uiUrl}/namespaces/${server.client.options.namespace}/workflows/${encodeURIComponent(started)})` : ''}`);
             void followRun(server.client, started).then((code) => say(code === 0 ? `run of ${flags.trigger} completed; up keeps running (Ctrl-C to stop)` : `run of ${flags.trigger} failed; see above`));
