@@ -14,6 +14,7 @@ import { loadProject } from '../src/project/load.js';
 import { findMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
+import { ownRunIsStale } from '../src/meltano/stale-run.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
 import { projectRootFor } from './worker-project.js';
 
@@ -88,77 +89,90 @@ export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): P
   const mask = masker(extraEnv);
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
-  const args = input.task.command === 'run'
-    ? ['run', '--run-id', input.runId, ...input.task.args]
-    : ['elt', ...input.task.args];
+  let force = false;
+  const buildArgs = (): string[] => (input.task.command === 'run'
+    ? ['run', '--run-id', input.runId, ...(force ? ['--force'] : []), ...input.task.args]
+    : ['elt', ...input.task.args]);
+  let args = buildArgs();
 
   const logFile = logFilePath(root, input, ctx.runKey, attempt);
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile, { flags: 'w' });
-  const tail: string[] = [];
-  const rows = new RowCounter();
-  let lines = 0;
-  const label = input.task.args.join(' ');
-  const started = performance.now();
-  ctx.log.info('meltano task starting', { task: label, attempt, meltano, args, logFile });
+  // One pass normally; a second only when the lock is our own dead attempt's (see ownRunIsStale).
+  for (;;) {
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const tail: string[] = [];
+    const rows = new RowCounter();
+    let lines = 0;
+    const label = input.task.args.join(' ');
+    const started = performance.now();
+    ctx.log.info('meltano task starting', { task: label, attempt, meltano, args, logFile });
 
-  const proc = startGroupProcess(meltano, args, {
-    cwd: root,
-    env,
-    onLine: (line) => {
-      lines++;
-      log.write(`${line}\n`);
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-      rows.add(line);
-      const shown = mask(line);
-      ctx.log.info(shown, { task: label, attempt });
-      ctx.onLine?.(shown);
-    },
-  });
-  const heartbeat = (): void => {
-    const details: TaskHeartbeat = {
-      elapsedMs: Math.round(performance.now() - started), lines, lastLine: mask(tail[tail.length - 1] ?? '').slice(0, 500),
-      ...(proc.pid ? { pid: proc.pid } : {}),
+    const proc = startGroupProcess(meltano, args, {
+      cwd: root,
+      env,
+      onLine: (line) => {
+        lines++;
+        log.write(`${line}\n`);
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        rows.add(line);
+        const shown = mask(line);
+        ctx.log.info(shown, { task: label, attempt });
+        ctx.onLine?.(shown);
+      },
+    });
+    const heartbeat = (): void => {
+      const details: TaskHeartbeat = {
+        elapsedMs: Math.round(performance.now() - started), lines, lastLine: mask(tail[tail.length - 1] ?? '').slice(0, 500),
+        ...(proc.pid ? { pid: proc.pid } : {}),
+      };
+      ctx.heartbeat(details);
     };
-    ctx.heartbeat(details);
-  };
-  heartbeat();
-  const timer = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
-  let cancelled: unknown;
-  const onCancel = (): void => {
-    cancelled = ctx.cancellationSignal.reason ?? new CancelledFailure('cancelled');
-    ctx.log.warn('meltano task cancelled: stopping its process group', { task: label, pid: proc.pid });
-    void proc.stop(STOP_GRACE_MS);
-  };
-  ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
-
-  let exitCode: number;
-  try {
-    exitCode = await proc.exited;
-  } finally {
-    clearInterval(timer);
-    ctx.cancellationSignal.removeEventListener('abort', onCancel);
-    await new Promise<void>((resolve) => log.end(resolve));
-  }
-  const durationMs = Math.round(performance.now() - started);
-  if (cancelled) throw cancelled;
-
-  if (exitCode === 0) {
-    ctx.log.info('meltano task finished', { task: label, attempt, durationMs });
-    return {
-      index: input.task.index, args: input.task.args, exitCode, attempt, durationMs, runId: input.runId,
-      rowsPerStream: rows.rowsPerStream(input.task.args), logFile,
+    heartbeat();
+    const timer = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
+    let cancelled: unknown;
+    const onCancel = (): void => {
+      cancelled = ctx.cancellationSignal.reason ?? new CancelledFailure('cancelled');
+      ctx.log.warn('meltano task cancelled: stopping its process group', { task: label, pid: proc.pid });
+      void proc.stop(STOP_GRACE_MS);
     };
+    ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+
+    let exitCode: number;
+    try {
+      exitCode = await proc.exited;
+    } finally {
+      clearInterval(timer);
+      ctx.cancellationSignal.removeEventListener('abort', onCancel);
+      await new Promise<void>((resolve) => log.end(resolve));
+    }
+    const durationMs = Math.round(performance.now() - started);
+    if (cancelled) throw cancelled;
+    const alreadyRunning = exitCode !== 0 && /Another '.*' pipeline is already running/u.test(tail.join('\n'));
+    if (alreadyRunning && !force && attempt > 1 && input.task.command === 'run' && await ownRunIsStale(meltano, root, input.runId, env)) {
+      // The lock is held by this task's own earlier attempt, which died with its worker.
+      ctx.log.warn('the run lock is held by this task\'s own earlier attempt (same run id, no heartbeat): running again with --force', { task: label, attempt });
+      force = true;
+      args = buildArgs();
+      continue;
+    }
+
+    if (exitCode === 0) {
+      ctx.log.info('meltano task finished', { task: label, attempt, durationMs });
+      return {
+        index: input.task.index, args: input.task.args, exitCode, attempt, durationMs, runId: input.runId,
+        rowsPerStream: rows.rowsPerStream(input.task.args), logFile,
+      };
+    }
+    const output = mask(tail.join('\n'));
+    const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${logFile})\n${output}`;
+    const details = [{ exitCode, logFile, attempt }];
+    if (/Another '.*' pipeline is already running/u.test(output)) {
+      throw ApplicationFailure.create({ type: 'MeltanoAlreadyRunning', message, details, nextRetryDelay: ALREADY_RUNNING_DELAY });
+    }
+    if (exitCode === 2 || CONFIG_ERROR_PATTERNS.some((p) => p.test(output))) {
+      throw ApplicationFailure.create({ type: 'MeltanoConfigError', message, details, nonRetryable: true });
+    }
+    throw ApplicationFailure.create({ type: 'MeltanoTaskError', message, details });
   }
-  const output = mask(tail.join('\n'));
-  const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${logFile})\n${output}`;
-  const details = [{ exitCode, logFile, attempt }];
-  if (/Another '.*' pipeline is already running/u.test(output)) {
-    throw ApplicationFailure.create({ type: 'MeltanoAlreadyRunning', message, details, nextRetryDelay: ALREADY_RUNNING_DELAY });
-  }
-  if (exitCode === 2 || CONFIG_ERROR_PATTERNS.some((p) => p.test(output))) {
-    throw ApplicationFailure.create({ type: 'MeltanoConfigError', message, details, nonRetryable: true });
-  }
-  throw ApplicationFailure.create({ type: 'MeltanoTaskError', message, details });
 }

@@ -172,6 +172,11 @@ describe('job workflow', () => {
     while ((!existsSync(marks) || readFileSync(marks, 'utf8').split('\n').filter(Boolean).length < 2) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
     }
+    // Kill once Meltano has registered task 2's run (it then holds the run lock for this state id).
+    const attempt1 = path.join(dir, '.meltano', 'logs', 'temporal', `${queue}-run`, 'task-2-attempt-1.log');
+    while (!(existsSync(attempt1) && readFileSync(attempt1, 'utf8').includes('Running job with name')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await first.stop('SIGKILL');
     const { worker: second } = await withWorker(dir, { TAP_COUNT_SLEEP: '0' }, queue);
     const result = (await Promise.race([
@@ -182,6 +187,11 @@ describe('job workflow', () => {
     expect(result.tasks[1]?.attempt).toBe(2);
     // Task 1 ran once, task 2 twice (the killed attempt and the retry).
     expect(readFileSync(marks, 'utf8').trim().split('\n')).toHaveLength(3);
+    // The retry met the dead attempt's run lock (same run id, no heartbeat) and went on without waiting
+    // for Meltano's 5-minute stale window.
+    const attempt2 = readFileSync(attempt1.replace('attempt-1', 'attempt-2'), 'utf8');
+    expect(attempt2).toMatch(/Another 'dev:tap-count-to-target-lines' pipeline is already running/u);
+    expect(attempt2).toContain('Run completed');
   }, 240_000);
 
   it('keeps schedule env values out of the raw history and never interprets shell metacharacters', async () => {
