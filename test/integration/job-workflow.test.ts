@@ -11,6 +11,7 @@ import { pipelineProject } from '../helpers/pipeline.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { TEMPORAL } from '../helpers/run.js';
+import { descendants, signalPid } from '../../src/meltano/process-tree.js';
 import type { JobRunInput, JobRunResult } from '../../workflows/types.js';
 
 let server: DevServer;
@@ -148,7 +149,7 @@ describe('job workflow', () => {
     expect(pids.filter(pidAlive)).toEqual([]);
   });
 
-  it('a worker killed with SIGKILL mid-task: the task runs again on another worker, finished tasks do not', async () => {
+  it('a worker killed with SIGKILL mid-task (with its processes): the task runs again on another worker, finished tasks do not', async () => {
     const dir = pipelineProject(`- name: crash
   interval: '@daily'
   job: two
@@ -177,6 +178,10 @@ describe('job workflow', () => {
     while (!(existsSync(attempt1) && readFileSync(attempt1, 'utf8').includes('Running job with name')) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Like a host or container crash: the worker and every process it started die at once, so
+    // Meltano cannot release its run lock and the retry finds it held by this task's own run id.
+    const pid = first.proc.pid ?? 0;
+    for (const child of descendants(pid)) signalPid(child, 'SIGKILL');
     await first.stop('SIGKILL');
     const { worker: second } = await withWorker(dir, { TAP_COUNT_SLEEP: '0' }, queue);
     const result = (await Promise.race([
@@ -187,8 +192,8 @@ describe('job workflow', () => {
     expect(result.tasks[1]?.attempt).toBe(2);
     // Task 1 ran once, task 2 twice (the killed attempt and the retry).
     expect(readFileSync(marks, 'utf8').trim().split('\n')).toHaveLength(3);
-    // The retry met the dead attempt's run lock (same run id, no heartbeat) and went on without waiting
-    // for Meltano's 5-minute stale window.
+    // The retry met the dead attempt's run lock (same run id, no heartbeat) and went on with --force
+    // instead of waiting for Meltano's 5-minute stale window.
     const attempt2 = readFileSync(attempt1.replace('attempt-1', 'attempt-2'), 'utf8');
     expect(attempt2).toMatch(/Another 'dev:tap-count-to-target-lines' pipeline is already running/u);
     expect(attempt2).toContain('Run completed');

@@ -92,14 +92,18 @@ describe('several workers, shared system database', () => {
   }, 180_000);
 
   it('a worker killed mid-task: the other finishes it, state is shared, no duplicate rows', async () => {
+    const pair = workers.slice(-2);
+    const starts = (w: WorkerProcess): number => (w.output().match(/\[tap-count target-lines #1\] meltano task starting/gu) ?? []).length;
+    const before = pair.map(starts);
     const handle = await client.workflow.start('meltanoJob', { taskQueue: queue, workflowId: `kill-${Date.now()}`, args: [{ projectRoot: dir, schedule: 'a' }] });
     const deadline = Date.now() + 60_000;
     let victim: WorkerProcess | undefined;
     while (!victim && Date.now() < deadline) {
-      victim = workers.slice(-2).find((w) => (w.output().match(/\[tap-count target-lines #1\] meltano task starting/gu) ?? []).length >= 2);
+      // The worker that took this run is the one with one more start than before.
+      victim = pair.find((w, i) => starts(w) > (before[i] ?? 0));
       await new Promise((r) => setTimeout(r, 200));
     }
-    if (!victim) throw new Error('neither worker started the second run of a');
+    if (!victim) throw new Error('neither worker started the run of a');
     await new Promise((r) => setTimeout(r, 2000));
     await victim.stop('SIGKILL');
     const result = (await handle.result()) as JobRunResult;
@@ -134,6 +138,8 @@ describe('doctor detects', () => {
     try {
       const d = await ours(dir, ['doctor'], { TEMPORAL_ADDRESS: bare.address, MELTANO_BIN: MELTANO });
       expect(d.stdout).toMatch(/✗ search attributes: missing MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u);
+      const ns = await ours(dir, ['doctor'], { TEMPORAL_ADDRESS: bare.address, TEMPORAL_NAMESPACE: 'no-such-namespace', MELTANO_BIN: MELTANO });
+      expect(ns.stdout).toMatch(/✗ namespace: no-such-namespace: [^\n]*\n\s+fix: create it \(temporal operator namespace create --namespace no-such-namespace\)/u);
     } finally {
       await bare.stop();
     }
