@@ -2,20 +2,39 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.venv/**', 'examples/**/.meltano/**', 'test/fixtures/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', '.venv/**', 'examples/**/.meltano/**', 'test/fixtures/**', 'eslint.config.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      // Type-aware rules: a promise nobody awaits is a bug we want to see.
+      parserOptions: { project: './tsconfig.lint.json', tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/await-thenable': 'error',
     },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', '../src/*', '../activities/*'], allowTypeImports: true }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', '../src/*', '../activities/*'],
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -23,11 +23,20 @@ export async function resolveJob(input: JobRunInput): Promise<ResolvedJob> {
       const schedule = project.schedules.find((s) => s.name === input.schedule);
       if (!schedule) {
         const problem = project.problems.find((p) => p.kind === 'schedule' && p.name === input.schedule);
-        throw configError(problem ? `${problem.file}: ${problem.message}` : `Schedule '${input.schedule}' was not found in ${project.root}/meltano.yml.`);
+        throw configError(
+          problem
+            ? `${problem.file}: ${problem.message}`
+            : `Schedule '${input.schedule}' was not found in ${project.root}/meltano.yml.`,
+        );
       }
       const { policy } = temporalAnnotations(schedule);
       if (schedule.kind === 'elt') {
-        return { job: schedule.name, schedule: schedule.name, policy, tasks: [{ index: 0, command: 'elt', args: eltArgs(schedule) }] };
+        return {
+          job: schedule.name,
+          schedule: schedule.name,
+          policy,
+          tasks: [{ index: 0, command: 'elt', args: eltArgs(schedule) }],
+        };
       }
       return resolveNamedJob(project, schedule.job, schedule.name, policy);
     }
@@ -39,7 +48,12 @@ export async function resolveJob(input: JobRunInput): Promise<ResolvedJob> {
   }
 }
 
-function resolveNamedJob(project: ReturnType<typeof loadProject>, name: string, schedule: string | undefined, policy: ResolvedJob['policy']): ResolvedJob {
+function resolveNamedJob(
+  project: ReturnType<typeof loadProject>,
+  name: string,
+  schedule: string | undefined,
+  policy: ResolvedJob['policy'],
+): ResolvedJob {
   const job = project.jobs.find((j) => j.name === name);
   if (!job) throw configError(`Job '${name}' was not found.${schedule ? ` (schedule '${schedule}')` : ''}`);
   const tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run' as const, args }));

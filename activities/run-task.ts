@@ -35,7 +35,9 @@ const CONFIG_ERROR_PATTERNS = [
 
 /** Values of the schedule's env, masked wherever they would leave the worker. */
 function masker(env: Record<string, string>): (text: string) => string {
-  const secrets = Object.values(env).filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  const secrets = Object.values(env)
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length);
   return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
 }
 
@@ -59,7 +61,10 @@ export interface TaskRuntime {
   runKey: string;
   heartbeat(details: TaskHeartbeat): void;
   cancellationSignal: AbortSignal;
-  log: { info(message: string, meta?: Record<string, unknown>): void; warn(message: string, meta?: Record<string, unknown>): void };
+  log: {
+    info(message: string, meta?: Record<string, unknown>): void;
+    warn(message: string, meta?: Record<string, unknown>): void;
+  };
   /** Each output line as it arrives (after masking). */
   onLine?: (line: string) => void;
 }
@@ -81,8 +86,10 @@ export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): P
   const meltano = findMeltano(root);
   if (!meltano) {
     throw ApplicationFailure.create({
-      type: 'MeltanoConfigError', nonRetryable: true,
-      message: 'meltano was not found on the worker: set MELTANO_BIN, or put meltano on PATH (npm run setup installs it in .venv/bin)',
+      type: 'MeltanoConfigError',
+      nonRetryable: true,
+      message:
+        'meltano was not found on the worker: set MELTANO_BIN, or put meltano on PATH (npm run setup installs it in .venv/bin)',
     });
   }
   const extraEnv = scheduleEnv(input, root);
@@ -90,9 +97,10 @@ export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): P
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
   let force = false;
-  const buildArgs = (): string[] => (input.task.command === 'run'
-    ? ['run', '--run-id', input.runId, ...(force ? ['--force'] : []), ...input.task.args]
-    : ['elt', ...input.task.args]);
+  const buildArgs = (): string[] =>
+    input.task.command === 'run'
+      ? ['run', '--run-id', input.runId, ...(force ? ['--force'] : []), ...input.task.args]
+      : ['elt', ...input.task.args];
   let args = buildArgs();
 
   const logFile = logFilePath(root, input, ctx.runKey, attempt);
@@ -123,7 +131,9 @@ export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): P
     });
     const heartbeat = (): void => {
       const details: TaskHeartbeat = {
-        elapsedMs: Math.round(performance.now() - started), lines, lastLine: mask(tail[tail.length - 1] ?? '').slice(0, 500),
+        elapsedMs: Math.round(performance.now() - started),
+        lines,
+        lastLine: mask(tail[tail.length - 1] ?? '').slice(0, 500),
         ...(proc.pid ? { pid: proc.pid } : {}),
       };
       ctx.heartbeat(details);
@@ -149,9 +159,18 @@ export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): P
     const durationMs = Math.round(performance.now() - started);
     if (cancelled) throw cancelled;
     const alreadyRunning = exitCode !== 0 && /Another '.*' pipeline is already running/u.test(tail.join('\n'));
-    if (alreadyRunning && !force && attempt > 1 && input.task.command === 'run' && await ownRunIsStale(meltano, root, input.runId, env)) {
+    if (
+      alreadyRunning &&
+      !force &&
+      attempt > 1 &&
+      input.task.command === 'run' &&
+      (await ownRunIsStale(meltano, root, input.runId, env))
+    ) {
       // The lock is held by this task's own earlier attempt, which died with its worker.
-      ctx.log.warn('the run lock is held by this task\'s own earlier attempt (same run id, no heartbeat): running again with --force', { task: label, attempt });
+      ctx.log.warn(
+        "the run lock is held by this task's own earlier attempt (same run id, no heartbeat): running again with --force",
+        { task: label, attempt },
+      );
       force = true;
       args = buildArgs();
       continue;
@@ -160,15 +179,26 @@ export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): P
     if (exitCode === 0) {
       ctx.log.info('meltano task finished', { task: label, attempt, durationMs });
       return {
-        index: input.task.index, args: input.task.args, exitCode, attempt, durationMs, runId: input.runId,
-        rowsPerStream: rows.rowsPerStream(input.task.args), logFile,
+        index: input.task.index,
+        args: input.task.args,
+        exitCode,
+        attempt,
+        durationMs,
+        runId: input.runId,
+        rowsPerStream: rows.rowsPerStream(input.task.args),
+        logFile,
       };
     }
     const output = mask(tail.join('\n'));
     const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${logFile})\n${output}`;
     const details = [{ exitCode, logFile, attempt }];
     if (/Another '.*' pipeline is already running/u.test(output)) {
-      throw ApplicationFailure.create({ type: 'MeltanoAlreadyRunning', message, details, nextRetryDelay: ALREADY_RUNNING_DELAY });
+      throw ApplicationFailure.create({
+        type: 'MeltanoAlreadyRunning',
+        message,
+        details,
+        nextRetryDelay: ALREADY_RUNNING_DELAY,
+      });
     }
     if (exitCode === 2 || CONFIG_ERROR_PATTERNS.some((p) => p.test(output))) {
       throw ApplicationFailure.create({ type: 'MeltanoConfigError', message, details, nonRetryable: true });

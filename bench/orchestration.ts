@@ -23,7 +23,9 @@ const fake = path.join(dir, 'fake-meltano');
 // Epoch milliseconds at start and at exit; the shell is the only cost.
 writeFileSync(fake, `#!/bin/sh\necho "start $(date +%s%3N)" >> ${stamps}\necho "end $(date +%s%3N)" >> ${stamps}\n`);
 chmodSync(fake, 0o755);
-writeFileSync(path.join(dir, 'meltano.yml'), `plugins:
+writeFileSync(
+  path.join(dir, 'meltano.yml'),
+  `plugins:
   utilities:
   - name: noop
     namespace: noop
@@ -33,12 +35,23 @@ jobs:
   - noop:a
   - noop:b
   - noop:c
-`);
+`,
+);
 process.env.MELTANO_BIN = fake;
 
-const server = await startDevServer({ projectRoot: dir, port: 17233 + Math.floor(Math.random() * 1000), uiPort: 19233 + Math.floor(Math.random() * 1000) });
+const server = await startDevServer({
+  projectRoot: dir,
+  port: 17233 + Math.floor(Math.random() * 1000),
+  uiPort: 19233 + Math.floor(Math.random() * 1000),
+});
 const abort = new AbortController();
-const worker = runWorker({ projectRoot: dir, connection: { address: server.address, namespace: 'default' }, taskQueue: 'bench', signal: abort.signal, maxConcurrentTasks: 1 });
+const worker = runWorker({
+  projectRoot: dir,
+  connection: { address: server.address, namespace: 'default' },
+  taskQueue: 'bench',
+  signal: abort.signal,
+  maxConcurrentTasks: 1,
+});
 const client = new Client({ connection: await Connection.connect({ address: server.address }) });
 const toFirst: number[] = [];
 const gaps: number[] = [];
@@ -48,9 +61,16 @@ try {
     writeFileSync(stamps, '');
     const t0 = Date.now();
     const p0 = performance.now();
-    await client.workflow.execute('meltanoJob', { taskQueue: 'bench', workflowId: `bench-${i}-${t0}`, args: [{ projectRoot: dir, job: 'three' }] });
+    await client.workflow.execute('meltanoJob', {
+      taskQueue: 'bench',
+      workflowId: `bench-${i}-${t0}`,
+      args: [{ projectRoot: dir, job: 'three' }],
+    });
     const elapsed = performance.now() - p0;
-    const lines = readFileSync(stamps, 'utf8').trim().split('\n').map((l) => l.split(' ')) as Array<[string, string]>;
+    const lines = readFileSync(stamps, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')) as Array<[string, string]>;
     const starts = lines.filter(([k]) => k === 'start').map(([, v]) => Number(v));
     const ends = lines.filter(([k]) => k === 'end').map(([, v]) => Number(v));
     if (i === 0) continue; // warm-up: the first run loads the workflow bundle
@@ -65,9 +85,17 @@ try {
   await client.connection.close();
   await server.stop();
 }
-console.log(`orchestration overhead, job of 3 no-op tasks, ${runs} runs (after 1 warm-up), real dev server + worker on this host`);
-console.log(`  start workflow -> first task process start   median ${median(toFirst).toFixed(0)} ms   (min ${Math.min(...toFirst)} max ${Math.max(...toFirst)})`);
-console.log(`  task exit -> next task process start         median ${median(gaps).toFixed(0)} ms   (min ${Math.min(...gaps)} max ${Math.max(...gaps)}, ${gaps.length} gaps)`);
+console.log(
+  `orchestration overhead, job of 3 no-op tasks, ${runs} runs (after 1 warm-up), real dev server + worker on this host`,
+);
+console.log(
+  `  start workflow -> first task process start   median ${median(toFirst).toFixed(0)} ms   (min ${Math.min(...toFirst)} max ${Math.max(...toFirst)})`,
+);
+console.log(
+  `  task exit -> next task process start         median ${median(gaps).toFixed(0)} ms   (min ${Math.min(...gaps)} max ${Math.max(...gaps)}, ${gaps.length} gaps)`,
+);
 console.log(`  whole run (3 tasks)                          median ${median(total).toFixed(0)} ms`);
-console.log('  for comparison: Airflow schedules a downstream task on its scheduler loop (default heartbeat 5 s); not run here');
+console.log(
+  '  for comparison: Airflow schedules a downstream task on its scheduler loop (default heartbeat 5 s); not run here',
+);
 console.log('reproduce: npm run bench -- orchestration');

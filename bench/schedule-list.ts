@@ -15,10 +15,12 @@ const COUNT = 1000;
 const runs = Number(process.argv[2] ?? 5);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-list-'));
 const presets = ['@hourly', '@daily', '@weekly', '0 */6 * * *', '15 3 * * MON-FRI', '@once'];
-let yml = 'default_environment: dev\nenvironments:\n- name: dev\nplugins:\n  extractors:\n  - name: tap-x\n    namespace: tap_x\n    pip_url: tap-x\n  loaders:\n  - name: target-y\n    namespace: target_y\n    pip_url: target-y\njobs:\n';
+let yml =
+  'default_environment: dev\nenvironments:\n- name: dev\nplugins:\n  extractors:\n  - name: tap-x\n    namespace: tap_x\n    pip_url: tap-x\n  loaders:\n  - name: target-y\n    namespace: target_y\n    pip_url: target-y\njobs:\n';
 for (let i = 0; i < COUNT; i++) yml += `- name: job-${i}\n  tasks:\n  - tap-x target-y\n`;
 yml += 'schedules:\n';
-for (let i = 0; i < COUNT; i++) yml += `- name: schedule-${i}\n  interval: '${presets[i % presets.length]}'\n  env:\n    RUN: '${i}'\n  job: job-${i}\n`;
+for (let i = 0; i < COUNT; i++)
+  yml += `- name: schedule-${i}\n  interval: '${presets[i % presets.length]}'\n  env:\n    RUN: '${i}'\n  job: job-${i}\n`;
 writeFileSync(path.join(dir, 'meltano.yml'), yml);
 
 const cli = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -37,7 +39,9 @@ for (let i = 0; i < runs; i++) {
 }
 const o = median(oursMs);
 const t = median(theirsMs);
-console.log(`schedule list --format=json, ${COUNT} jobs + ${COUNT} schedules, ${runs} runs each (identical output checked)`);
+console.log(
+  `schedule list --format=json, ${COUNT} jobs + ${COUNT} schedules, ${runs} runs each (identical output checked)`,
+);
 console.log(`  meltano-temporal  median ${fmt(o)}`);
 console.log(`  meltano ${'4.4.1'}     median ${fmt(t)}`);
 console.log(`  ratio             ${(t / o).toFixed(1)}x faster`);

@@ -16,18 +16,26 @@ import { fmt, timeProcess } from './util.js';
 const count = Number(process.argv[2] ?? 1000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
 const intervals = ['@hourly', '@daily', '0 */6 * * *', '15 3 * * MON-FRI', '@manual'];
-let yml = 'default_environment: dev\nenvironments:\n- name: dev\nplugins:\n  extractors:\n  - name: tap-x\n    namespace: tap_x\n  loaders:\n  - name: target-y\n    namespace: target_y\njobs:\n- name: j\n  tasks:\n  - tap-x target-y\nschedules:\n';
+let yml =
+  'default_environment: dev\nenvironments:\n- name: dev\nplugins:\n  extractors:\n  - name: tap-x\n    namespace: tap_x\n  loaders:\n  - name: target-y\n    namespace: target_y\njobs:\n- name: j\n  tasks:\n  - tap-x target-y\nschedules:\n';
 for (let i = 0; i < count; i++) yml += `- name: s-${i}\n  interval: '${intervals[i % intervals.length]}'\n  job: j\n`;
 writeFileSync(path.join(dir, 'meltano.yml'), yml);
 
-const server = await startDevServer({ projectRoot: dir, port: 18233 + Math.floor(Math.random() * 1000), uiPort: 20233 + Math.floor(Math.random() * 1000) });
+const server = await startDevServer({
+  projectRoot: dir,
+  port: 18233 + Math.floor(Math.random() * 1000),
+  uiPort: 20233 + Math.floor(Math.random() * 1000),
+});
 const cli = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 const env = { TEMPORAL_ADDRESS: server.address };
 try {
   const first = await timeProcess('node', [cli, '--project', dir, 'sync'], dir, env);
   const again = await timeProcess('node', [cli, '--project', dir, 'sync'], dir, env);
-  if (!again.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`)) throw new Error(`re-sync was not a no-op:\n${again.stdout.slice(-500)}`);
-  const list = await timeProcess(path.join(VENV_BIN, 'meltano'), ['schedule', 'list', '--format=json'], dir, { MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+  if (!again.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
+    throw new Error(`re-sync was not a no-op:\n${again.stdout.slice(-500)}`);
+  const list = await timeProcess(path.join(VENV_BIN, 'meltano'), ['schedule', 'list', '--format=json'], dir, {
+    MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+  });
   console.log(`sync of ${count} schedules against a local dev server (SQLite), one process each`);
   console.log(`  first sync (create)      ${fmt(first.ms)}   ${(count / (first.ms / 1000)).toFixed(0)} schedules/s`);
   console.log(`  re-sync (all unchanged)  ${fmt(again.ms)}   ${(count / (again.ms / 1000)).toFixed(0)} schedules/s`);

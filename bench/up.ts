@@ -16,8 +16,22 @@ import { PACKAGE_ROOT, VENV_BIN } from '../src/util/paths.js';
 import { fmt } from './util.js';
 
 const cli = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
-const dbEnv = { MT_MYSQL_HOST: '127.0.0.1', MT_MYSQL_PORT: '3306', MT_MYSQL_USER: 'meltano', MT_MYSQL_PASSWORD: 'meltano', MT_PG_HOST: '127.0.0.1', MT_PG_PORT: '5432', MT_PG_USER: 'meltano', MT_PG_PASSWORD: 'meltano' };
-const env = { ...process.env, ...dbEnv, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+const dbEnv = {
+  MT_MYSQL_HOST: '127.0.0.1',
+  MT_MYSQL_PORT: '3306',
+  MT_MYSQL_USER: 'meltano',
+  MT_MYSQL_PASSWORD: 'meltano',
+  MT_PG_HOST: '127.0.0.1',
+  MT_PG_PORT: '5432',
+  MT_PG_USER: 'meltano',
+  MT_PG_PASSWORD: 'meltano',
+};
+const env = {
+  ...process.env,
+  ...dbEnv,
+  PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+  MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+};
 
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -31,13 +45,19 @@ function treeRssKiB(root: number): number {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   let total = 0;
   const queue = [root];
   while (queue.length) {
     const pid = queue.shift() as number;
-    try { total += rssKiB(pid); } catch { /* exited */ }
+    try {
+      total += rssKiB(pid);
+    } catch {
+      /* exited */
+    }
     queue.push(...(children.get(pid) ?? []));
   }
   return total;
@@ -45,25 +65,48 @@ function treeRssKiB(root: number): number {
 
 async function runUp(project: string, args: string[], until: RegExp, timeoutMs: number) {
   const start = performance.now();
-  const proc = execa('node', [cli, '--project', project, 'up', '--port', String(27233 + Math.floor(Math.random() * 1000)), '--ui-port', String(29233 + Math.floor(Math.random() * 1000)), ...args], { env, reject: false, all: true, buffer: false });
+  const proc = execa(
+    'node',
+    [
+      cli,
+      '--project',
+      project,
+      'up',
+      '--port',
+      String(27233 + Math.floor(Math.random() * 1000)),
+      '--ui-port',
+      String(29233 + Math.floor(Math.random() * 1000)),
+      ...args,
+    ],
+    { env, reject: false, all: true, buffer: false },
+  );
   let out = '';
-  proc.all?.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.all?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const deadline = Date.now() + timeoutMs;
   while (!until.test(out)) {
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`up did not reach ${until}:\n${out.slice(-3000)}`);
+    if (Date.now() > deadline || proc.exitCode !== null)
+      throw new Error(`up did not reach ${until}:\n${out.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { ms: performance.now() - start, proc, output: () => out };
 }
 
 // (1) Launch to the first completed run of the example.
-const first = await runUp(path.join(PACKAGE_ROOT, 'examples', 'mysql2pg'), ['--trigger', 'mysql2pg'], /run of mysql2pg completed/u, 300_000);
+const first = await runUp(
+  path.join(PACKAGE_ROOT, 'examples', 'mysql2pg'),
+  ['--trigger', 'mysql2pg'],
+  /run of mysql2pg completed/u,
+  300_000,
+);
 first.proc.kill('SIGINT');
 await first.proc;
 
 // (2) Idle memory with 100 schedules.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-up-'));
-let yml = 'plugins:\n  extractors:\n  - name: tap-x\n    namespace: tap_x\n  loaders:\n  - name: target-y\n    namespace: target_y\njobs:\n- name: j\n  tasks:\n  - tap-x target-y\nschedules:\n';
+let yml =
+  'plugins:\n  extractors:\n  - name: tap-x\n    namespace: tap_x\n  loaders:\n  - name: target-y\n    namespace: target_y\njobs:\n- name: j\n  tasks:\n  - tap-x target-y\nschedules:\n';
 for (let i = 0; i < 100; i++) yml += `- name: s-${i}\n  interval: '@daily'\n  job: j\n`;
 writeFileSync(path.join(dir, 'meltano.yml'), yml);
 const idle = await runUp(dir, [], /worker polling task queue/u, 180_000);
@@ -75,6 +118,12 @@ idle.proc.kill('SIGINT');
 await idle.proc;
 
 console.log('meltano-temporal up on one host');
-console.log(`  launch -> first completed run of mysql2pg (dev server start, sync, worker, tap-mysql -> target-postgres): ${fmt(first.ms)}`);
-console.log(`  idle with 100 schedules, 15 s after start: worker (up process) ${(worker / 1024).toFixed(0)} MiB RSS, embedded Temporal server ${((total - worker) / 1024).toFixed(0)} MiB RSS`);
-console.log('reproduce: npm run bench -- up   (needs the databases: bash scripts/setup.sh --databases; and the example installed: npm start once)');
+console.log(
+  `  launch -> first completed run of mysql2pg (dev server start, sync, worker, tap-mysql -> target-postgres): ${fmt(first.ms)}`,
+);
+console.log(
+  `  idle with 100 schedules, 15 s after start: worker (up process) ${(worker / 1024).toFixed(0)} MiB RSS, embedded Temporal server ${((total - worker) / 1024).toFixed(0)} MiB RSS`,
+);
+console.log(
+  'reproduce: npm run bench -- up   (needs the databases: bash scripts/setup.sh --databases; and the example installed: npm start once)',
+);

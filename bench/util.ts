@@ -9,7 +9,12 @@ export function median(values: number[]): number {
 }
 
 /** Wall time of one process run, in milliseconds; fails if the command fails. */
-export async function timeProcess(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ ms: number; stdout: string }> {
+export async function timeProcess(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ ms: number; stdout: string }> {
   const start = performance.now();
   const r = await execa(file, args, { cwd, env, stdin: 'ignore' });
   return { ms: performance.now() - start, stdout: r.stdout };

@@ -6,7 +6,14 @@ import { WORKFLOW_BUNDLE } from '../src/temporal/worker.js';
 
 const { code } = await bundleWorkflowCode({
   workflowsPath: fileURLToPath(new URL('../workflows/index.js', import.meta.url)),
-  logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: (m) => console.warn(m), error: (m) => console.error(m) },
+  logger: {
+    log: () => {},
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: (m) => console.warn(m),
+    error: (m) => console.error(m),
+  },
 });
 writeFileSync(WORKFLOW_BUNDLE, code);
 console.error(`workflow bundle: ${WORKFLOW_BUNDLE} (${(code.length / 1024).toFixed(0)} KiB)`);

@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --databases --test-tools
 echo "[test] type check" >&2
-npx tsc -p tsconfig.json --noEmit
+npx tsc -p tsconfig.lint.json
+echo "[test] format" >&2
+npx prettier --check . --log-level warn
 echo "[test] lint" >&2
 npx eslint .
 echo "[test] vitest" >&2

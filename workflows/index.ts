@@ -4,8 +4,14 @@
  * no Node modules, no I/O; everything external happens in activities.
  */
 import {
-  ActivityCancellationType, ApplicationFailure, CancellationScope, defineQuery, isCancellation,
-  proxyActivities, setHandler, uuid4,
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  uuid4,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskResult } from './types.js';
@@ -22,7 +28,10 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   setHandler(progressQuery, () => progress);
 
   const resolved = await resolveJob(input);
-  progress = { job: resolved.job, tasks: resolved.tasks.map((t) => ({ index: t.index, args: t.args, state: 'pending' })) };
+  progress = {
+    job: resolved.job,
+    tasks: resolved.tasks.map((t) => ({ index: t.index, args: t.args, state: 'pending' })),
+  };
   const { runMeltanoTask } = proxyActivities<typeof activities>({
     startToCloseTimeout: resolved.policy.taskTimeout,
     heartbeatTimeout: resolved.policy.heartbeatTimeout,

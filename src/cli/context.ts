@@ -33,7 +33,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
 
 export function checkFormat(format: string, allowed: readonly string[]): void {
   if (!allowed.includes(format)) {
-    throw new UserError(`Invalid value for '--format': '${format}' is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`, 2);
+    throw new UserError(
+      `Invalid value for '--format': '${format}' is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
+      2,
+    );
   }
 }
 

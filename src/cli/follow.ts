@@ -11,15 +11,24 @@ function rows(result: TaskResult): string {
   return entries.length ? `, rows: ${entries.map(([s, n]) => `${s}=${n}`).join(' ')}` : '';
 }
 
-export async function followRun(client: Client, workflowId: string, out: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function followRun(
+  client: Client,
+  workflowId: string,
+  out: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const handle = client.workflow.getHandle(workflowId);
   const seen = new Map<number, string>();
   let lastBeat = '';
   let finished = false;
-  const resultPromise = handle.result().then(
-    (r) => ({ ok: true as const, result: r as JobRunResult }),
-    (e: unknown) => ({ ok: false as const, error: e as Error }),
-  ).finally(() => { finished = true; });
+  const resultPromise = handle
+    .result()
+    .then(
+      (r) => ({ ok: true as const, result: r as JobRunResult }),
+      (e: unknown) => ({ ok: false as const, error: e as Error }),
+    )
+    .finally(() => {
+      finished = true;
+    });
   const report = (progress: JobProgress | null): void => {
     if (!progress) return;
     const total = progress.tasks.length;
@@ -28,7 +37,10 @@ export async function followRun(client: Client, workflowId: string, out: NodeJS.
       seen.set(t.index, t.state);
       const label = `[${t.index + 1}/${total}] ${t.args.join(' ')}`;
       if (t.state === 'running') out.write(`${label}: started\n`);
-      else if (t.state === 'succeeded' && t.result) out.write(`${label}: finished in ${(t.result.durationMs / 1000).toFixed(1)}s (attempt ${t.result.attempt})${rows(t.result)}\n`);
+      else if (t.state === 'succeeded' && t.result)
+        out.write(
+          `${label}: finished in ${(t.result.durationMs / 1000).toFixed(1)}s (attempt ${t.result.attempt})${rows(t.result)}\n`,
+        );
       else out.write(`${label}: ${t.state}\n`);
     }
   };
@@ -52,7 +64,9 @@ export async function followRun(client: Client, workflowId: string, out: NodeJS.
   const outcome = await resultPromise;
   try {
     report(await handle.query<JobProgress | null>('progress'));
-  } catch { /* the final state is in the result */ }
+  } catch {
+    /* the final state is in the result */
+  }
   if (outcome.ok) {
     out.write(`run ${workflowId} completed: ${outcome.result.tasks.length} task(s)\n`);
     return 0;

@@ -13,7 +13,10 @@ import { addServerScheduleCommands, syncAfterEdit } from './schedule-server.js';
 export function buildProgram(): Command {
   const program = new Command('meltano-temporal')
     .description("Run Meltano's scheduled ELT jobs on Temporal instead of Airflow.")
-    .option('--project <dir>', 'Meltano project root (default: MELTANO_PROJECT_ROOT, else the current directory or its nearest parent with meltano.yml)')
+    .option(
+      '--project <dir>',
+      'Meltano project root (default: MELTANO_PROJECT_ROOT, else the current directory or its nearest parent with meltano.yml)',
+    )
     .showHelpAfterError()
     .exitOverride((err) => {
       // commander's own usage errors: exit 2 like click; help and version: 0.

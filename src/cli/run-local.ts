@@ -9,13 +9,23 @@ import type { ResolvedTask } from '../../workflows/types.js';
 export async function runLocally(options: LoadOptions, name: string, environment?: string): Promise<number> {
   const project = loadProject(options);
   const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
+  if (!schedule)
+    throw new UserError(
+      `Schedule '${name}' was not found.`,
+      1,
+      'see the schedules with: meltano-temporal schedule list',
+    );
   let tasks: ResolvedTask[];
   if (schedule.kind === 'elt') {
     tasks = [{ index: 0, command: 'elt', args: eltArgs(schedule) }];
   } else {
     const job = project.jobs.find((j) => j.name === schedule.job);
-    if (!job) throw new UserError(`Job '${schedule.job}' was not found.`, 1, `add it or change the schedule: meltano-temporal schedule set ${name} --job NAME`);
+    if (!job)
+      throw new UserError(
+        `Job '${schedule.job}' was not found.`,
+        1,
+        `add it or change the schedule: meltano-temporal schedule set ${name} --job NAME`,
+      );
     tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run', args }));
   }
   const { executeTask } = await import('../../activities/run-task.js');
@@ -30,15 +40,28 @@ export async function runLocally(options: LoadOptions, name: string, environment
       process.stderr.write(`${label}: started\n`);
       try {
         const result = await executeTask(
-          { projectRoot: project.root, schedule: name, ...(environment ? { environment } : {}), task, runId: randomUUID() },
           {
-            attempt: 1, runKey, cancellationSignal: abort.signal, heartbeat: () => {},
+            projectRoot: project.root,
+            schedule: name,
+            ...(environment ? { environment } : {}),
+            task,
+            runId: randomUUID(),
+          },
+          {
+            attempt: 1,
+            runKey,
+            cancellationSignal: abort.signal,
+            heartbeat: () => {},
             log: { info: () => {}, warn: (m) => process.stderr.write(`${m}\n`) },
             onLine: (line) => process.stderr.write(`  ${line}\n`),
           },
         );
-        const rows = Object.entries(result.rowsPerStream).map(([s, n]) => `${s}=${n}`).join(' ');
-        process.stderr.write(`${label}: finished in ${(result.durationMs / 1000).toFixed(1)}s${rows ? `, rows: ${rows}` : ''}\n`);
+        const rows = Object.entries(result.rowsPerStream)
+          .map(([s, n]) => `${s}=${n}`)
+          .join(' ');
+        process.stderr.write(
+          `${label}: finished in ${(result.durationMs / 1000).toFixed(1)}s${rows ? `, rows: ${rows}` : ''}\n`,
+        );
       } catch (err) {
         process.stderr.write(`${label}: failed: ${(err as Error).message.split('\n')[0]}\n`);
         return 1;

@@ -18,7 +18,8 @@ function scheduleFlags(cmd: Command, withTransformDefault: boolean): Command {
     .addOption(withTransformDefault ? transform.default('skip') : transform);
 }
 
-const INTERVAL_HELP = "@hourly, @daily, @weekly, @monthly, @yearly, @annually, @midnight, @once/@manual/@none (manual runs only) or 5-field cron such as '0 */6 * * *'";
+const INTERVAL_HELP =
+  "@hourly, @daily, @weekly, @monthly, @yearly, @annually, @midnight, @once/@manual/@none (manual runs only) or 5-field cron such as '0 */6 * * *'";
 
 function report(outcome: Outcome): void {
   if (outcome.warning) process.stderr.write(`${outcome.warning}\n`);
@@ -30,60 +31,77 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
     .description('Manage schedules in meltano.yml (and, when TEMPORAL_ADDRESS is set, in Temporal).')
     .option('--no-temporal', 'add/set/remove: only edit meltano.yml, leave Temporal alone');
 
-  schedule.command('list')
-    .description("List schedules like `meltano schedule list`; a schedule whose job is missing is reported on stderr and left out, the rest still listed.")
+  schedule
+    .command('list')
+    .description(
+      'List schedules like `meltano schedule list`; a schedule whose job is missing is reported on stderr and left out, the rest still listed.',
+    )
     .addOption(new Option('--format <format>', 'text or json').default('text'))
-    .action(action((opts: { format: string }, cmd: Command) => {
-      checkFormat(opts.format, ['text', 'json']);
-      const project = loadProject(projectOptions(cmd));
-      const { json, missing } = scheduleListJson(project);
-      if (opts.format === 'json') {
-        process.stdout.write(`${pythonJson(json)}\n`);
-      } else {
-        const jobs = new Map(project.jobs.map((j) => [j.name, j]));
-        const missingNames = new Set(missing.map((m) => m.schedule.name));
-        for (const s of project.schedules) {
-          if (missingNames.has(s.name)) continue;
-          process.stdout.write(`${scheduleTextLine(s, s.kind === 'job' ? jobs.get(s.job) : undefined)}\n`);
+    .action(
+      action((opts: { format: string }, cmd: Command) => {
+        checkFormat(opts.format, ['text', 'json']);
+        const project = loadProject(projectOptions(cmd));
+        const { json, missing } = scheduleListJson(project);
+        if (opts.format === 'json') {
+          process.stdout.write(`${pythonJson(json)}\n`);
+        } else {
+          const jobs = new Map(project.jobs.map((j) => [j.name, j]));
+          const missingNames = new Set(missing.map((m) => m.schedule.name));
+          for (const s of project.schedules) {
+            if (missingNames.has(s.name)) continue;
+            process.stdout.write(`${scheduleTextLine(s, s.kind === 'job' ? jobs.get(s.job) : undefined)}\n`);
+          }
         }
-      }
-      for (const m of missing) process.stderr.write(`Error: ${missingJobMessage(m)}\n`);
-      for (const p of project.problems.filter((x) => x.kind === 'schedule')) process.stderr.write(`Error: ${p.file}: ${p.message}\n`);
-      return missing.length || project.problems.some((p) => p.kind === 'schedule') ? 1 : 0;
-    }));
+        for (const m of missing) process.stderr.write(`Error: ${missingJobMessage(m)}\n`);
+        for (const p of project.problems.filter((x) => x.kind === 'schedule'))
+          process.stderr.write(`Error: ${p.file}: ${p.message}\n`);
+        return missing.length || project.problems.some((p) => p.kind === 'schedule') ? 1 : 0;
+      }),
+    );
 
   scheduleFlags(
-    schedule.command('add')
-      .description('Add a schedule: --job JOB, or --extractor TAP --loader TARGET [--transform] for a legacy elt schedule.')
+    schedule
+      .command('add')
+      .description(
+        'Add a schedule: --job JOB, or --extractor TAP --loader TARGET [--transform] for a legacy elt schedule.',
+      )
       .argument('<name>')
       .option('--interval <interval>', INTERVAL_HELP),
     true,
-  ).action(action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-    const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleAdd(p, name, opts));
-    report(outcome);
-    if (!outcome.warning && afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
-  }));
+  ).action(
+    action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
+      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleAdd(p, name, opts));
+      report(outcome);
+      if (!outcome.warning && afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
+    }),
+  );
 
   scheduleFlags(
-    schedule.command('set')
+    schedule
+      .command('set')
       .description('Change a schedule.')
       .argument('<name>')
       .option('--interval <interval>', INTERVAL_HELP),
     false,
-  ).action(action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-    const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleSet(p, name, opts));
-    report(outcome);
-    if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
-  }));
-
-  schedule.command('remove')
-    .description('Remove a schedule.')
-    .argument('<name>')
-    .action(action(async (name: string, _opts: unknown, cmd: Command) => {
-      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleRemove(p, name));
+  ).action(
+    action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
+      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleSet(p, name, opts));
       report(outcome);
       if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
-    }));
+    }),
+  );
+
+  schedule
+    .command('remove')
+    .description('Remove a schedule.')
+    .argument('<name>')
+    .action(
+      action(async (name: string, _opts: unknown, cmd: Command) => {
+        const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleRemove(p, name));
+        report(outcome);
+        if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
+      }),
+    );
 
   extra(schedule);
   return schedule;

@@ -2,7 +2,12 @@
 import type { Command } from 'commander';
 import { loadProject } from '../project/load.js';
 import type { Project } from '../project/model.js';
-import { addConnectionOptions, connectClient, connectionSettings, type ConnectionFlags } from '../temporal/connection.js';
+import {
+  addConnectionOptions,
+  connectClient,
+  connectionSettings,
+  type ConnectionFlags,
+} from '../temporal/connection.js';
 import { environmentName, projectName, type MappingContext } from '../temporal/schedule-mapping.js';
 import { projectOptions } from './context.js';
 
@@ -13,7 +18,10 @@ export interface ServerFlags extends ConnectionFlags {
 
 export function addServerOptions(cmd: Command): Command {
   return addConnectionOptions(cmd)
-    .option('--environment <name>', 'Meltano environment the schedules run in (default: MELTANO_ENVIRONMENT, else default_environment)')
+    .option(
+      '--environment <name>',
+      'Meltano environment the schedules run in (default: MELTANO_ENVIRONMENT, else default_environment)',
+    )
     .option('--task-queue <name>', 'task queue of the workers (env MELTANO_TEMPORAL_TASK_QUEUE, default meltano)');
 }
 
@@ -32,7 +40,12 @@ export async function serverContext(cmd: Command, project?: Project): Promise<Se
   return {
     project: p,
     client,
-    ctx: { project: p, projectKey: projectName(p), environment: environmentName(p, flags.environment), ...(taskQueue ? { taskQueue } : {}) },
+    ctx: {
+      project: p,
+      projectKey: projectName(p),
+      environment: environmentName(p, flags.environment),
+      ...(taskQueue ? { taskQueue } : {}),
+    },
     close: () => connection.close(),
   };
 }

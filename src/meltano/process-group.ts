@@ -36,7 +36,9 @@ export function startGroupProcess(
   // If the worker itself is killed (SIGKILL, OOM), the kernel sends the task
   // SIGTERM (setpriv's parent-death signal) so it does not run on unattended
   // and hold Meltano's run lock against the retry on another worker.
-  const [cmd, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', file, ...args]] : [file, [...args]];
+  const [cmd, argv] = existsSync(SETPRIV)
+    ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', file, ...args]]
+    : [file, [...args]];
   // Argument array, no shell: user strings are never interpreted.
   const child: ResultPromise = execa(cmd, argv, {
     cwd: options.cwd,
@@ -67,7 +69,9 @@ export function startGroupProcess(
       // Remember the whole tree while it is attached: once the leader is gone,
       // orphans are re-parented and can no longer be found.
       const tree = new Set<number>(descendants(leader));
-      const refresh = (): void => { for (const pid of descendants(leader)) tree.add(pid); };
+      const refresh = (): void => {
+        for (const pid of descendants(leader)) tree.add(pid);
+      };
       signalGroup(leader, 'SIGTERM');
       for (const pid of tree) signalPid(pid, 'SIGTERM');
       const poll = setInterval(refresh, 100);

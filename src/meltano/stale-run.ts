@@ -41,12 +41,22 @@ function meltanoPython(meltano: string): string | undefined {
   }
 }
 
-export async function ownRunIsStale(meltano: string, projectRoot: string, runId: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+export async function ownRunIsStale(
+  meltano: string,
+  projectRoot: string,
+  runId: string,
+  env: NodeJS.ProcessEnv,
+): Promise<boolean> {
   const python = meltanoPython(meltano);
   if (!python) return false;
   const uri = env.MELTANO_DATABASE_URI ?? `sqlite:///${path.join(projectRoot, '.meltano', 'meltano.db')}`;
   const r = await execa(python, ['-c', QUERY, uri, runId], { reject: false, timeout: 30_000, env });
   if (r.exitCode !== 0) return false;
   const found = JSON.parse(r.stdout.trim() || 'null') as { state: string; silentSeconds: number | null } | null;
-  return Boolean(found && /RUNNING/u.test(found.state) && found.silentSeconds !== null && found.silentSeconds > OWN_RUN_SILENCE_SECONDS);
+  return Boolean(
+    found &&
+    /RUNNING/u.test(found.state) &&
+    found.silentSeconds !== null &&
+    found.silentSeconds > OWN_RUN_SILENCE_SECONDS,
+  );
 }

@@ -21,10 +21,12 @@ export function blocksProblem(project: Project, tasks: TasksValue): string | nul
     const types: string[] = [];
     for (const block of args) {
       const job = jobs.get(block);
-      if (job && typeOf.has(block)) return `Ambiguous reference to '${block}' which matches a job name AND a plugin name.`;
+      if (job && typeOf.has(block))
+        return `Ambiguous reference to '${block}' which matches a job name AND a plugin name.`;
       if (job) {
         // A job used as a block expands to its own blocks.
-        for (const inner of taskArgs(job.tasks).flat()) types.push(typeOf.get(inner.split(':')[0] ?? inner) ?? 'unknown');
+        for (const inner of taskArgs(job.tasks).flat())
+          types.push(typeOf.get(inner.split(':')[0] ?? inner) ?? 'unknown');
         continue;
       }
       const parts = block.split(':');
@@ -32,7 +34,7 @@ export function blocksProblem(project: Project, tasks: TasksValue): string | nul
       if (!type) return `Block ${block} not found`;
       types.push(type);
     }
-    for (let i = 0; i < types.length; ) {
+    for (let i = 0; i < types.length;) {
       if (types[i] === 'extractors') {
         let j = i + 1;
         while (j < types.length && types[j] === 'mappers') j++;

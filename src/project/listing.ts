@@ -8,7 +8,10 @@ import type { TasksValue } from './tasks.js';
 
 /** Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside printable ASCII. */
 export function pythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\uffff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\uffff]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Python's `repr()` of a str. */
@@ -34,7 +37,10 @@ export function pyRepr(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${pyStrRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyStrRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   return String(value);
 }
 
@@ -68,7 +74,9 @@ export function eltArgs(s: EltSchedule): string[] {
 }
 
 /** A job schedule whose job does not exist. */
-export interface MissingJob { schedule: JobSchedule }
+export interface MissingJob {
+  schedule: JobSchedule;
+}
 
 export function scheduleListJson(project: Project): { json: ScheduleListJson; missing: MissingJob[] } {
   const jobs = new Map(project.jobs.map((j) => [j.name, j]));
@@ -82,14 +90,23 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
         continue;
       }
       json.schedules.job.push({
-        name: s.name, interval: s.interval, cron_interval: cronInterval(s.interval), env: s.env,
+        name: s.name,
+        interval: s.interval,
+        cron_interval: cronInterval(s.interval),
+        env: s.env,
         job: { name: job.name, tasks: job.tasks },
       });
     } else {
       json.schedules.elt.push({
-        name: s.name, extractor: s.extractor, loader: s.loader, transform: s.transform,
-        interval: s.interval, env: s.env, cron_interval: cronInterval(s.interval),
-        last_successful_run_ended_at: null, elt_args: eltArgs(s),
+        name: s.name,
+        extractor: s.extractor,
+        loader: s.loader,
+        transform: s.transform,
+        interval: s.interval,
+        env: s.env,
+        cron_interval: cronInterval(s.interval),
+        last_successful_run_ended_at: null,
+        elt_args: eltArgs(s),
       });
     }
   }
@@ -99,9 +116,9 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
 const ELT_MARKERS: Record<string, [string, string]> = { run: ['→', '→'], only: ['×', '→'], skip: ['→', 'x'] };
 
 export function scheduleTextLine(s: ScheduleDef, job: JobDef | undefined): string {
-  if (s.kind === 'job') return `[${s.interval ?? "None"}] job ${s.name}: ${s.job} → ${pyRepr(job?.tasks)}`;
+  if (s.kind === 'job') return `[${s.interval ?? 'None'}] job ${s.name}: ${s.job} → ${pyRepr(job?.tasks)}`;
   const [a, b] = ELT_MARKERS[s.transform] ?? ['→', '→'];
-  return `[${s.interval ?? "None"}] elt ${s.name}: ${s.extractor} ${a} ${s.loader} ${b} transforms`;
+  return `[${s.interval ?? 'None'}] elt ${s.name}: ${s.extractor} ${a} ${s.loader} ${b} transforms`;
 }
 
 export function missingJobMessage(m: MissingJob): string {

@@ -12,7 +12,14 @@ import { load as loadYaml, YAMLException } from 'js-yaml';
 import { globSync } from 'tinyglobby';
 import { ProjectFileError, UserError } from './errors.js';
 import type {
-  EntryProblem, EnvironmentDef, JobDef, PluginDef, Project, ProjectFile, ScheduleDef, Transform,
+  EntryProblem,
+  EnvironmentDef,
+  JobDef,
+  PluginDef,
+  Project,
+  ProjectFile,
+  ScheduleDef,
+  Transform,
 } from './model.js';
 import { describeType, tasksShapeProblem, type TasksValue } from './tasks.js';
 
@@ -30,7 +37,9 @@ export function findProjectRoot(explicit?: string, env: NodeJS.ProcessEnv = proc
       throw new UserError(
         `Cannot find a Meltano project in ${root}: there is no ${MELTANO_FILE}.`,
         1,
-        explicit ? 'pass --project the directory that holds meltano.yml' : 'set MELTANO_PROJECT_ROOT to the directory that holds meltano.yml',
+        explicit
+          ? 'pass --project the directory that holds meltano.yml'
+          : 'set MELTANO_PROJECT_ROOT to the directory that holds meltano.yml',
       );
     }
     return root;
@@ -63,7 +72,12 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const where = `${relPath}:${err.mark.line + 1}:${err.mark.column + 1}`;
-    throw new ProjectFileError(where, undefined, `YAML syntax error: ${err.reason}`, 'correct the YAML at that line and column');
+    throw new ProjectFileError(
+      where,
+      undefined,
+      `YAML syntax error: ${err.reason}`,
+      'correct the YAML at that line and column',
+    );
   }
   if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
     throw new ProjectFileError(relPath, undefined, `the top level must be a mapping, not ${describeType(data)}`);
@@ -72,7 +86,9 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The files matched by `include_paths`, in pattern order, each once, never meltano.yml itself. */
@@ -80,24 +96,45 @@ export function resolveIncludePaths(root: string, meltanoFile: ProjectFile): str
   const data = asRecord(meltanoFile.data) ?? {};
   const patterns = data.include_paths ?? [];
   if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string')) {
-    throw new ProjectFileError(meltanoFile.relPath, 'include_paths', 'must be a list of glob patterns (strings)', "for example include_paths: ['./subconfig_*.yml']");
+    throw new ProjectFileError(
+      meltanoFile.relPath,
+      'include_paths',
+      'must be a list of glob patterns (strings)',
+      "for example include_paths: ['./subconfig_*.yml']",
+    );
   }
   const realRoot = realpathSync(root);
   const seen = new Set<string>();
   const result: string[] = [];
   for (const pattern of patterns as string[]) {
     // Python's Path.glob yields directory order; we sort for a stable merge order.
-    const matches = globSync(pattern, { cwd: root, dot: true, onlyFiles: false, absolute: true, expandDirectories: false }).sort();
+    const matches = globSync(pattern, {
+      cwd: root,
+      dot: true,
+      onlyFiles: false,
+      absolute: true,
+      expandDirectories: false,
+    }).sort();
     for (const match of matches) {
       const abs = path.resolve(match);
       if (abs === meltanoFile.path || seen.has(abs)) continue;
       const rel = path.relative(root, abs);
       if (!statSync(abs).isFile()) {
-        throw new ProjectFileError(meltanoFile.relPath, `include_paths '${pattern}'`, `matches '${rel}', which is not a file`, 'narrow the pattern so it only matches YAML files');
+        throw new ProjectFileError(
+          meltanoFile.relPath,
+          `include_paths '${pattern}'`,
+          `matches '${rel}', which is not a file`,
+          'narrow the pattern so it only matches YAML files',
+        );
       }
       const real = realpathSync(abs);
       if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-        throw new ProjectFileError(meltanoFile.relPath, `include_paths '${pattern}'`, `matches '${rel}', which is outside the project root`, 'keep included files inside the project directory');
+        throw new ProjectFileError(
+          meltanoFile.relPath,
+          `include_paths '${pattern}'`,
+          `matches '${rel}', which is outside the project root`,
+          'keep included files inside the project directory',
+        );
       }
       seen.add(abs);
       result.push(abs);
@@ -114,7 +151,8 @@ function entryName(entry: Record<string, unknown> | undefined, index: number): s
 function listOf(file: ProjectFile, data: Record<string, unknown>, key: string): unknown[] {
   const value = data[key];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new ProjectFileError(file.relPath, key, `must be a list, not ${describeType(value)}`);
+  if (!Array.isArray(value))
+    throw new ProjectFileError(file.relPath, key, `must be a list, not ${describeType(value)}`);
   return value;
 }
 
@@ -131,14 +169,20 @@ function readJob(file: ProjectFile, raw: unknown, index: number, problems: Entry
   if (!entry) return problem(`job ${name} must be a mapping with name and tasks`);
   if (typeof entry.name !== 'string' || !entry.name) return problem(`job ${name} has no name`);
   const extra = Object.keys(entry).filter((k) => !JOB_KEYS.has(k));
-  if (extra.length) return problem(`job '${name}' has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`);
+  if (extra.length)
+    return problem(`job '${name}' has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`);
   const shape = tasksShapeProblem(entry.tasks);
   if (shape) return problem(`job '${name}': ${shape}`);
   const annotations = asRecord(entry.annotations);
   return { name, tasks: entry.tasks as TasksValue, ...(annotations ? { annotations } : {}), file: file.relPath, index };
 }
 
-function readSchedule(file: ProjectFile, raw: unknown, index: number, problems: EntryProblem[]): ScheduleDef | undefined {
+function readSchedule(
+  file: ProjectFile,
+  raw: unknown,
+  index: number,
+  problems: EntryProblem[],
+): ScheduleDef | undefined {
   const entry = asRecord(raw);
   const name = entryName(entry, index);
   const problem = (message: string): undefined => {
@@ -148,24 +192,38 @@ function readSchedule(file: ProjectFile, raw: unknown, index: number, problems: 
   if (!entry) return problem(`schedule ${name} must be a mapping`);
   if (typeof entry.name !== 'string' || !entry.name) return problem(`schedule ${name} has no name`);
   const interval = entry.interval ?? null;
-  if (interval !== null && typeof interval !== 'string') return problem(`schedule '${name}': interval must be a string such as '@daily' or '0 * * * *'`);
+  if (interval !== null && typeof interval !== 'string')
+    return problem(`schedule '${name}': interval must be a string such as '@daily' or '0 * * * *'`);
   const envValue = entry.env ?? {};
   const env = asRecord(envValue);
   if (!env) return problem(`schedule '${name}': env must be a mapping of variable names to values`);
   const annotations = asRecord(entry.annotations);
-  const base = { name, interval: interval as string | null, env, ...(annotations ? { annotations } : {}), file: file.relPath, index };
+  const base = {
+    name,
+    interval: interval as string | null,
+    env,
+    ...(annotations ? { annotations } : {}),
+    file: file.relPath,
+    index,
+  };
   if (entry.job) {
     if (typeof entry.job !== 'string') return problem(`schedule '${name}': job must be a job name`);
     return { kind: 'job', ...base, job: entry.job };
   }
   const missing = ['extractor', 'loader', 'transform'].filter((k) => typeof entry[k] !== 'string' || !entry[k]);
   if (missing.length) {
-    return problem(`schedule '${name}' has neither a job nor a complete elt definition (missing ${missing.join(', ')})`);
+    return problem(
+      `schedule '${name}' has neither a job nor a complete elt definition (missing ${missing.join(', ')})`,
+    );
   }
-  if (!TRANSFORMS.has(entry.transform as string)) return problem(`schedule '${name}': transform must be run, skip or only`);
+  if (!TRANSFORMS.has(entry.transform as string))
+    return problem(`schedule '${name}': transform must be run, skip or only`);
   return {
-    kind: 'elt', ...base,
-    extractor: entry.extractor as string, loader: entry.loader as string, transform: entry.transform as Transform,
+    kind: 'elt',
+    ...base,
+    extractor: entry.extractor as string,
+    loader: entry.loader as string,
+    transform: entry.transform as Transform,
   };
 }
 
@@ -192,7 +250,13 @@ function readEnvironments(file: ProjectFile, data: Record<string, unknown>): Env
     const env = asRecord(raw);
     if (!env || typeof env.name !== 'string') return [];
     const suffix = env.state_id_suffix;
-    return [{ name: env.name, env: asRecord(env.env) ?? {}, ...(typeof suffix === 'string' ? { stateIdSuffix: suffix } : {}) }];
+    return [
+      {
+        name: env.name,
+        env: asRecord(env.env) ?? {},
+        ...(typeof suffix === 'string' ? { stateIdSuffix: suffix } : {}),
+      },
+    ];
   });
 }
 
@@ -203,7 +267,12 @@ function checkUnique(entries: ReadonlyArray<{ name: string; file: string }>, kin
     const where = first.get(entry.name);
     if (where !== undefined) {
       const files = where === entry.file ? `twice in ${where}` : `in both ${where} and ${entry.file}`;
-      throw new ProjectFileError(entry.file, `${kind} '${entry.name}'`, `is defined ${files}`, `rename or remove one of the two ${kind}s`);
+      throw new ProjectFileError(
+        entry.file,
+        `${kind} '${entry.name}'`,
+        `is defined ${files}`,
+        `rename or remove one of the two ${kind}s`,
+      );
     }
     first.set(entry.name, entry.file);
   }

@@ -18,7 +18,9 @@ const HOLDER = [
   'sys.stdin.read()',
 ].join('\n');
 
-export interface ProjectLock { release(): Promise<void> }
+export interface ProjectLock {
+  release(): Promise<void>;
+}
 
 export function lockFilePath(root: string): string {
   return path.join(root, '.meltano', 'run', 'meltano.yml.lock');
@@ -30,28 +32,47 @@ export async function acquireProjectLock(root: string, timeoutMs = 30_000): Prom
   mkdirSync(path.dirname(file), { recursive: true });
   const python = findExecutable('python3', process.env.MELTANO_TEMPORAL_PYTHON);
   if (!python) {
-    throw new UserError('Cannot lock meltano.yml: no python3 found to take Meltano\'s lock.', 1, 'install Python 3 or run `npm run setup`');
+    throw new UserError(
+      "Cannot lock meltano.yml: no python3 found to take Meltano's lock.",
+      1,
+      'install Python 3 or run `npm run setup`',
+    );
   }
   const child = spawn(python, ['-c', HOLDER, file], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new UserError(`Timed out after ${timeoutMs / 1000}s waiting for ${path.relative(root, file)}: another meltano or meltano-temporal process is editing the project.`, 1, 'wait for it to finish, then retry'));
+      reject(
+        new UserError(
+          `Timed out after ${timeoutMs / 1000}s waiting for ${path.relative(root, file)}: another meltano or meltano-temporal process is editing the project.`,
+          1,
+          'wait for it to finish, then retry',
+        ),
+      );
     }, timeoutMs);
-    child.stdout.once('data', () => { clearTimeout(timer); resolve(); });
-    child.once('error', (err) => { clearTimeout(timer); reject(err); });
+    child.stdout.once('data', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new UserError(`Cannot take the project lock ${file} (exit ${code}): ${stderr.trim()}`));
     });
   });
   return {
-    release: () => new Promise<void>((resolve) => {
-      child.removeAllListeners('exit');
-      child.once('exit', () => resolve());
-      child.stdin.end();
-    }),
+    release: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
   };
 }

@@ -50,8 +50,16 @@ export interface EltSchedule extends ScheduleBase {
 export type ScheduleDef = JobSchedule | EltSchedule;
 
 export type PluginType =
-  | 'extractors' | 'loaders' | 'transforms' | 'models' | 'dashboards' | 'orchestrators'
-  | 'transformers' | 'files' | 'utilities' | 'mappers';
+  | 'extractors'
+  | 'loaders'
+  | 'transforms'
+  | 'models'
+  | 'dashboards'
+  | 'orchestrators'
+  | 'transformers'
+  | 'files'
+  | 'utilities'
+  | 'mappers';
 
 export interface PluginDef {
   name: string;

@@ -29,21 +29,34 @@ function checkTasks(project: Project, name: string, raw: string): TaskItem[] {
   }
   const problem = blocksProblem(project, tasks);
   if (problem) {
-    throw new UserError(`Job '${name}' has invalid tasks. ${problem}`, 1, 'name plugins defined in meltano.yml (meltano-temporal checks plugins, mappings and jobs)');
+    throw new UserError(
+      `Job '${name}' has invalid tasks. ${problem}`,
+      1,
+      'name plugins defined in meltano.yml (meltano-temporal checks plugins, mappings and jobs)',
+    );
   }
   return tasks;
 }
 
 export function checkInterval(interval: string): void {
   if (!isValidInterval(interval)) {
-    throw new UserError(badIntervalMessage(interval), 2, "use a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once, @manual, @none) or 5-field cron such as '0 */6 * * *'");
+    throw new UserError(
+      badIntervalMessage(interval),
+      2,
+      "use a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once, @manual, @none) or 5-field cron such as '0 */6 * * *'",
+    );
   }
 }
 
 export function planJobAdd(project: Project, name: string, rawTasks: string): EditPlan<Outcome> {
   const tasks = checkTasks(project, name, rawTasks);
   const existing = project.jobs.find((j) => j.name === name);
-  if (existing) throw new UserError(`Job '${name}' already exists.`, 1, `change it with: meltano-temporal job set ${name} --tasks ...`);
+  if (existing)
+    throw new UserError(
+      `Job '${name}' already exists.`,
+      1,
+      `change it with: meltano-temporal job set ${name} --tasks ...`,
+    );
   return {
     edits: [{ file: MELTANO_FILE, edit: { op: 'append', key: 'jobs', entry: { name, tasks } } }],
     result: { message: `Added job ${name}: ${pyRepr(tasks)}` },
@@ -53,7 +66,12 @@ export function planJobAdd(project: Project, name: string, rawTasks: string): Ed
 export function planJobSet(project: Project, name: string, rawTasks: string): EditPlan<Outcome> {
   const tasks = checkTasks(project, name, rawTasks);
   const job = project.jobs.find((j) => j.name === name);
-  if (!job) throw new UserError(`Job '${name}' does not exist.`, 1, `create it with: meltano-temporal job add ${name} --tasks ...`);
+  if (!job)
+    throw new UserError(
+      `Job '${name}' does not exist.`,
+      1,
+      `create it with: meltano-temporal job add ${name} --tasks ...`,
+    );
   return {
     edits: [{ file: job.file, edit: { op: 'set', key: 'jobs', index: job.index, changes: { tasks } } }],
     result: { message: `Updated job ${name}: ${pyRepr(tasks)}` },
@@ -67,7 +85,12 @@ export function planJobRemove(project: Project, name: string): EditPlan<Outcome>
   const users = project.schedules.filter((s) => s.kind === 'job' && s.job === name);
   if (users.length) {
     const names = users.map((s) => `'${s.name}' (${s.file})`).join(', ');
-    throw new ProjectFileError(job.file, `job '${name}'`, `is still used by schedule(s) ${names}`, `remove them first (meltano-temporal schedule remove NAME) or point them at another job (schedule set NAME --job OTHER)`);
+    throw new ProjectFileError(
+      job.file,
+      `job '${name}'`,
+      `is still used by schedule(s) ${names}`,
+      `remove them first (meltano-temporal schedule remove NAME) or point them at another job (schedule set NAME --job OTHER)`,
+    );
   }
   return {
     edits: [{ file: job.file, edit: { op: 'remove', key: 'jobs', index: job.index } }],
@@ -95,7 +118,8 @@ export function planScheduleAdd(project: Project, name: string, o: ScheduleOptio
     entry = { name, interval: o.interval, job: o.job };
     message = `Scheduled job '${name}' at ${o.interval}`;
   } else {
-    if (!o.extractor) throw new UserError('Missing --extractor', 2, 'give --job JOB, or --extractor TAP --loader TARGET');
+    if (!o.extractor)
+      throw new UserError('Missing --extractor', 2, 'give --job JOB, or --extractor TAP --loader TARGET');
     if (!o.loader) throw new UserError('Missing --loader', 2, 'give --loader TARGET');
     entry = { name, interval: o.interval, extractor: o.extractor, loader: o.loader, transform: o.transform ?? 'skip' };
     message = `Scheduled elt '${name}' at ${o.interval}`;
@@ -109,7 +133,12 @@ export function planScheduleAdd(project: Project, name: string, o: ScheduleOptio
 export function planScheduleSet(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
   if (o.interval !== undefined) checkInterval(o.interval);
   const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
+  if (!schedule)
+    throw new UserError(
+      `Schedule '${name}' was not found.`,
+      1,
+      'see the schedules with: meltano-temporal schedule list',
+    );
   const changes: Record<string, unknown> = {};
   if (schedule.kind === 'job') {
     if (o.extractor || o.loader || o.transform) throw new UserError(MIX, 1);
@@ -130,7 +159,12 @@ export function planScheduleSet(project: Project, name: string, o: ScheduleOptio
 
 export function planScheduleRemove(project: Project, name: string): EditPlan<Outcome> {
   const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule) throw new UserError(`Schedule '${name}' was not found.`, 1, 'see the schedules with: meltano-temporal schedule list');
+  if (!schedule)
+    throw new UserError(
+      `Schedule '${name}' was not found.`,
+      1,
+      'see the schedules with: meltano-temporal schedule list',
+    );
   return {
     edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],
     result: { message: '', warning: `Removed schedule '${name}'` },

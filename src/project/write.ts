@@ -78,7 +78,9 @@ export async function editProject<T>(options: LoadOptions, plan: (project: Proje
       newTexts.set(file, editYamlText(current, edit));
     }
     // The edited project must load cleanly before anything is written.
-    const files = project.files.map((f) => (newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f));
+    const files = project.files.map((f) =>
+      newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
+    );
     buildProject(project.root, files);
     for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text);
     return result;

@@ -7,11 +7,24 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
-  isMap, isPair, isScalar, isSeq, parseDocument, stringify,
-  type Document, type Node, type Pair, type YAMLMap, type YAMLSeq,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  stringify,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
 } from 'yaml';
 
-interface Splice { start: number; end: number; text: string }
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
 
 class CannotSplice extends Error {}
 
@@ -88,7 +101,11 @@ function appendSplices(text: string, doc: Document, key: string, entry: unknown)
     return [{ start: text.length, end: text.length, text: `${prefix}${key}:\n${snippet}` }];
   }
   const value = pair.value as Node | null;
-  if (value === null || (isScalar(value) && value.value === null) || (isSeq(value) && value.flow && value.items.length === 0)) {
+  if (
+    value === null ||
+    (isScalar(value) && value.value === null) ||
+    (isSeq(value) && value.flow && value.items.length === 0)
+  ) {
     // `jobs:` with nothing, `jobs: null` or `jobs: []`: the list starts on the next line.
     const keyEnd = range(pair.key as Node)[1];
     const colon = text.indexOf(':', keyEnd);
@@ -135,7 +152,13 @@ function pairBounds(text: string, pair: Pair): { start: number; end: number; col
 /** Canonical order of keys Meltano writes; a new key goes after its closest predecessor. */
 const KEY_ORDER = ['name', 'interval', 'env', 'job', 'extractor', 'loader', 'transform', 'tasks'];
 
-function setSplices(text: string, doc: Document, key: string, index: number, changes: Record<string, unknown>): Splice[] {
+function setSplices(
+  text: string,
+  doc: Document,
+  key: string,
+  index: number,
+  changes: Record<string, unknown>,
+): Splice[] {
   const seq = blockSeq(doc, key);
   if (!seq) throw new CannotSplice('no such list');
   const map = itemMap(seq, index);
@@ -227,4 +250,3 @@ export function editYamlText(text: string, edit: YamlEdit): string {
   const fallback = expectedDoc.toString({ lineWidth: 0, indentSeq: indentsSequences(text) });
   return ensureTrailingNewline(fallback);
 }
-

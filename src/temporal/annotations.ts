@@ -8,7 +8,14 @@ import { ProjectFileError } from '../project/errors.js';
 import type { ScheduleDef } from '../project/model.js';
 import type { TaskPolicy } from '../../workflows/types.js';
 
-export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
+export const OVERLAP_POLICIES = [
+  'skip',
+  'buffer_one',
+  'buffer_all',
+  'cancel_other',
+  'terminate_other',
+  'allow_all',
+] as const;
 export type OverlapPolicyName = (typeof OVERLAP_POLICIES)[number];
 
 export interface TemporalAnnotations {
@@ -33,8 +40,18 @@ export const DEFAULT_POLICY: TaskPolicy = {
 export const DEFAULT_CATCHUP_WINDOW = '5m';
 
 const KNOWN = new Set([
-  'attempts', 'backoff', 'backoff_coefficient', 'max_backoff', 'task_timeout', 'heartbeat_timeout',
-  'timezone', 'overlap', 'catchup_window', 'jitter', 'paused', 'pause_on_failure',
+  'attempts',
+  'backoff',
+  'backoff_coefficient',
+  'max_backoff',
+  'task_timeout',
+  'heartbeat_timeout',
+  'timezone',
+  'overlap',
+  'catchup_window',
+  'jitter',
+  'paused',
+  'pause_on_failure',
 ]);
 
 const DURATION = /^(\d+(\.\d+)?)(ms|s|m|h|d)$/u;
@@ -73,13 +90,18 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   const duration = (key: string, fallback: string): string => {
     const v = a[key];
     if (v === undefined) return fallback;
-    if (typeof v !== 'string' || !(durationMs(v) > 0)) fail(`${key} must be a duration such as '30s', '5m' or '2h', not ${JSON.stringify(v)}`, `set ${key}: '5m'`);
+    if (typeof v !== 'string' || !(durationMs(v) > 0))
+      fail(`${key} must be a duration such as '30s', '5m' or '2h', not ${JSON.stringify(v)}`, `set ${key}: '5m'`);
     return v as string;
   };
   const positive = (key: string, fallback: number, integer: boolean): number => {
     const v = a[key];
     if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !(v >= 1) || (integer && !Number.isInteger(v))) fail(`${key} must be ${integer ? 'a whole number' : 'a number'} of at least 1, not ${JSON.stringify(v)}`, `set ${key}: ${fallback}`);
+    if (typeof v !== 'number' || !(v >= 1) || (integer && !Number.isInteger(v)))
+      fail(
+        `${key} must be ${integer ? 'a whole number' : 'a number'} of at least 1, not ${JSON.stringify(v)}`,
+        `set ${key}: ${fallback}`,
+      );
     return v as number;
   };
   const bool = (key: string): boolean => {
@@ -98,11 +120,17 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     heartbeatTimeout: duration('heartbeat_timeout', DEFAULT_POLICY.heartbeatTimeout),
   };
   if (durationMs(policy.heartbeatTimeout) < 30_000) {
-    fail(`heartbeat_timeout ${policy.heartbeatTimeout} is too short: tasks heartbeat every 10 s and short timeouts kill healthy runs`, "use at least '30s' (default '2m')");
+    fail(
+      `heartbeat_timeout ${policy.heartbeatTimeout} is too short: tasks heartbeat every 10 s and short timeouts kill healthy runs`,
+      "use at least '30s' (default '2m')",
+    );
   }
   const overlap = a.overlap ?? 'skip';
   if (typeof overlap !== 'string' || !(OVERLAP_POLICIES as readonly string[]).includes(overlap)) {
-    fail(`overlap must be one of ${OVERLAP_POLICIES.join(', ')}, not ${JSON.stringify(overlap)}`, 'set overlap: skip (one run at a time, like Airflow max_active_runs=1)');
+    fail(
+      `overlap must be one of ${OVERLAP_POLICIES.join(', ')}, not ${JSON.stringify(overlap)}`,
+      'set overlap: skip (one run at a time, like Airflow max_active_runs=1)',
+    );
   }
   const timezone = a.timezone;
   if (timezone !== undefined && (typeof timezone !== 'string' || !isTimezone(timezone))) {

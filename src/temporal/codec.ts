@@ -18,7 +18,10 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export class AesGcmCodec implements PayloadCodec {
-  constructor(private readonly key: Buffer, private readonly keyId = KEY_ID) {}
+  constructor(
+    private readonly key: Buffer,
+    private readonly keyId = KEY_ID,
+  ) {}
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
@@ -52,7 +55,11 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec 
   if (!raw) return undefined;
   const key = Buffer.from(raw, 'base64');
   if (key.length !== 32) {
-    throw new UserError('MELTANO_TEMPORAL_ENCRYPTION_KEY must be 32 bytes, base64-encoded.', 1, 'generate one with: openssl rand -base64 32');
+    throw new UserError(
+      'MELTANO_TEMPORAL_ENCRYPTION_KEY must be 32 bytes, base64-encoded.',
+      1,
+      'generate one with: openssl rand -base64 32',
+    );
   }
   return new AesGcmCodec(key);
 }

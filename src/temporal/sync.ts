@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions } from '@temporalio/client';
 import type { Project } from '../project/model.js';
 import { UserError } from '../project/errors.js';
-import { desiredSchedule, MANAGED_BY, SEARCH_ATTRIBUTE_NAMES, WORKFLOW_TYPE, type DesiredSchedule, type MappingContext } from './schedule-mapping.js';
+import {
+  desiredSchedule,
+  MANAGED_BY,
+  SEARCH_ATTRIBUTE_NAMES,
+  WORKFLOW_TYPE,
+  type DesiredSchedule,
+  type MappingContext,
+} from './schedule-mapping.js';
 
 export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
 
@@ -34,27 +41,65 @@ export interface SyncReport {
 }
 
 /** What the schedule's memo holds: who manages it and for which project and environment. */
-interface ManagedMemo { managedBy: string; project: string; environment: string; schedule: string }
+interface ManagedMemo {
+  managedBy: string;
+  project: string;
+  environment: string;
+  schedule: string;
+}
 /** What the action's memo holds: the desired facts and the server's compiled spec at our last write. */
-interface ActionMemo { fingerprint: string; summary: Record<string, string>; serverSpec?: string }
+interface ActionMemo {
+  fingerprint: string;
+  summary: Record<string, string>;
+  serverSpec?: string;
+}
 
 function specHash(description: ScheduleDescription): string {
   const { spec } = description;
-  return createHash('sha256').update(JSON.stringify({ calendars: spec.calendars ?? [], intervals: spec.intervals ?? [], tz: spec.timezone ?? null, jitter: spec.jitter ?? null, start: spec.startAt ?? null, end: spec.endAt ?? null })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        calendars: spec.calendars ?? [],
+        intervals: spec.intervals ?? [],
+        tz: spec.timezone ?? null,
+        jitter: spec.jitter ?? null,
+        start: spec.startAt ?? null,
+        end: spec.endAt ?? null,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const OVERLAP_ENUM: Record<string, string> = {
-  skip: 'SKIP', buffer_one: 'BUFFER_ONE', buffer_all: 'BUFFER_ALL', cancel_other: 'CANCEL_OTHER', terminate_other: 'TERMINATE_OTHER', allow_all: 'ALLOW_ALL',
+  skip: 'SKIP',
+  buffer_one: 'BUFFER_ONE',
+  buffer_all: 'BUFFER_ALL',
+  cancel_other: 'CANCEL_OTHER',
+  terminate_other: 'TERMINATE_OTHER',
+  allow_all: 'ALLOW_ALL',
 };
 
 export async function searchAttributePairs(d: DesiredSchedule) {
   const { defineSearchAttributeKey, SearchAttributeType } = await import('@temporalio/common');
-  return SEARCH_ATTRIBUTE_NAMES.map((name) => ({ key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD), value: d.searchAttributes[name] }));
+  return SEARCH_ATTRIBUTE_NAMES.map((name) => ({
+    key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD),
+    value: d.searchAttributes[name],
+  }));
 }
 
 async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSpec?: string): Promise<ScheduleOptions> {
-  const memo: ManagedMemo = { managedBy: MANAGED_BY, project: ctx.projectKey, environment: ctx.environment ?? 'default', schedule: d.schedule.name };
-  const actionMemo: ActionMemo = { fingerprint: d.fingerprint, summary: d.summary, ...(serverSpec ? { serverSpec } : {}) };
+  const memo: ManagedMemo = {
+    managedBy: MANAGED_BY,
+    project: ctx.projectKey,
+    environment: ctx.environment ?? 'default',
+    schedule: d.schedule.name,
+  };
+  const actionMemo: ActionMemo = {
+    fingerprint: d.fingerprint,
+    summary: d.summary,
+    ...(serverSpec ? { serverSpec } : {}),
+  };
   return {
     scheduleId: d.id,
     spec: {
@@ -72,7 +117,11 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
       typedSearchAttributes: await searchAttributePairs(d),
     },
     policies: {
-      overlap: OVERLAP_ENUM[d.annotations.overlap] as ScheduleOptions['policies'] extends infer P ? P extends { overlap?: infer O } ? O : never : never,
+      overlap: OVERLAP_ENUM[d.annotations.overlap] as ScheduleOptions['policies'] extends infer P
+        ? P extends { overlap?: infer O }
+          ? O
+          : never
+        : never,
       catchupWindow: d.annotations.catchupWindow as `${number}m`,
       pauseOnFailure: d.annotations.pauseOnFailure,
     },
@@ -82,12 +131,21 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
 }
 
 function isManaged(memo: Record<string, unknown> | undefined, ctx: MappingContext): boolean {
-  return memo?.managedBy === MANAGED_BY && memo.project === ctx.projectKey && memo.environment === (ctx.environment ?? 'default');
+  return (
+    memo?.managedBy === MANAGED_BY &&
+    memo.project === ctx.projectKey &&
+    memo.environment === (ctx.environment ?? 'default')
+  );
 }
 
 /** What differs between the server's schedule and the desired one (empty: in step). */
 export function scheduleDrift(current: ScheduleDescription, d: DesiredSchedule): string[] {
-  const action = current.action as { workflowType?: string; taskQueue?: string; memo?: Record<string, unknown>; args?: unknown[] };
+  const action = current.action as {
+    workflowType?: string;
+    taskQueue?: string;
+    memo?: Record<string, unknown>;
+    args?: unknown[];
+  };
   const memo = (action.memo ?? {}) as Partial<ActionMemo>;
   const changes: string[] = [];
   const before = memo.summary ?? {};
@@ -96,10 +154,16 @@ export function scheduleDrift(current: ScheduleDescription, d: DesiredSchedule):
   }
   if (memo.fingerprint !== d.fingerprint && changes.length === 0) changes.push('definition changed');
   if (memo.serverSpec && memo.serverSpec !== specHash(current)) changes.push('spec changed on the server (put back)');
-  if (action.workflowType !== WORKFLOW_TYPE || action.taskQueue !== d.taskQueue) changes.push('action changed on the server (put back)');
-  if (JSON.stringify(action.args ?? []) !== JSON.stringify([d.input])) changes.push('workflow input changed on the server (put back)');
+  if (action.workflowType !== WORKFLOW_TYPE || action.taskQueue !== d.taskQueue)
+    changes.push('action changed on the server (put back)');
+  if (JSON.stringify(action.args ?? []) !== JSON.stringify([d.input]))
+    changes.push('workflow input changed on the server (put back)');
   const policies = current.policies;
-  if (policies.overlap !== OVERLAP_ENUM[d.annotations.overlap] || policies.pauseOnFailure !== d.annotations.pauseOnFailure) changes.push('policies changed on the server (put back)');
+  if (
+    policies.overlap !== OVERLAP_ENUM[d.annotations.overlap] ||
+    policies.pauseOnFailure !== d.annotations.pauseOnFailure
+  )
+    changes.push('policies changed on the server (put back)');
   return [...new Set(changes)];
 }
 
@@ -121,12 +185,14 @@ async function recordServerSpec(handle: ScheduleHandle): Promise<string> {
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
   return out;
 }
 
@@ -138,7 +204,12 @@ export interface SyncOptions {
   onItem?: (item: SyncItem, done: number, total: number) => void;
 }
 
-export async function syncSchedules(client: Client, project: Project, ctx: MappingContext, options: SyncOptions = {}): Promise<SyncReport> {
+export async function syncSchedules(
+  client: Client,
+  project: Project,
+  ctx: MappingContext,
+  options: SyncOptions = {},
+): Promise<SyncReport> {
   const { ScheduleNotFoundError } = await import('@temporalio/client');
   const items: SyncItem[] = [];
   // The server's compiled form of each distinct spec, learnt once per sync: later
@@ -153,15 +224,31 @@ export async function syncSchedules(client: Client, project: Project, ctx: Mappi
     return item;
   };
   // Schedules that could not even be read from meltano.yml.
-  for (const p of project.problems.filter((x) => x.kind === 'schedule' && (!options.only || options.only.includes(x.name)))) {
-    emit({ action: 'error', schedule: p.name, scheduleId: '', changes: [], error: `${p.file}: ${p.message}`, applied: false });
+  for (const p of project.problems.filter(
+    (x) => x.kind === 'schedule' && (!options.only || options.only.includes(x.name)),
+  )) {
+    emit({
+      action: 'error',
+      schedule: p.name,
+      scheduleId: '',
+      changes: [],
+      error: `${p.file}: ${p.message}`,
+      applied: false,
+    });
   }
   await mapLimit(wanted, 8, async (schedule) => {
     let d: DesiredSchedule;
     try {
       d = desiredSchedule(ctx, schedule);
     } catch (err) {
-      return emit({ action: 'error', schedule: schedule.name, scheduleId: '', changes: [], error: err instanceof UserError ? err.describe() : String(err), applied: false });
+      return emit({
+        action: 'error',
+        schedule: schedule.name,
+        scheduleId: '',
+        changes: [],
+        error: err instanceof UserError ? err.describe() : String(err),
+        applied: false,
+      });
     }
     const handle = client.schedule.getHandle(d.id);
     try {
@@ -177,22 +264,45 @@ export async function syncSchedules(client: Client, project: Project, ctx: Mappi
           const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
           if (!known) compiled.set(specKey(d), await recordServerSpec(created));
         }
-        return emit({ action: 'create', schedule: schedule.name, scheduleId: d.id, changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`], applied: !options.dryRun });
+        return emit({
+          action: 'create',
+          schedule: schedule.name,
+          scheduleId: d.id,
+          changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`],
+          applied: !options.dryRun,
+        });
       }
       if (!isManaged(current.memo, ctx)) {
-        return emit({ action: 'error', schedule: schedule.name, scheduleId: d.id, changes: [], error: `a schedule with id ${d.id} exists but was not created by ${MANAGED_BY} for this project; left untouched`, applied: false });
+        return emit({
+          action: 'error',
+          schedule: schedule.name,
+          scheduleId: d.id,
+          changes: [],
+          error: `a schedule with id ${d.id} exists but was not created by ${MANAGED_BY} for this project; left untouched`,
+          applied: false,
+        });
       }
       const changes = scheduleDrift(current, d);
-      if (changes.length === 0) return emit({ action: 'unchanged', schedule: schedule.name, scheduleId: d.id, changes: [], applied: false });
+      if (changes.length === 0)
+        return emit({ action: 'unchanged', schedule: schedule.name, scheduleId: d.id, changes: [], applied: false });
       if (!options.dryRun) {
         const known = compiled.get(specKey(d));
         const next = await scheduleOptions(d, ctx, known);
-        await handle.update((prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never);
+        await handle.update(
+          (prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never,
+        );
         if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
       }
       return emit({ action: 'update', schedule: schedule.name, scheduleId: d.id, changes, applied: !options.dryRun });
     } catch (err) {
-      return emit({ action: 'error', schedule: schedule.name, scheduleId: d.id, changes: [], error: (err as Error).message, applied: false });
+      return emit({
+        action: 'error',
+        schedule: schedule.name,
+        scheduleId: d.id,
+        changes: [],
+        error: (err as Error).message,
+        applied: false,
+      });
     }
   });
 
@@ -204,17 +314,34 @@ export async function syncSchedules(client: Client, project: Project, ctx: Mappi
       if (keep.has(name)) continue;
       try {
         if (!options.dryRun) await client.schedule.getHandle(summary.scheduleId).delete();
-        emit({ action: 'delete', schedule: name, scheduleId: summary.scheduleId, changes: [], applied: !options.dryRun });
+        emit({
+          action: 'delete',
+          schedule: name,
+          scheduleId: summary.scheduleId,
+          changes: [],
+          applied: !options.dryRun,
+        });
       } catch (err) {
-        emit({ action: 'error', schedule: name, scheduleId: summary.scheduleId, changes: [], error: (err as Error).message, applied: false });
+        emit({
+          action: 'error',
+          schedule: name,
+          scheduleId: summary.scheduleId,
+          changes: [],
+          error: (err as Error).message,
+          applied: false,
+        });
       }
     }
   }
   const order: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
   items.sort((a, b) => order[a.action] - order[b.action] || a.schedule.localeCompare(b.schedule));
   return {
-    project: ctx.projectKey, environment: ctx.environment ?? null, namespace: client.options.namespace,
-    dryRun: Boolean(options.dryRun), items, ok: items.every((i) => i.action !== 'error'),
+    project: ctx.projectKey,
+    environment: ctx.environment ?? null,
+    namespace: client.options.namespace,
+    dryRun: Boolean(options.dryRun),
+    items,
+    ok: items.every((i) => i.action !== 'error'),
   };
 }
 
@@ -228,7 +355,9 @@ export async function ensureSearchAttributes(client: Client): Promise<string[]> 
   if (missing.length) {
     await client.connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((n) => [n, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(
+        missing.map((n) => [n, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
     });
   }
   return missing;

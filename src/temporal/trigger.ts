@@ -22,8 +22,10 @@ export async function triggerAndFindRun(handle: ScheduleHandle, timeoutMs = 15_0
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const now = await handle.describe();
-    const started = [...now.info.runningActions.map((a) => a.workflow.workflowId), ...now.info.recentActions.map((a) => a.action.workflow.workflowId)]
-      .find((w) => !seen.has(w));
+    const started = [
+      ...now.info.runningActions.map((a) => a.workflow.workflowId),
+      ...now.info.recentActions.map((a) => a.action.workflow.workflowId),
+    ].find((w) => !seen.has(w));
     if (started) return { started, running, overlap: description.policies.overlap };
     await new Promise((r) => setTimeout(r, 300));
   }

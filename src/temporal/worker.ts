@@ -38,12 +38,21 @@ async function installRuntime(metricsBind?: string): Promise<void> {
   // One line per entry: `time LEVEL [task attempt N] message`, so task output reads like a log.
   const logger = new DefaultLogger((process.env.MELTANO_TEMPORAL_LOG_LEVEL ?? 'INFO') as 'INFO', (entry) => {
     const meta = entry.meta ?? {};
-    const task = typeof meta.task === 'string' ? ` [${meta.task}${typeof meta.attempt === 'number' ? ` #${meta.attempt}` : ''}]` : '';
+    const task =
+      typeof meta.task === 'string'
+        ? ` [${meta.task}${typeof meta.attempt === 'number' ? ` #${meta.attempt}` : ''}]`
+        : '';
     const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
     const extra = ['workflowId', 'logFile', 'durationMs', 'taskQueue', 'state', 'error']
       // Output lines carry their task in the prefix; the workflow id shows on start and finish only.
-      .filter((k) => meta[k] !== undefined && !(k === 'taskQueue' && task) && !(k === 'workflowId' && task && !entry.message.startsWith('meltano task')))
-      .map((k) => `${k}=${String(meta[k] instanceof Error ? (meta[k] as Error).message : meta[k])}`).join(' ');
+      .filter(
+        (k) =>
+          meta[k] !== undefined &&
+          !(k === 'taskQueue' && task) &&
+          !(k === 'workflowId' && task && !entry.message.startsWith('meltano task')),
+      )
+      .map((k) => `${k}=${String(meta[k] instanceof Error ? (meta[k] as Error).message : meta[k])}`)
+      .join(' ');
     process.stderr.write(`${time} ${entry.level.padEnd(5)}${task} ${entry.message}${extra ? `  ${extra}` : ''}\n`);
   });
   Runtime.install({
@@ -66,7 +75,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   // The prebuilt bundle starts in well under a second; building from source
   // (development checkouts without `npm run build`) takes several.
   const workflowsPath = fileURLToPath(new URL('../../workflows/index.js', import.meta.url));
-  const workflowSource = existsSync(WORKFLOW_BUNDLE) ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } } : { workflowsPath };
+  const workflowSource = existsSync(WORKFLOW_BUNDLE)
+    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+    : { workflowsPath };
   const dc = await dataConverter();
   const worker = await Worker.create({
     connection,

@@ -20,6 +20,12 @@ export const VENV_BIN = path.join(PACKAGE_ROOT, '.venv', 'bin');
 /** First executable found: an explicit path, the package's .venv, then PATH. */
 export function findExecutable(name: string, explicit?: string, envPath = process.env.PATH ?? ''): string | undefined {
   if (explicit) return explicit;
-  const candidates = [path.join(VENV_BIN, name), ...envPath.split(path.delimiter).filter(Boolean).map((d) => path.join(d, name))];
+  const candidates = [
+    path.join(VENV_BIN, name),
+    ...envPath
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((d) => path.join(d, name)),
+  ];
   return candidates.find((c) => existsSync(c));
 }

@@ -17,14 +17,21 @@ function entriesOf(dir: string): Record<string, { jobs: unknown[]; schedules: un
   const out: Record<string, { jobs: unknown[]; schedules: unknown[] }> = {};
   for (const [file, text] of Object.entries(snapshotYaml(dir))) {
     const data = (parse(text) ?? {}) as Data;
-    const clean = (list: unknown): unknown[] => ((list as Data[] | null) ?? []).map((e) =>
-      Object.fromEntries(Object.entries(e).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0))));
+    const clean = (list: unknown): unknown[] =>
+      ((list as Data[] | null) ?? []).map((e) =>
+        Object.fromEntries(
+          Object.entries(e).filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)),
+        ),
+      );
     out[file] = { jobs: clean(data.jobs), schedules: clean(data.schedules) };
   }
   return out;
 }
 
-interface Sequence { fixture: string; steps: string[][] }
+interface Sequence {
+  fixture: string;
+  steps: string[][];
+}
 
 const SEQUENCES: Sequence[] = [
   {
@@ -33,7 +40,19 @@ const SEQUENCES: Sequence[] = [
       ['job', 'add', 'bar-to-csv', '--tasks', '["tap-bar target-csv", "dbt-postgres:run"]'],
       ['schedule', 'add', 'hourly-bar', '--job', 'bar-to-csv', '--interval', '@hourly'],
       ['schedule', 'set', 'daily-foo', '--interval', '0 5 * * *'],
-      ['schedule', 'add', 'elt-one', '--extractor', 'tap-foo', '--loader', 'target-csv', '--transform', 'run', '--interval', '@weekly'],
+      [
+        'schedule',
+        'add',
+        'elt-one',
+        '--extractor',
+        'tap-foo',
+        '--loader',
+        'target-csv',
+        '--transform',
+        'run',
+        '--interval',
+        '@weekly',
+      ],
       ['schedule', 'set', 'elt-one', '--loader', 'target-jsonl', '--transform', 'only'],
       ['job', 'set', 'foo-to-jsonl', '--tasks', '[[tap-foo target-jsonl, dbt-postgres:test]]'],
       ['schedule', 'remove', 'daily-foo'],
@@ -90,18 +109,100 @@ describe('edit sequences leave the same data as meltano', () => {
 });
 
 describe('refused edits change nothing and say why', () => {
-  const cases: Array<{ name: string; fixture: string; args: string[]; exit: number; message: RegExp; meltanoExit?: number }> = [
-    { name: 'unknown block', fixture: 'basic', args: ['job', 'add', 'x', '--tasks', 'tap-foo target-nope'], exit: 1, message: /Block target-nope not found/u, meltanoExit: 1 },
-    { name: 'job exists', fixture: 'basic', args: ['job', 'add', 'foo-to-jsonl', '--tasks', 'tap-foo target-jsonl'], exit: 1, message: /Job 'foo-to-jsonl' already exists\./u, meltanoExit: 1 },
-    { name: 'bad tasks yaml shape', fixture: 'basic', args: ['job', 'add', 'x', '--tasks', '{a: 1}'], exit: 1, message: /invalid tasks/u, meltanoExit: 1 },
-    { name: 'loader missing', fixture: 'basic', args: ['job', 'add', 'x', '--tasks', 'tap-foo'], exit: 1, message: /invalid tasks/u, meltanoExit: 1 },
-    { name: 'bad interval', fixture: 'basic', args: ['schedule', 'add', 's', '--job', 'foo-to-jsonl', '--interval', '0 0 0 * * *'], exit: 2, message: /Invalid Cron expression or alias: '0 0 0 \* \* \*'\. Please use a valid cron expression\./u },
-    { name: 'mix job and extractor', fixture: 'basic', args: ['schedule', 'add', 's', '--job', 'foo-to-jsonl', '--extractor', 'tap-foo', '--interval', '@daily'], exit: 1, message: /Cannot mix --job/u, meltanoExit: 1 },
-    { name: 'unknown schedule set', fixture: 'basic', args: ['schedule', 'set', 'nope', '--interval', '@daily'], exit: 1, message: /Schedule 'nope' was not found\./u, meltanoExit: 1 },
-    { name: 'unknown schedule remove', fixture: 'basic', args: ['schedule', 'remove', 'nope'], exit: 1, message: /Schedule 'nope' was not found\./u, meltanoExit: 1 },
-    { name: 'unknown job remove', fixture: 'basic', args: ['job', 'remove', 'nope'], exit: 1, message: /Job 'nope' was not found\./u, meltanoExit: 1 },
-    { name: 'job still scheduled (Meltano would break the schedule)', fixture: 'include-paths', args: ['job', 'remove', 'a-job'], exit: 1, message: /subconfig_a\.yml: job 'a-job': is still used by schedule\(s\) 'a-schedule'/u },
-    { name: 'set elt field on a job schedule', fixture: 'basic', args: ['schedule', 'set', 'daily-foo', '--loader', 'target-csv'], exit: 1, message: /Cannot mix --job/u, meltanoExit: 1 },
+  const cases: Array<{
+    name: string;
+    fixture: string;
+    args: string[];
+    exit: number;
+    message: RegExp;
+    meltanoExit?: number;
+  }> = [
+    {
+      name: 'unknown block',
+      fixture: 'basic',
+      args: ['job', 'add', 'x', '--tasks', 'tap-foo target-nope'],
+      exit: 1,
+      message: /Block target-nope not found/u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'job exists',
+      fixture: 'basic',
+      args: ['job', 'add', 'foo-to-jsonl', '--tasks', 'tap-foo target-jsonl'],
+      exit: 1,
+      message: /Job 'foo-to-jsonl' already exists\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'bad tasks yaml shape',
+      fixture: 'basic',
+      args: ['job', 'add', 'x', '--tasks', '{a: 1}'],
+      exit: 1,
+      message: /invalid tasks/u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'loader missing',
+      fixture: 'basic',
+      args: ['job', 'add', 'x', '--tasks', 'tap-foo'],
+      exit: 1,
+      message: /invalid tasks/u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'bad interval',
+      fixture: 'basic',
+      args: ['schedule', 'add', 's', '--job', 'foo-to-jsonl', '--interval', '0 0 0 * * *'],
+      exit: 2,
+      message: /Invalid Cron expression or alias: '0 0 0 \* \* \*'\. Please use a valid cron expression\./u,
+    },
+    {
+      name: 'mix job and extractor',
+      fixture: 'basic',
+      args: ['schedule', 'add', 's', '--job', 'foo-to-jsonl', '--extractor', 'tap-foo', '--interval', '@daily'],
+      exit: 1,
+      message: /Cannot mix --job/u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'unknown schedule set',
+      fixture: 'basic',
+      args: ['schedule', 'set', 'nope', '--interval', '@daily'],
+      exit: 1,
+      message: /Schedule 'nope' was not found\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'unknown schedule remove',
+      fixture: 'basic',
+      args: ['schedule', 'remove', 'nope'],
+      exit: 1,
+      message: /Schedule 'nope' was not found\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'unknown job remove',
+      fixture: 'basic',
+      args: ['job', 'remove', 'nope'],
+      exit: 1,
+      message: /Job 'nope' was not found\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'job still scheduled (Meltano would break the schedule)',
+      fixture: 'include-paths',
+      args: ['job', 'remove', 'a-job'],
+      exit: 1,
+      message: /subconfig_a\.yml: job 'a-job': is still used by schedule\(s\) 'a-schedule'/u,
+    },
+    {
+      name: 'set elt field on a job schedule',
+      fixture: 'basic',
+      args: ['schedule', 'set', 'daily-foo', '--loader', 'target-csv'],
+      exit: 1,
+      message: /Cannot mix --job/u,
+      meltanoExit: 1,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {

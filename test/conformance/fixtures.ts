@@ -56,7 +56,9 @@ export interface Fixture {
 export const FIXTURES: Fixture[] = [
   {
     name: 'basic',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: foo-to-jsonl\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: daily-foo\n  interval: '@daily'\n  job: foo-to-jsonl\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: foo-to-jsonl\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: daily-foo\n  interval: '@daily'\n  job: foo-to-jsonl\n`,
+    },
   },
   {
     name: 'include-paths',
@@ -68,42 +70,76 @@ export const FIXTURES: Fixture[] = [
   },
   {
     name: 'environments-and-env',
-    files: { 'meltano.yml': `${HEAD}env:\n  GLOBAL: '1'\njobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: s\n  interval: '@daily'\n  env:\n    TARGET_JSONL_DESTINATION_PATH: out\n  job: j\n` },
+    files: {
+      'meltano.yml': `${HEAD}env:\n  GLOBAL: '1'\njobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: s\n  interval: '@daily'\n  env:\n    TARGET_JSONL_DESTINATION_PATH: out\n  job: j\n`,
+    },
   },
   {
     name: 'env-odd-values',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: odd\n  interval: '@daily'\n  job: j\n  env:\n    EMPTY: ''\n    QUOTES: 'it''s "quoted"'\n    DOLLAR: $HOME and \${PATH}\n    UNICODE: "héllo wörld ✓ 日本"\n    MULTILINE: |\n      line one\n      line two\n    SHELL: '; rm -rf / && echo \`id\` | cat > x'\n    NUMBER_STRING: '0042'\n    SPACES: '  padded  '\n    BACKSLASH: 'C:\\path\\n'\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: odd\n  interval: '@daily'\n  job: j\n  env:\n    EMPTY: ''\n    QUOTES: 'it''s "quoted"'\n    DOLLAR: $HOME and \${PATH}\n    UNICODE: "héllo wörld ✓ 日本"\n    MULTILINE: |\n      line one\n      line two\n    SHELL: '; rm -rf / && echo \`id\` | cat > x'\n    NUMBER_STRING: '0042'\n    SPACES: '  padded  '\n    BACKSLASH: 'C:\\path\\n'\n`,
+    },
   },
   {
     name: 'elt-schedules',
-    files: { 'meltano.yml': `${HEAD}schedules:\n- name: elt-run\n  interval: '@hourly'\n  extractor: tap-foo\n  loader: target-jsonl\n  transform: run\n- name: elt-skip\n  interval: '@daily'\n  extractor: tap-bar\n  loader: target-csv\n  transform: skip\n- name: elt-only\n  interval: '0 3 * * *'\n  extractor: tap-foo\n  loader: target-csv\n  transform: only\n  env:\n    X: y\n` },
+    files: {
+      'meltano.yml': `${HEAD}schedules:\n- name: elt-run\n  interval: '@hourly'\n  extractor: tap-foo\n  loader: target-jsonl\n  transform: run\n- name: elt-skip\n  interval: '@daily'\n  extractor: tap-bar\n  loader: target-csv\n  transform: skip\n- name: elt-only\n  interval: '0 3 * * *'\n  extractor: tap-foo\n  loader: target-csv\n  transform: only\n  env:\n    X: y\n`,
+    },
   },
   {
     name: 'list-of-lists-tasks',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: nested\n  tasks:\n  - tap-foo target-jsonl\n  - [tap-bar, hash-emails, target-csv]\n  - - tap-foo target-csv\n    - dbt-postgres:run\n  - dbt-postgres:test\nschedules:\n- name: nested\n  interval: '@daily'\n  job: nested\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: nested\n  tasks:\n  - tap-foo target-jsonl\n  - [tap-bar, hash-emails, target-csv]\n  - - tap-foo target-csv\n    - dbt-postgres:run\n  - dbt-postgres:test\nschedules:\n- name: nested\n  interval: '@daily'\n  job: nested\n`,
+    },
   },
   {
     name: 'every-preset',
     files: {
-      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n${['@once', '@manual', '@none', '@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually', '@midnight']
-        .map((p) => `- name: s${p.slice(1)}\n  interval: '${p}'\n  job: j\n`).join('')}`,
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n${[
+        '@once',
+        '@manual',
+        '@none',
+        '@hourly',
+        '@daily',
+        '@weekly',
+        '@monthly',
+        '@yearly',
+        '@annually',
+        '@midnight',
+      ]
+        .map((p) => `- name: s${p.slice(1)}\n  interval: '${p}'\n  job: j\n`)
+        .join('')}`,
     },
   },
   {
     name: 'cron-edge-cases',
     files: {
-      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n${['0 9 * * MON-FRI', '*/5 * * * *', '0 0 L * *', '0 0 ? * 7', '15,45 1-5/2 * JAN,JUL fri-mon', '0 12 1 */3 ?', '@HOURLY', '  0 1 * * *  ']
-        .map((c, i) => `- name: cron-${i}\n  interval: '${c}'\n  job: j\n`).join('')}`,
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n${[
+        '0 9 * * MON-FRI',
+        '*/5 * * * *',
+        '0 0 L * *',
+        '0 0 ? * 7',
+        '15,45 1-5/2 * JAN,JUL fri-mon',
+        '0 12 1 */3 ?',
+        '@HOURLY',
+        '  0 1 * * *  ',
+      ]
+        .map((c, i) => `- name: cron-${i}\n  interval: '${c}'\n  job: j\n`)
+        .join('')}`,
     },
   },
   {
     name: 'bad-intervals-in-file',
     // `list` does not validate intervals (neither tool); `sync` does.
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: six-fields\n  interval: '0 0 0 * * *'\n  job: j\n- name: reboot\n  interval: '@reboot'\n  job: j\n- name: words\n  interval: every day\n  job: j\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: six-fields\n  interval: '0 0 0 * * *'\n  job: j\n- name: reboot\n  interval: '@reboot'\n  job: j\n- name: words\n  interval: every day\n  job: j\n`,
+    },
   },
   {
     name: 'missing-job',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: good-before\n  interval: '@daily'\n  job: j\n- name: orphan\n  interval: '@hourly'\n  job: no-such-job\n- name: good-after\n  interval: '@weekly'\n  job: j\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: good-before\n  interval: '@daily'\n  job: j\n- name: orphan\n  interval: '@hourly'\n  job: no-such-job\n- name: good-after\n  interval: '@weekly'\n  job: j\n`,
+    },
     brokenSchedules: ['orphan'],
   },
   {
@@ -117,11 +153,15 @@ export const FIXTURES: Fixture[] = [
   },
   {
     name: 'annotations',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\n  annotations:\n    owner: data-team\nschedules:\n- name: annotated\n  interval: '@daily'\n  job: j\n  annotations:\n    temporal:\n      timezone: Europe/Paris\n      overlap: buffer_one\n    airflow:\n      pool: x\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\n  annotations:\n    owner: data-team\nschedules:\n- name: annotated\n  interval: '@daily'\n  job: j\n  annotations:\n    temporal:\n      timezone: Europe/Paris\n      overlap: buffer_one\n    airflow:\n      pool: x\n`,
+    },
   },
   {
     name: 'bare-string-tasks',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: bare\n  tasks: tap-foo target-jsonl\nschedules:\n- name: bare\n  interval: '@daily'\n  job: bare\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: bare\n  tasks: tap-foo target-jsonl\nschedules:\n- name: bare\n  interval: '@daily'\n  job: bare\n`,
+    },
   },
   {
     name: 'empty-project',
@@ -129,11 +169,15 @@ export const FIXTURES: Fixture[] = [
   },
   {
     name: 'comments-and-flow-style',
-    files: { 'meltano.yml': `${HEAD}jobs:  # the jobs\n- {name: flow-job, tasks: ['tap-foo target-jsonl', 'tap-bar target-csv']}\n# a comment between\nschedules:\n  # indented sequence style\n  - name: flow\n    interval: "0 6 * * 1"   # Mondays\n    job: flow-job\n    env: {A: "1", B: two}\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:  # the jobs\n- {name: flow-job, tasks: ['tap-foo target-jsonl', 'tap-bar target-csv']}\n# a comment between\nschedules:\n  # indented sequence style\n  - name: flow\n    interval: "0 6 * * 1"   # Mondays\n    job: flow-job\n    env: {A: "1", B: two}\n`,
+    },
   },
   {
     name: 'unicode-names',
-    files: { 'meltano.yml': `${HEAD}jobs:\n- name: données\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: 日次\n  interval: '@daily'\n  job: données\n` },
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: données\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: 日次\n  interval: '@daily'\n  job: données\n`,
+    },
   },
   {
     name: 'schedule-order-across-files',

@@ -40,7 +40,11 @@ describe('schedule list --format=json matches meltano', () => {
         expect(theirsWhole.exitCode).toBe(1);
         expect(mine.exitCode).toBe(1);
         for (const name of fixture.brokenSchedules) expect(mine.stderr).toContain(`schedule '${name}'`);
-        const theirs = await meltano(withoutSchedules(dir, fixture.brokenSchedules), ['schedule', 'list', '--format=json']);
+        const theirs = await meltano(withoutSchedules(dir, fixture.brokenSchedules), [
+          'schedule',
+          'list',
+          '--format=json',
+        ]);
         expect(theirs.exitCode).toBe(0);
         expect(mine.stdout).toBe(theirs.stdout);
         return;

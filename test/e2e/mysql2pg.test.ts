@@ -16,8 +16,14 @@ import { CLI, REPO_ROOT, TEMPORAL, VENV_BIN, requireFile } from '../helpers/run.
 import { freePort } from '../helpers/temporal.js';
 
 const DB_ENV = {
-  MT_MYSQL_HOST: '127.0.0.1', MT_MYSQL_PORT: '3306', MT_MYSQL_USER: 'meltano', MT_MYSQL_PASSWORD: 'meltano',
-  MT_PG_HOST: '127.0.0.1', MT_PG_PORT: '5432', MT_PG_USER: 'meltano', MT_PG_PASSWORD: 'meltano',
+  MT_MYSQL_HOST: '127.0.0.1',
+  MT_MYSQL_PORT: '3306',
+  MT_MYSQL_USER: 'meltano',
+  MT_MYSQL_PASSWORD: 'meltano',
+  MT_PG_HOST: '127.0.0.1',
+  MT_PG_PORT: '5432',
+  MT_PG_USER: 'meltano',
+  MT_PG_PASSWORD: 'meltano',
 };
 const PROJECT_KEY = 'mysql2pg-e2e';
 let dir: string;
@@ -28,22 +34,46 @@ let up: { proc: ResultPromise; output: () => string } | undefined;
 
 async function sql(kind: 'mysql' | 'pg', query: string): Promise<string> {
   if (kind === 'mysql') {
-    const r = await execa('mariadb', ['-h', '127.0.0.1', '-u', 'meltano', '-N', '-B', '-e', query], { env: { MYSQL_PWD: 'meltano' } });
+    const r = await execa('mariadb', ['-h', '127.0.0.1', '-u', 'meltano', '-N', '-B', '-e', query], {
+      env: { MYSQL_PWD: 'meltano' },
+    });
     return r.stdout.trim();
   }
-  const r = await execa('psql', ['-h', '127.0.0.1', '-U', 'meltano', '-d', 'warehouse', '-tA', '-F', '\t', '-c', query], { env: { PGPASSWORD: 'meltano' } });
+  const r = await execa(
+    'psql',
+    ['-h', '127.0.0.1', '-U', 'meltano', '-d', 'warehouse', '-tA', '-F', '\t', '-c', query],
+    { env: { PGPASSWORD: 'meltano' } },
+  );
   return r.stdout.trim();
 }
 
 function startUp(): { proc: ResultPromise; output: () => string; ready: Promise<void> } {
   let output = '';
-  const proc = execa('node', [CLI, '--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--shutdown-grace', '2s'], {
-    env, reject: false, stdin: 'ignore', all: true, buffer: false,
+  const proc = execa(
+    'node',
+    [CLI, '--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--shutdown-grace', '2s'],
+    {
+      env,
+      reject: false,
+      stdin: 'ignore',
+      all: true,
+      buffer: false,
+    },
+  );
+  proc.all?.on('data', (d: Buffer) => {
+    output += d.toString();
   });
-  proc.all?.on('data', (d: Buffer) => { output += d.toString(); });
   const ready = new Promise<void>((resolve, reject) => {
-    const t = setInterval(() => { if (output.includes('worker polling task queue')) { clearInterval(t); resolve(); } }, 200);
-    void proc.then(() => { clearInterval(t); reject(new Error(`up exited early:\n${output}`)); });
+    const t = setInterval(() => {
+      if (output.includes('worker polling task queue')) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 200);
+    void proc.then(() => {
+      clearInterval(t);
+      reject(new Error(`up exited early:\n${output}`));
+    });
   });
   return { proc, output: () => output, ready };
 }
@@ -56,7 +86,11 @@ async function stopUp(): Promise<void> {
 }
 
 async function completedRuns(schedule: string): Promise<Array<{ status: string; workflowId: string }>> {
-  const r = await execa('node', [CLI, '--project', dir, 'runs', schedule, '--format=json', '--address', `127.0.0.1:${port}`], { env, reject: false });
+  const r = await execa(
+    'node',
+    [CLI, '--project', dir, 'runs', schedule, '--format=json', '--address', `127.0.0.1:${port}`],
+    { env, reject: false },
+  );
   if (r.exitCode !== 0) return [];
   return (JSON.parse(r.stdout) as { runs: Array<{ status: string; workflowId: string }> }).runs;
 }
@@ -67,13 +101,23 @@ async function waitForCompleted(schedule: string, count: number, timeoutMs = 240
     const runs = await completedRuns(schedule);
     if (runs.filter((r) => r.status === 'COMPLETED').length >= count) return;
     if (runs.some((r) => r.status === 'FAILED')) throw new Error(`a run of ${schedule} failed:\n${up?.output() ?? ''}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} completed run(s) of ${schedule}:\n${up?.output().slice(-5000) ?? ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${count} completed run(s) of ${schedule}:\n${up?.output().slice(-5000) ?? ''}`,
+      );
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
 async function trigger(schedule: string): Promise<void> {
-  await execa(TEMPORAL, ['schedule', 'trigger', '--schedule-id', `meltano:${PROJECT_KEY}:dev:${schedule}`, '--address', `127.0.0.1:${port}`]);
+  await execa(TEMPORAL, [
+    'schedule',
+    'trigger',
+    '--schedule-id',
+    `meltano:${PROJECT_KEY}:dev:${schedule}`,
+    '--address',
+    `127.0.0.1:${port}`,
+  ]);
 }
 
 beforeAll(async () => {
@@ -82,12 +126,18 @@ beforeAll(async () => {
   await execa('bash', [path.join(REPO_ROOT, 'scripts', 'databases.sh'), 'seed'], { stdio: 'inherit' });
   await sql('pg', 'DROP SCHEMA IF EXISTS raw CASCADE; DROP SCHEMA IF EXISTS analytics CASCADE;');
   dir = mkdtempSync(path.join(os.tmpdir(), 'mysql2pg-e2e-'));
-  cpSync(path.join(REPO_ROOT, 'examples', 'mysql2pg'), dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.meltano`) });
+  cpSync(path.join(REPO_ROOT, 'examples', 'mysql2pg'), dir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}.meltano`),
+  });
   port = await freePort();
   uiPort = await freePort();
   env = {
-    ...DB_ENV, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
-    MELTANO_TEMPORAL_PROJECT: PROJECT_KEY, HOME: process.env.HOME ?? '/root',
+    ...DB_ENV,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    MELTANO_TEMPORAL_PROJECT: PROJECT_KEY,
+    HOME: process.env.HOME ?? '/root',
   };
   await execa(path.join(VENV_BIN, 'meltano'), ['install'], { cwd: dir, env, stdio: 'inherit' });
 }, 900_000);
@@ -113,7 +163,10 @@ describe('mysql2pg on up', () => {
   }, 300_000);
 
   it('new source rows, trigger again: only they arrive (state kept), no duplicates', async () => {
-    await sql('mysql', "INSERT INTO shop.orders (customer_id, amount, ordered_at) VALUES (1, 1.00, '2026-11-20 10:00:00'), (3, 2.00, '2026-11-20 11:00:00')");
+    await sql(
+      'mysql',
+      "INSERT INTO shop.orders (customer_id, amount, ordered_at) VALUES (1, 1.00, '2026-11-20 10:00:00'), (3, 2.00, '2026-11-20 11:00:00')",
+    );
     await trigger('mysql2pg');
     await waitForCompleted('mysql2pg', 2);
     const source = await sql('mysql', 'SELECT id, customer_id, amount FROM shop.orders ORDER BY id');
@@ -137,7 +190,8 @@ describe('mysql2pg on up', () => {
     await trigger('mysql2pg-dbt');
     // Wait until the task is running, then stop up (worker, then the embedded server).
     const deadline = Date.now() + 120_000;
-    while (!(up?.output() ?? '').includes('[tap-mysql target-postgres dbt-postgres:run #1]') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!(up?.output() ?? '').includes('[tap-mysql target-postgres dbt-postgres:run #1]') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     await stopUp();
     const restarted = startUp();
     up = restarted;
@@ -145,26 +199,50 @@ describe('mysql2pg on up', () => {
     expect(restarted.output()).not.toMatch(/\+ create/u); // schedules survived the restart
     await waitForCompleted('mysql2pg-dbt', 1, 300_000);
     expect(await sql('pg', 'SELECT count(*) = count(DISTINCT id) FROM raw.orders')).toBe('t');
-    expect(await sql('pg', 'SELECT count(*) FROM raw.orders')).toBe(await sql('mysql', 'SELECT count(*) FROM shop.orders'));
+    expect(await sql('pg', 'SELECT count(*) FROM raw.orders')).toBe(
+      await sql('mysql', 'SELECT count(*) FROM shop.orders'),
+    );
     // The dbt model ran on the complete data.
-    const expected = await sql('mysql', 'SELECT c.country, count(o.id) FROM shop.orders o JOIN shop.customers c ON c.id = o.customer_id GROUP BY c.country ORDER BY c.country');
+    const expected = await sql(
+      'mysql',
+      'SELECT c.country, count(o.id) FROM shop.orders o JOIN shop.customers c ON c.id = o.customer_id GROUP BY c.country ORDER BY c.country',
+    );
     expect(await sql('pg', 'SELECT country, orders FROM analytics.revenue_by_country ORDER BY country')).toBe(expected);
   }, 420_000);
 
   it('the Web UI served by up shows the schedule (headless Chromium; screenshot kept in test-artifacts/)', async () => {
     const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-    if (!chromium) throw new Error('Chromium is missing: apt-get install chromium (scripts/setup.sh --databases installs it)');
+    if (!chromium)
+      throw new Error('Chromium is missing: apt-get install chromium (scripts/setup.sh --databases installs it)');
     const artifacts = path.join(REPO_ROOT, 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     const url = `http://127.0.0.1:${uiPort}/namespaces/default/schedules`;
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(path.join(os.tmpdir(), 'chromium-'))}`, '--virtual-time-budget=15000', '--window-size=1400,900'];
+    const flags = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${mkdtempSync(path.join(os.tmpdir(), 'chromium-'))}`,
+      '--virtual-time-budget=15000',
+      '--window-size=1400,900',
+    ];
     const dom = await execa(chromium, [...flags, '--dump-dom', url], { reject: false, timeout: 120_000 });
     expect(dom.stdout).toContain('meltano:mysql2pg-e2e:dev:mysql2pg');
-    await execa(chromium, [...flags, `--screenshot=${path.join(artifacts, 'temporal-ui-schedules.png')}`, url], { reject: false, timeout: 120_000 });
+    await execa(chromium, [...flags, `--screenshot=${path.join(artifacts, 'temporal-ui-schedules.png')}`, url], {
+      reject: false,
+      timeout: 120_000,
+    });
     expect(existsSync(path.join(artifacts, 'temporal-ui-schedules.png'))).toBe(true);
     const runsUrl = `http://127.0.0.1:${uiPort}/namespaces/default/workflows?query=${encodeURIComponent(`MeltanoSchedule="mysql2pg"`)}`;
     const runsDom = await execa(chromium, [...flags, '--dump-dom', runsUrl], { reject: false, timeout: 120_000 });
     expect(runsDom.stdout).toMatch(/Completed/iu);
-    await execa(chromium, [...flags, `--screenshot=${path.join(artifacts, 'temporal-ui-runs.png')}`, runsUrl], { reject: false, timeout: 120_000 });
+    await execa(chromium, [...flags, `--screenshot=${path.join(artifacts, 'temporal-ui-runs.png')}`, runsUrl], {
+      reject: false,
+      timeout: 120_000,
+    });
   }, 300_000);
 });

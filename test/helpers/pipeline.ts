@@ -62,7 +62,10 @@ with open(os.environ.get('TARGET_LINES_FILE', 'out.jsonl'), 'a') as out:
 export function pipelineProject(schedules: string, jobs?: string): string {
   const dir = makeProject({});
   mkdirSync(path.join(dir, 'bin'));
-  for (const [name, text] of [['tap-count', TAP], ['target-lines', TARGET]] as const) {
+  for (const [name, text] of [
+    ['tap-count', TAP],
+    ['target-lines', TARGET],
+  ] as const) {
     writeFileSync(path.join(dir, 'bin', name), text);
     chmodSync(path.join(dir, 'bin', name), 0o755);
   }
@@ -71,7 +74,9 @@ export function pipelineProject(schedules: string, jobs?: string): string {
   - tap-count target-lines
   - tap-count target-lines
 `;
-  writeFileSync(path.join(dir, 'meltano.yml'), `default_environment: dev
+  writeFileSync(
+    path.join(dir, 'meltano.yml'),
+    `default_environment: dev
 environments:
 - name: dev
 plugins:
@@ -88,6 +93,7 @@ plugins:
     executable: ${path.join(dir, 'bin', 'target-lines')}
 jobs:
 ${jobs ?? defaultJobs}schedules:
-${schedules}`.replaceAll('__DIR__', dir));
+${schedules}`.replaceAll('__DIR__', dir),
+  );
   return dir;
 }

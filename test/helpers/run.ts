@@ -10,7 +10,11 @@ export const VENV_BIN = path.join(REPO_ROOT, '.venv', 'bin');
 export const MELTANO = path.join(VENV_BIN, 'meltano');
 export const TEMPORAL = path.join(VENV_BIN, 'temporal');
 
-export interface Result { stdout: string; stderr: string; exitCode: number }
+export interface Result {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
 
 /** A component the test needs must be there: fail loudly, never skip. */
 export function requireFile(file: string, how = 'run `npm run setup`'): void {

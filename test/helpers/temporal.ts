@@ -24,7 +24,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (ok) return;
@@ -48,19 +51,50 @@ export async function startDevServer(options: { searchAttributes?: boolean; ui?:
   const port = await freePort();
   const uiPort = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'temporal-dev-'));
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', path.join(dir, 'db.sqlite'), '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    path.join(dir, 'db.sqlite'),
+    '--log-level',
+    'error',
+  ];
   if (options.ui) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
-  if (options.searchAttributes !== false) for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa}=Keyword`);
-  const proc: ResultPromise = execa(TEMPORAL, args, { detached: true, reject: false, stdin: 'ignore', buffer: false, stdout: 'ignore', stderr: 'inherit' });
+  if (options.searchAttributes !== false)
+    for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa}=Keyword`);
+  const proc: ResultPromise = execa(TEMPORAL, args, {
+    detached: true,
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+    stdout: 'ignore',
+    stderr: 'inherit',
+  });
   await waitForPort(port, 60_000);
   const address = `127.0.0.1:${port}`;
   return {
-    address, port, uiPort,
+    address,
+    port,
+    uiPort,
     env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
     async stop() {
-      try { process.kill(-(proc.pid ?? 0), 'SIGTERM'); } catch { /* already gone */ }
-      const timer = setTimeout(() => { try { process.kill(-(proc.pid ?? 0), 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+      try {
+        process.kill(-(proc.pid ?? 0), 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-(proc.pid ?? 0), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 10_000);
       await proc;
       clearTimeout(timer);
     },

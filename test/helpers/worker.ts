@@ -9,22 +9,62 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startWorker(projectDir: string, serverEnv: Record<string, string>, taskQueue: string, extraEnv: Record<string, string> = {}): WorkerProcess {
+export function startWorker(
+  projectDir: string,
+  serverEnv: Record<string, string>,
+  taskQueue: string,
+  extraEnv: Record<string, string> = {},
+): WorkerProcess {
   let output = '';
   const concurrency = extraEnv.MELTANO_TEMPORAL_MAX ?? '4';
-  const proc = execa('node', [CLI, 'worker', '--project', projectDir, '--task-queue', taskQueue, '--shutdown-grace', '5s', '--max-concurrent-tasks', concurrency], {
-    env: { MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false', ...serverEnv, MELTANO_BIN: MELTANO, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_TEMPORAL_STOP_GRACE_MS: '5000', ...extraEnv },
-    reject: false, stdin: 'ignore', all: true, buffer: false,
+  const proc = execa(
+    'node',
+    [
+      CLI,
+      'worker',
+      '--project',
+      projectDir,
+      '--task-queue',
+      taskQueue,
+      '--shutdown-grace',
+      '5s',
+      '--max-concurrent-tasks',
+      concurrency,
+    ],
+    {
+      env: {
+        MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+        ...serverEnv,
+        MELTANO_BIN: MELTANO,
+        PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+        MELTANO_TEMPORAL_STOP_GRACE_MS: '5000',
+        ...extraEnv,
+      },
+      reject: false,
+      stdin: 'ignore',
+      all: true,
+      buffer: false,
+    },
+  );
+  proc.all?.on('data', (d: Buffer) => {
+    output += d.toString();
   });
-  proc.all?.on('data', (d: Buffer) => { output += d.toString(); });
   const ready = new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
-      if (output.includes('polling task queue')) { clearInterval(check); resolve(); }
+      if (output.includes('polling task queue')) {
+        clearInterval(check);
+        resolve();
+      }
     }, 100);
-    void proc.then(() => { clearInterval(check); reject(new Error(`worker exited before it was ready:\n${output}`)); });
+    void proc.then(() => {
+      clearInterval(check);
+      reject(new Error(`worker exited before it was ready:\n${output}`));
+    });
   });
   return {
-    proc, ready, output: () => output,
+    proc,
+    ready,
+    output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
       await proc;

@@ -31,7 +31,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function withWorker(dir: string, env: Record<string, string> = {}, sameQueue?: string): Promise<{ queue: string; worker: WorkerProcess }> {
+async function withWorker(
+  dir: string,
+  env: Record<string, string> = {},
+  sameQueue?: string,
+): Promise<{ queue: string; worker: WorkerProcess }> {
   const queue = sameQueue ?? `test-${process.pid}-${++queueCounter}`;
   const worker = startWorker(dir, server.env, queue, env);
   workers.push(worker);
@@ -74,12 +78,16 @@ describe('job workflow', () => {
     expect(new Set(result.tasks.map((t) => t.runId)).size).toBe(2);
     for (const t of result.tasks) expect(readFileSync(t.logFile, 'utf8')).toContain(`run ID '${t.runId}'`);
     // The second task resumed from the first task's bookmark: rows 1..6, each once.
-    const rows = readFileSync(path.join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { n: number }).n);
+    const rows = readFileSync(path.join(dir, 'out.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { n: number }).n);
     expect(rows).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('retries a failed task and succeeds; the attempt count is reported', async () => {
-    const dir = pipelineProject(`- name: flaky
+    const dir = pipelineProject(
+      `- name: flaky
   interval: '@daily'
   job: count
   env:
@@ -89,10 +97,12 @@ describe('job workflow', () => {
     temporal:
       attempts: 3
       backoff: 1s
-`, `- name: count
+`,
+      `- name: count
   tasks:
   - tap-count target-lines
-`);
+`,
+    );
     const { queue } = await withWorker(dir);
     const result = (await (await start(queue, { projectRoot: dir, schedule: 'flaky' })).result()) as JobRunResult;
     expect(result.tasks).toHaveLength(1);
@@ -101,20 +111,26 @@ describe('job workflow', () => {
   });
 
   it('fails at once, without retries, on a configuration error and names the task', async () => {
-    const dir = pipelineProject(`- name: broken
+    const dir = pipelineProject(
+      `- name: broken
   interval: '@daily'
   job: broken
   annotations:
     temporal:
       attempts: 5
       backoff: 1s
-`, `- name: broken
+`,
+      `- name: broken
   tasks:
   - tap-count target-nope
-`);
+`,
+    );
     const { queue } = await withWorker(dir);
     const handle = await start(queue, { projectRoot: dir, schedule: 'broken' });
-    const err = await handle.result().then(() => null, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const failure = (err as WorkflowFailedError).cause;
     expect(failure?.message).toMatch(/Task 1\/1 'tap-count target-nope' of job 'broken' failed/u);
@@ -126,16 +142,19 @@ describe('job workflow', () => {
   });
 
   it('cancelling the workflow kills the whole process tree of the running task', async () => {
-    const dir = pipelineProject(`- name: slow
+    const dir = pipelineProject(
+      `- name: slow
   interval: '@daily'
   job: count
   env:
     TAP_COUNT_SLEEP: '120'
     TAP_COUNT_PID_FILE: pids.txt
-`, `- name: count
+`,
+      `- name: count
   tasks:
   - tap-count target-lines
-`);
+`,
+    );
     const { queue } = await withWorker(dir);
     const handle = await start(queue, { projectRoot: dir, schedule: 'slow' });
     const pidFile = path.join(dir, 'pids.txt');
@@ -144,13 +163,17 @@ describe('job workflow', () => {
     const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
     expect(pids.every(pidAlive)).toBe(true);
     await handle.cancel();
-    const err = await handle.result().then(() => null, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(pids.filter(pidAlive)).toEqual([]);
   });
 
   it('a worker killed with SIGKILL mid-task (with its processes): the task runs again on another worker, finished tasks do not', async () => {
-    const dir = pipelineProject(`- name: crash
+    const dir = pipelineProject(
+      `- name: crash
   interval: '@daily'
   job: two
   env:
@@ -160,22 +183,30 @@ describe('job workflow', () => {
     temporal:
       heartbeat_timeout: 30s
       backoff: 1s
-`, `- name: two
+`,
+      `- name: two
   tasks:
   - tap-count target-lines
   - tap-count target-lines
-`);
+`,
+    );
     // Task 2 is slow on the first worker only: it is the one killed.
     const { queue, worker: first } = await withWorker(dir, { TAP_COUNT_SLEEP: '15' });
     const handle = await start(queue, { projectRoot: dir, schedule: 'crash' });
     const marks = path.join(dir, 'marks.txt');
     const deadline = Date.now() + 90_000;
-    while ((!existsSync(marks) || readFileSync(marks, 'utf8').split('\n').filter(Boolean).length < 2) && Date.now() < deadline) {
+    while (
+      (!existsSync(marks) || readFileSync(marks, 'utf8').split('\n').filter(Boolean).length < 2) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
     // Kill once Meltano has registered task 2's run (it then holds the run lock for this state id).
     const attempt1 = path.join(dir, '.meltano', 'logs', 'temporal', `${queue}-run`, 'task-2-attempt-1.log');
-    while (!(existsSync(attempt1) && readFileSync(attempt1, 'utf8').includes('Running job with name')) && Date.now() < deadline) {
+    while (
+      !(existsSync(attempt1) && readFileSync(attempt1, 'utf8').includes('Running job with name')) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     // Like a host or container crash: the worker and every process it started die at once, so
@@ -186,7 +217,9 @@ describe('job workflow', () => {
     const { worker: second } = await withWorker(dir, { TAP_COUNT_SLEEP: '0' }, queue);
     const result = (await Promise.race([
       handle.result(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no result in 150 s; second worker said:\n${second.output()}`)), 150_000)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no result in 150 s; second worker said:\n${second.output()}`)), 150_000),
+      ),
     ])) as JobRunResult;
     expect(result.tasks.map((t) => t.index)).toEqual([0, 1]);
     expect(result.tasks[1]?.attempt).toBe(2);
@@ -201,23 +234,39 @@ describe('job workflow', () => {
 
   it('keeps schedule env values out of the raw history and never interprets shell metacharacters', async () => {
     const secret = 's3cr3t-Value-4711';
-    const dir = pipelineProject(`- name: secretive
+    const dir = pipelineProject(
+      `- name: secretive
   interval: '@daily'
   job: count
   env:
     API_TOKEN: ${secret}
     TAP_COUNT_STREAM: 'x; touch pwned; $(touch pwned2) \`touch pwned3\`'
-`, `- name: count
+`,
+      `- name: count
   tasks:
   - tap-count target-lines
-`);
+`,
+    );
     const { queue } = await withWorker(dir);
     const handle = await start(queue, { projectRoot: dir, schedule: 'secretive' });
     const result = (await handle.result()) as JobRunResult;
-    expect(Object.keys(result.tasks[0]?.rowsPerStream ?? {})).toEqual(['x; touch pwned; $(touch pwned2) `touch pwned3`']);
-    const shown = await execa(TEMPORAL, ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', server.address, '--output', 'json']);
+    expect(Object.keys(result.tasks[0]?.rowsPerStream ?? {})).toEqual([
+      'x; touch pwned; $(touch pwned2) `touch pwned3`',
+    ]);
+    const shown = await execa(TEMPORAL, [
+      'workflow',
+      'show',
+      '--workflow-id',
+      handle.workflowId,
+      '--address',
+      server.address,
+      '--output',
+      'json',
+    ]);
     // Payloads are base64 in the JSON history: decode every one before looking.
-    const decoded = [...shown.stdout.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/gu)].map((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8'));
+    const decoded = [...shown.stdout.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/gu)].map((m) =>
+      Buffer.from(m[1] ?? '', 'base64').toString('utf8'),
+    );
     const everything = `${shown.stdout}\n${decoded.join('\n')}`;
     expect(everything).toContain('tap-count');
     expect(everything).toContain('secretive');

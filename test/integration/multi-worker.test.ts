@@ -23,10 +23,26 @@ const SYSTEM_DB = `postgresql+psycopg://meltano:meltano@127.0.0.1:5432/${DB}`;
 
 beforeAll(async () => {
   await execa('bash', [path.join(REPO_ROOT, 'scripts', 'databases.sh'), 'start'], { stdio: 'inherit' });
-  await execa('psql', ['-h', '127.0.0.1', '-U', 'meltano', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${DB}`, '-c', `CREATE DATABASE ${DB}`], { env: { PGPASSWORD: 'meltano' } });
+  await execa(
+    'psql',
+    [
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'meltano',
+      '-d',
+      'postgres',
+      '-c',
+      `DROP DATABASE IF EXISTS ${DB}`,
+      '-c',
+      `CREATE DATABASE ${DB}`,
+    ],
+    { env: { PGPASSWORD: 'meltano' } },
+  );
   server = await startDevServer();
   client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  dir = pipelineProject(`- name: a
+  dir = pipelineProject(
+    `- name: a
   interval: '@daily'
   job: ja
   env:
@@ -41,13 +57,15 @@ beforeAll(async () => {
   job: jb
   env:
     TARGET_LINES_FILE: __DIR__/b.jsonl
-`, `- name: ja
+`,
+    `- name: ja
   tasks:
   - tap-count target-lines
 - name: jb
   tasks:
   - tap-count-b target-lines
-`);
+`,
+  );
 });
 
 afterAll(async () => {
@@ -62,11 +80,19 @@ function worker(queue: string, env: Record<string, string>): WorkerProcess {
   return w;
 }
 
-const doctor = (queue: string, env: Record<string, string> = {}) => ours(dir, ['doctor', '--task-queue', queue], {
-  ...server.env, MELTANO_BIN: MELTANO, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, ...env,
-});
+const doctor = (queue: string, env: Record<string, string> = {}) =>
+  ours(dir, ['doctor', '--task-queue', queue], {
+    ...server.env,
+    MELTANO_BIN: MELTANO,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    ...env,
+  });
 
-const numbers = (file: string): number[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { n: number }).n);
+const numbers = (file: string): number[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { n: number }).n);
 
 describe('several workers, shared system database', () => {
   const queue = 'shared';
@@ -78,8 +104,16 @@ describe('several workers, shared system database', () => {
     await Promise.all([w1.ready, w2.ready]);
     // One task at a time per worker (the CLI flag), two runs at once: each worker takes one.
     const [ha, hb] = await Promise.all([
-      client.workflow.start('meltanoJob', { taskQueue: queue, workflowId: `spread-a-${Date.now()}`, args: [{ projectRoot: dir, schedule: 'a' }] }),
-      client.workflow.start('meltanoJob', { taskQueue: queue, workflowId: `spread-b-${Date.now()}`, args: [{ projectRoot: dir, schedule: 'b' }] }),
+      client.workflow.start('meltanoJob', {
+        taskQueue: queue,
+        workflowId: `spread-a-${Date.now()}`,
+        args: [{ projectRoot: dir, schedule: 'a' }],
+      }),
+      client.workflow.start('meltanoJob', {
+        taskQueue: queue,
+        workflowId: `spread-b-${Date.now()}`,
+        args: [{ projectRoot: dir, schedule: 'b' }],
+      }),
     ]);
     await Promise.all([ha.result(), hb.result()]);
     const ran = [w1, w2].map((w) => (w.output().match(/meltano task starting/gu) ?? []).length);
@@ -93,9 +127,14 @@ describe('several workers, shared system database', () => {
 
   it('a worker killed mid-task: the other finishes it, state is shared, no duplicate rows', async () => {
     const pair = workers.slice(-2);
-    const starts = (w: WorkerProcess): number => (w.output().match(/\[tap-count target-lines #1\] meltano task starting/gu) ?? []).length;
+    const starts = (w: WorkerProcess): number =>
+      (w.output().match(/\[tap-count target-lines #1\] meltano task starting/gu) ?? []).length;
     const before = pair.map(starts);
-    const handle = await client.workflow.start('meltanoJob', { taskQueue: queue, workflowId: `kill-${Date.now()}`, args: [{ projectRoot: dir, schedule: 'a' }] });
+    const handle = await client.workflow.start('meltanoJob', {
+      taskQueue: queue,
+      workflowId: `kill-${Date.now()}`,
+      args: [{ projectRoot: dir, schedule: 'a' }],
+    });
     const deadline = Date.now() + 60_000;
     let victim: WorkerProcess | undefined;
     while (!victim && Date.now() < deadline) {
@@ -117,7 +156,9 @@ describe('doctor detects', () => {
   it('no worker on the task queue', async () => {
     const d = await doctor('nobody-here');
     expect(d.exitCode).toBe(1);
-    expect(d.stdout).toMatch(/✗ workers: nobody polls task queue 'nobody-here'[^\n]*\n\s+fix: start one: meltano-temporal worker/u);
+    expect(d.stdout).toMatch(
+      /✗ workers: nobody polls task queue 'nobody-here'[^\n]*\n\s+fix: start one: meltano-temporal worker/u,
+    );
   });
 
   it('several workers with local SQLite system databases (and the worker warns)', async () => {
@@ -130,16 +171,26 @@ describe('doctor detects', () => {
     expect(d.stdout).toMatch(/✗ system database: 2 workers poll 'sqlite-pair' but MELTANO_DATABASE_URI is unset/u);
     const deadline = Date.now() + 20_000;
     while (!w2.output().includes('WARNING') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(w1.output() + w2.output()).toMatch(/WARNING: 2 workers poll 'sqlite-pair' but this one uses a local SQLite system database/u);
+    expect(w1.output() + w2.output()).toMatch(
+      /WARNING: 2 workers poll 'sqlite-pair' but this one uses a local SQLite system database/u,
+    );
   }, 60_000);
 
   it('missing search attributes, an unreachable server, a schedule whose job is missing, a missing meltano', async () => {
     const bare = await startDevServer({ searchAttributes: false });
     try {
       const d = await ours(dir, ['doctor'], { TEMPORAL_ADDRESS: bare.address, MELTANO_BIN: MELTANO });
-      expect(d.stdout).toMatch(/✗ search attributes: missing MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u);
-      const ns = await ours(dir, ['doctor'], { TEMPORAL_ADDRESS: bare.address, TEMPORAL_NAMESPACE: 'no-such-namespace', MELTANO_BIN: MELTANO });
-      expect(ns.stdout).toMatch(/✗ namespace: no-such-namespace: [^\n]*\n\s+fix: create it \(temporal operator namespace create --namespace no-such-namespace\)/u);
+      expect(d.stdout).toMatch(
+        /✗ search attributes: missing MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u,
+      );
+      const ns = await ours(dir, ['doctor'], {
+        TEMPORAL_ADDRESS: bare.address,
+        TEMPORAL_NAMESPACE: 'no-such-namespace',
+        MELTANO_BIN: MELTANO,
+      });
+      expect(ns.stdout).toMatch(
+        /✗ namespace: no-such-namespace: [^\n]*\n\s+fix: create it \(temporal operator namespace create --namespace no-such-namespace\)/u,
+      );
     } finally {
       await bare.stop();
     }
@@ -149,7 +200,10 @@ describe('doctor detects', () => {
     const b = await ours(broken, ['doctor'], { TEMPORAL_ADDRESS: '127.0.0.1:1', MELTANO_BIN: MELTANO });
     expect(b.stdout).toMatch(/✗ schedules: meltano\.yml: schedule 'orphan': Job 'nope' was not found\./u);
     // A fresh project (no .meltano/run/bin shim) and no meltano on PATH.
-    const noMeltano = await ours(pipelineProject(''), ['doctor'], { TEMPORAL_ADDRESS: '127.0.0.1:1', PATH: '/usr/bin:/bin' });
+    const noMeltano = await ours(pipelineProject(''), ['doctor'], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      PATH: '/usr/bin:/bin',
+    });
     expect(noMeltano.stdout).toMatch(/✗ meltano: not found/u);
     expect(noMeltano.exitCode).toBe(1);
   }, 120_000);

@@ -57,7 +57,13 @@ beforeAll(async () => {
   server = await startDevServer({ searchAttributes: false });
   client = new Client({ connection: await Connection.connect({ address: server.address }) });
   dir = pipelineProject(SCHEDULES, JOBS);
-  env = { ...server.env, MELTANO_TEMPORAL_PROJECT: 'itest', MELTANO_TEMPORAL_TASK_QUEUE: QUEUE, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_BIN: MELTANO };
+  env = {
+    ...server.env,
+    MELTANO_TEMPORAL_PROJECT: 'itest',
+    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE,
+    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    MELTANO_BIN: MELTANO,
+  };
   worker = startWorker(dir, server.env, QUEUE);
   await worker.ready;
 });
@@ -84,9 +90,14 @@ describe('sync', () => {
   it('creates every valid schedule, registers search attributes, reports the broken one and exits 1', async () => {
     const r = await cli(['sync']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/registered search attributes: MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u);
-    expect(r.stderr).toMatch(/! error bad-annotation: meltano\.yml: schedule 'bad-annotation' annotations\.temporal: overlap must be one of/u);
-    for (const name of ['hourly', 'manual', 'slow', 'failing']) expect(r.stdout).toContain(`+ create ${name} (${id(name)})`);
+    expect(r.stderr).toMatch(
+      /registered search attributes: MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u,
+    );
+    expect(r.stderr).toMatch(
+      /! error bad-annotation: meltano\.yml: schedule 'bad-annotation' annotations\.temporal: overlap must be one of/u,
+    );
+    for (const name of ['hourly', 'manual', 'slow', 'failing'])
+      expect(r.stdout).toContain(`+ create ${name} (${id(name)})`);
     const hourly = await client.schedule.getHandle(id('hourly')).describe();
     expect(hourly.info.nextActionTimes.length).toBeGreaterThan(0);
     expect(hourly.info.nextActionTimes.every((t) => t.getUTCMinutes() === 0 && t.getUTCSeconds() === 0)).toBe(true);
@@ -100,9 +111,17 @@ describe('sync', () => {
   it('a second sync changes nothing; --format=json is the documented report', async () => {
     const r = await cli(['sync', '--format=json']);
     const report = JSON.parse(r.stdout) as { items: Array<{ action: string; schedule: string }>; ok: boolean };
-    expect(report.items.filter((i) => i.action !== 'error').map((i) => [i.schedule, i.action]).sort()).toEqual(
-      [['failing', 'unchanged'], ['hourly', 'unchanged'], ['manual', 'unchanged'], ['slow', 'unchanged']],
-    );
+    expect(
+      report.items
+        .filter((i) => i.action !== 'error')
+        .map((i) => [i.schedule, i.action])
+        .sort(),
+    ).toEqual([
+      ['failing', 'unchanged'],
+      ['hourly', 'unchanged'],
+      ['manual', 'unchanged'],
+      ['slow', 'unchanged'],
+    ]);
     expect(report.ok).toBe(false);
   });
 
@@ -118,7 +137,9 @@ describe('sync', () => {
     expect(next[0]?.getUTCMinutes()).toBe(30);
 
     // By hand, as someone would in the UI: another cron.
-    await client.schedule.getHandle(id('hourly')).update((prev) => ({ ...prev, spec: { cronExpressions: ['15 * * * *'] } }));
+    await client.schedule
+      .getHandle(id('hourly'))
+      .update((prev) => ({ ...prev, spec: { cronExpressions: ['15 * * * *'] } }));
     const fix = await cli(['sync']);
     expect(fix.stdout).toMatch(/~ update hourly[^\n]*\n\s+spec changed on the server \(put back\)/u);
     const repaired = await client.schedule.getHandle(id('hourly')).describe();
@@ -128,7 +149,8 @@ describe('sync', () => {
 
   it('--prune deletes managed schedules gone from meltano.yml and never touches others', async () => {
     await client.schedule.create({
-      scheduleId: 'someone-elses', spec: { cronExpressions: ['0 0 * * *'] },
+      scheduleId: 'someone-elses',
+      spec: { cronExpressions: ['0 0 * * *'] },
       action: { type: 'startWorkflow', workflowType: 'other', taskQueue: 'other' },
     });
     const removed = await cli(['schedule', 'remove', 'manual', '--no-temporal']);
@@ -143,11 +165,15 @@ describe('sync', () => {
 describe('runs', () => {
   it('the real `temporal schedule trigger` starts a run that executes; `runs` lists it as completed', async () => {
     await execa(TEMPORAL, ['schedule', 'trigger', '--schedule-id', id('hourly'), '--address', server.address]);
-    const completed = await waitFor('a completed run in `runs`', async () => {
-      const r = await cli(['runs', 'hourly', '--format=json']);
-      const runs = (JSON.parse(r.stdout) as { runs: Array<{ status: string; schedule: string }> }).runs;
-      return runs.find((x) => x.status === 'COMPLETED');
-    }, 90_000);
+    const completed = await waitFor(
+      'a completed run in `runs`',
+      async () => {
+        const r = await cli(['runs', 'hourly', '--format=json']);
+        const runs = (JSON.parse(r.stdout) as { runs: Array<{ status: string; schedule: string }> }).runs;
+        return runs.find((x) => x.status === 'COMPLETED');
+      },
+      90_000,
+    );
     expect(completed.schedule).toBe('hourly');
     expect(readFileSync(path.join(dir, 'hourly.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
   });
@@ -162,7 +188,9 @@ describe('runs', () => {
     expect(bad.stderr).toMatch(/failed: Task 1\/1 'tap-count target-missing' of job 'broken' failed/u);
     const listed = await waitFor('the failed run in `runs`', async () => {
       const r = await cli(['runs', 'failing', '--format=json']);
-      return (JSON.parse(r.stdout) as { runs: Array<{ status: string; failedTask: string | null }> }).runs.find((x) => x.status === 'FAILED');
+      return (JSON.parse(r.stdout) as { runs: Array<{ status: string; failedTask: string | null }> }).runs.find(
+        (x) => x.status === 'FAILED',
+      );
     });
     expect(listed.failedTask).toBe('tap-count target-missing');
   });
@@ -188,16 +216,30 @@ describe('runs', () => {
   });
 
   it('backfill produces one run per matching time', async () => {
-    const r = await cli(['schedule', 'backfill', 'hourly', '--start', '2026-01-01T00:00:00Z', '--end', '2026-01-01T02:30:00Z']);
+    const r = await cli([
+      'schedule',
+      'backfill',
+      'hourly',
+      '--start',
+      '2026-01-01T00:00:00Z',
+      '--end',
+      '2026-01-01T02:30:00Z',
+    ]);
     expect(r.exitCode).toBe(0);
-    const runs = await waitFor('3 backfilled runs', async () => {
-      const list = [];
-      for await (const wf of client.workflow.list({ query: `TemporalScheduledById="${id('hourly')}"` })) {
-        if (wf.workflowId.startsWith(`${id('hourly')}-2026-01-01T`)) list.push(wf);
-      }
-      return list.length >= 3 && list.every((w) => w.status.name === 'COMPLETED') ? list : undefined;
-    }, 120_000);
-    expect(runs.map((w) => w.workflowId).sort()).toEqual(['00', '01', '02'].map((h) => `${id('hourly')}-2026-01-01T${h}:00:00Z`));
+    const runs = await waitFor(
+      '3 backfilled runs',
+      async () => {
+        const list = [];
+        for await (const wf of client.workflow.list({ query: `TemporalScheduledById="${id('hourly')}"` })) {
+          if (wf.workflowId.startsWith(`${id('hourly')}-2026-01-01T`)) list.push(wf);
+        }
+        return list.length >= 3 && list.every((w) => w.status.name === 'COMPLETED') ? list : undefined;
+      },
+      120_000,
+    );
+    expect(runs.map((w) => w.workflowId).sort()).toEqual(
+      ['00', '01', '02'].map((h) => `${id('hourly')}-2026-01-01T${h}:00:00Z`),
+    );
   });
 
   it('an unknown schedule and an unreachable server are clear errors', async () => {

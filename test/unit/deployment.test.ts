@@ -11,7 +11,16 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../helpers/run.js';
 
-interface Service { image?: string; build?: unknown; healthcheck?: unknown; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string>; ports?: unknown[]; command?: string[]; deploy?: { replicas?: number } }
+interface Service {
+  image?: string;
+  build?: unknown;
+  healthcheck?: unknown;
+  depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string>;
+  ports?: unknown[];
+  command?: string[];
+  deploy?: { replicas?: number };
+}
 
 describe('docker-compose.yml', () => {
   it('is valid for docker-compose, with the services, health checks, volumes and settings the README promises', async () => {
@@ -26,7 +35,9 @@ describe('docker-compose.yml', () => {
     expect(s.worker?.depends_on?.temporal?.condition).toBe('service_healthy');
     expect(JSON.stringify(s['temporal-ui']?.ports)).toMatch(/8080/u);
     expect(s.worker?.deploy?.replicas).toBe(3);
-    expect(s.worker?.environment?.MELTANO_DATABASE_URI).toMatch(/^postgresql\+psycopg:\/\/.*@postgresql:5432\/meltano$/u);
+    expect(s.worker?.environment?.MELTANO_DATABASE_URI).toMatch(
+      /^postgresql\+psycopg:\/\/.*@postgresql:5432\/meltano$/u,
+    );
     expect(s.worker?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(s.scheduler?.command?.[0]).toBe('up');
     expect(Object.keys(resolved.volumes)).toContain('postgres-data');

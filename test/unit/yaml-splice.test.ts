@@ -27,14 +27,25 @@ plugins: {}
 `;
 
 describe('editYamlText', () => {
-  it('appends a job after the last one, in the file\'s own style, leaving the rest intact', () => {
+  it("appends a job after the last one, in the file's own style, leaving the rest intact", () => {
     const out = editYamlText(TEXT, { op: 'append', key: 'jobs', entry: { name: 'third', tasks: ['tap-e target-f'] } });
-    expect(out).toBe(TEXT.replace("  tasks: ['tap-c target-d']\n", "  tasks: ['tap-c target-d']\n- name: third\n  tasks:\n  - tap-e target-f\n"));
+    expect(out).toBe(
+      TEXT.replace(
+        "  tasks: ['tap-c target-d']\n",
+        "  tasks: ['tap-c target-d']\n- name: third\n  tasks:\n  - tap-e target-f\n",
+      ),
+    );
   });
 
   it('appends to an indented sequence with its indentation', () => {
-    const out = editYamlText(TEXT, { op: 'append', key: 'schedules', entry: { name: 's3', interval: '@hourly', job: 'first' } });
-    expect(out).toBe(TEXT.replace('    job: second\n', "    job: second\n  - name: s3\n    interval: '@hourly'\n    job: first\n"));
+    const out = editYamlText(TEXT, {
+      op: 'append',
+      key: 'schedules',
+      entry: { name: 's3', interval: '@hourly', job: 'first' },
+    });
+    expect(out).toBe(
+      TEXT.replace('    job: second\n', "    job: second\n  - name: s3\n    interval: '@hourly'\n    job: first\n"),
+    );
   });
 
   it('changes one value and nothing else', () => {
@@ -42,9 +53,11 @@ describe('editYamlText', () => {
     expect(out).toBe(TEXT.replace('    interval: "@daily"\n', "    interval: '@hourly'\n"));
   });
 
-  it('adds a missing key in Meltano\'s key order', () => {
+  it("adds a missing key in Meltano's key order", () => {
     const out = editYamlText(TEXT, { op: 'set', key: 'schedules', index: 1, changes: { env: { A: 'b' } } });
-    expect(out).toBe(TEXT.replace("    interval: '0 */6 * * *'\n", "    interval: '0 */6 * * *'\n    env:\n      A: b\n"));
+    expect(out).toBe(
+      TEXT.replace("    interval: '0 */6 * * *'\n", "    interval: '0 */6 * * *'\n    env:\n      A: b\n"),
+    );
   });
 
   it('removes one entry and keeps the comment that belongs to the next', () => {
@@ -59,7 +72,11 @@ describe('editYamlText', () => {
   });
 
   it('adds the key when the file has none', () => {
-    const out = editYamlText('default_environment: dev\n', { op: 'append', key: 'schedules', entry: { name: 's', interval: '@daily', job: 'j' } });
+    const out = editYamlText('default_environment: dev\n', {
+      op: 'append',
+      key: 'schedules',
+      entry: { name: 's', interval: '@daily', job: 'j' },
+    });
     expect(out).toBe("default_environment: dev\nschedules:\n- name: s\n  interval: '@daily'\n  job: j\n");
   });
 
