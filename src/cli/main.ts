@@ -8,7 +8,8 @@ import { syncCommand } from './sync.js';
 import { runsCommand } from './runs.js';
 import { upCommand } from './up.js';
 import { doctorCommand } from './doctor.js';
-import { addTemporalScheduleCommands, syncAfterEdit } from './schedule-temporal.js';
+import { addTemporalScheduleCommands } from './schedule-temporal.js';
+import { syncAfterEdit } from './schedule-edit-sync.js';
 
 export function buildProgram(): Command {
   const program = new Command('meltano-temporal')

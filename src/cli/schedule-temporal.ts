@@ -1,11 +1,9 @@
 /**
  * The schedule commands that act on Temporal: run (trigger and follow, or
- * --local), pause, unpause, backfill, describe; and the hook that makes
- * `schedule add|set|remove` reach the server.
+ * --local), pause, unpause, backfill, describe.
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../project/errors.js';
-import type { Project } from '../project/model.js';
 import type { BackfillOverlap, ScheduleView } from '../temporal/schedules.js';
 import { action, checkFormat, projectOptions } from './context.js';
 import { runPrinter } from './run-output.js';
@@ -136,26 +134,4 @@ export function addTemporalScheduleCommands(schedule: Command): void {
         });
       }),
     );
-}
-
-/** After `schedule add|set|remove`: bring that schedule in Temporal in step, when a server is configured. */
-export async function syncAfterEdit(project: Project, name: string, cmd: Command): Promise<void> {
-  const flags = cmd.optsWithGlobals<{ temporal?: boolean }>();
-  if (flags.temporal === false || !process.env.TEMPORAL_ADDRESS) return;
-  await withServer(
-    cmd,
-    async ({ schedules }) => {
-      if (project.schedules.some((s) => s.name === name)) {
-        const { formatSyncItem } = await import('../temporal/sync.js');
-        const report = await schedules.applySync(await schedules.planSync({ only: [name] }));
-        for (const item of report.items) process.stderr.write(`temporal: ${formatSyncItem(item)}\n`);
-        if (!report.ok) process.exitCode = 1;
-      } else if (await schedules.remove(name)) {
-        process.stderr.write(`temporal: - delete ${name} (${schedules.idOf(name)})\n`);
-      } else {
-        process.stderr.write(`temporal: ${schedules.idOf(name)} was not in Temporal\n`);
-      }
-    },
-    project,
-  );
 }

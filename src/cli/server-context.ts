@@ -9,7 +9,7 @@ import {
   type ConnectionFlags,
   type ConnectionSettings,
 } from '../temporal/connection.js';
-import { ScheduleService } from '../temporal/schedules.js';
+import type { ScheduleService } from '../temporal/schedules.js';
 import { resolveScope, type ScopeOptions } from '../temporal/scope.js';
 import { projectOptions } from './context.js';
 
@@ -44,6 +44,8 @@ export async function openServer(cmd: Command, project?: Project): Promise<Serve
   const flags = serverFlags(cmd);
   const p = project ?? loadProject(projectOptions(cmd));
   const { client, connection } = await connectClient(await connectionSettings(flags));
+  // Loaded here, not at startup: it pulls in the SDK, which commands that edit meltano.yml never need.
+  const { ScheduleService } = await import('../temporal/schedules.js');
   const schedules = new ScheduleService({ client, project: p, scope: resolveScope(p, flags) });
   return { project: p, schedules, close: () => connection.close() };
 }
