@@ -14,6 +14,9 @@ export function pythonJson(value: unknown): string {
   );
 }
 
+/** Non-ASCII characters Python's repr() escapes (str.isprintable() is false for categories C* and Z* but the space). */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
 /** Python's `repr()` of a str. */
 function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -26,9 +29,17 @@ function pyStrRepr(s: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
+    else if (code < 0x7f || !NOT_PRINTABLE.test(ch)) out += ch;
+    else if (code <= 0xff) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
   }
   return quote + out + quote;
+}
+
+/** Python's `str()`: a string as it is, anything else as its `repr()` (how Meltano prints tasks in f-strings). */
+export function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
 }
 
 /** Python's `repr()` of the YAML values a tasks list can hold. */
@@ -116,7 +127,7 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
 const ELT_MARKERS: Record<string, [string, string]> = { run: ['→', '→'], only: ['×', '→'], skip: ['→', 'x'] };
 
 export function scheduleTextLine(s: ScheduleDef, job: JobDef | undefined): string {
-  if (s.kind === 'job') return `[${s.interval ?? 'None'}] job ${s.name}: ${s.job} → ${pyRepr(job?.tasks)}`;
+  if (s.kind === 'job') return `[${s.interval ?? 'None'}] job ${s.name}: ${s.job} → ${pyStr(job?.tasks)}`;
   const [a, b] = ELT_MARKERS[s.transform] ?? ['→', '→'];
   return `[${s.interval ?? 'None'}] elt ${s.name}: ${s.extractor} ${a} ${s.loader} ${b} transforms`;
 }
@@ -130,5 +141,5 @@ export function jobJson(job: JobDef): { job_name: string; tasks: TasksValue } {
 }
 
 export function jobTextLine(job: JobDef): string {
-  return `${job.name}: ${pyRepr(job.tasks)}`;
+  return `${job.name}: ${pyStr(job.tasks)}`;
 }
