@@ -6,12 +6,16 @@ import { cronInterval } from './interval.js';
 import type { EltSchedule, JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
 import type { TasksValue } from './tasks.js';
 
-/** Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside printable ASCII. */
+/**
+ * Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside
+ * printable ASCII, a character beyond the BMP as its UTF-16 surrogate pair.
+ */
 export function pythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\uffff]/gu,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u{10ffff}]/gu, (c) => {
+    let out = '';
+    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
 }
 
 /** Non-ASCII characters Python's repr() escapes (str.isprintable() is false for categories C* and Z* but the space). */
