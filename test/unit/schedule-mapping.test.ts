@@ -223,6 +223,9 @@ describe('fingerprint', () => {
 
   it('ignores what Temporal does not hold: env values, job tasks, the file, paused (set at creation only)', () => {
     const a = desired(base).fingerprint;
+    const p = project(base);
+    const moved = { ...(p.schedules[0] as ScheduleDef), file: 'subconfig_more.yml', index: 4 };
+    expect(desiredSchedule(context(p), moved).fingerprint).toBe(a);
     expect(desired(jobSchedule('@daily', '  env:\n    A: two\n    B: three\n')).fingerprint).toBe(a);
     expect(desired(base, {}, "- name: el\n  tasks: ['tap-foo target-jsonl', 'dbt:run']\n").fingerprint).toBe(a);
     expect(
