@@ -9,7 +9,7 @@ RUN apt-get update \
 
 WORKDIR /opt/meltano-temporal
 COPY package.json package-lock.json requirements.txt ./
-RUN npm install --no-audit --no-fund \
+RUN npm ci --no-audit --no-fund \
  && python3 -m venv .venv \
  && .venv/bin/pip install --no-cache-dir -r requirements.txt 'psycopg[binary]>=3.1,<4'
 COPY tsconfig.json ./

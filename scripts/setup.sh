@@ -10,13 +10,13 @@ ROOT=$(pwd)
 step() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
-# 1. npm dependencies.
+# 1. npm dependencies, exactly as package-lock.json pins them: `npm ci` never
+# rewrites the lock file and fails when it does not match package.json (after
+# changing a dependency, run `npm install` once and commit the lock file).
 want=$(hash_of package.json package-lock.json)
 if [ ! -d node_modules ] || [ "$(cat node_modules/.setup-hash 2>/dev/null)" != "$want" ]; then
-  # `npm install` with the lock file: npm 11's `npm ci` rejects this lock file
-  # over @swc/core's optional per-platform packages.
-  step "installing npm dependencies"
-  npm install --no-audit --no-fund --loglevel=error
+  step "installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > node_modules/.setup-hash
 fi
 

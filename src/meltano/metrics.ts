@@ -1,9 +1,19 @@
 /**
  * Rows per stream from Singer `METRIC:` log lines, without reading any data.
  * Singer SDK counters report the increment since their last report, so the
- * values add up. Meltano prefixes each plugin line with the plugin's name.
+ * values add up.
+ *
+ * Meltano prints each plugin line as `<time> [<level>] <plugin> <line>`, and
+ * the plugin's line carries its own logger's prefix: Singer SDK taps and
+ * targets `<time> | INFO | singer_sdk.metrics | METRIC: {...}`, singer-python
+ * taps `INFO METRIC: {...}`. The plugin comes from Meltano's column, never from
+ * the word before `METRIC:`, so a tap's and a target's counts stay apart.
  */
-const METRIC_LINE = /(?:^|\s)(\S+)\s+METRIC:\s+(\{.*\})\s*$/u;
+const MELTANO_LINE = /^\S+\s+\[[^\]]*\]\s+(\S+)\s(.*)$/u;
+const METRIC = /(?:^|[\s|])METRIC:\s*(\{.*\})\s*$/u;
+
+/** Rows of lines without Meltano's prefix (a plugin run outside `meltano`). */
+const UNKNOWN_PLUGIN = '';
 
 export class RowCounter {
   /** plugin name -> stream -> rows */
@@ -11,16 +21,16 @@ export class RowCounter {
 
   /** Feed one output line; returns true when it was a record_count metric. */
   add(line: string): boolean {
-    const m = METRIC_LINE.exec(line);
+    const meltano = MELTANO_LINE.exec(line);
+    const m = METRIC.exec(meltano ? (meltano[2] ?? '') : line);
     if (!m) return false;
     let metric: {
-      type?: unknown;
       metric?: unknown;
       value?: unknown;
       tags?: { stream?: unknown; database?: unknown; table?: unknown };
     };
     try {
-      metric = JSON.parse(m[2] ?? '') as typeof metric;
+      metric = JSON.parse(m[1] ?? '') as typeof metric;
     } catch {
       return false;
     }
@@ -35,14 +45,18 @@ export class RowCounter {
             ? `${tags.database}-${tags.table}`
             : tags.table
           : '(unknown)';
-    const plugin = m[1] ?? '';
+    const plugin = meltano?.[1] ?? UNKNOWN_PLUGIN;
     const streams = this.byPlugin.get(plugin) ?? new Map<string, number>();
     streams.set(stream, (streams.get(stream) ?? 0) + metric.value);
     this.byPlugin.set(plugin, streams);
     return true;
   }
 
-  /** Rows per stream as the extractor (the first of `blocks` that reported) counted them. */
+  /**
+   * Rows per stream as the first of `blocks` that reported counted them (the
+   * extractor, ahead of mappers and the loader); when none of them did, the
+   * first plugin that reported.
+   */
   rowsPerStream(blocks: readonly string[]): Record<string, number> {
     const source =
       blocks.map((b) => this.byPlugin.get(b.split(':')[0] ?? b)).find((s) => s !== undefined) ??

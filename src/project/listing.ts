@@ -7,13 +7,20 @@ import { eltArgs } from './resolve.js';
 import type { JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
 import type { TasksValue } from './tasks.js';
 
-/** Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside printable ASCII. */
+/**
+ * Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside
+ * printable ASCII, a character beyond the BMP as its UTF-16 surrogate pair.
+ */
 export function pythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\uffff]/gu,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u{10ffff}]/gu, (c) => {
+    let out = '';
+    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
 }
+
+/** Non-ASCII characters Python's repr() escapes (str.isprintable() is false for categories C* and Z* but the space). */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
 /** Python's `repr()` of a str. */
 function pyStrRepr(s: string): string {
@@ -27,9 +34,17 @@ function pyStrRepr(s: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
+    else if (code < 0x7f || !NOT_PRINTABLE.test(ch)) out += ch;
+    else if (code <= 0xff) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
   }
   return quote + out + quote;
+}
+
+/** Python's `str()`: a string as it is, anything else as its `repr()` (how Meltano prints tasks in f-strings). */
+export function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
 }
 
 /** Python's `repr()` of the YAML values a tasks list can hold. */
@@ -116,7 +131,7 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
 const ELT_MARKERS: Record<string, [string, string]> = { run: ['→', '→'], only: ['×', '→'], skip: ['→', 'x'] };
 
 export function scheduleTextLine(s: ScheduleDef, job: JobDef | undefined): string {
-  if (s.kind === 'job') return `[${s.interval ?? 'None'}] job ${s.name}: ${s.job} → ${pyRepr(job?.tasks)}`;
+  if (s.kind === 'job') return `[${s.interval ?? 'None'}] job ${s.name}: ${s.job} → ${pyStr(job?.tasks)}`;
   const [a, b] = ELT_MARKERS[s.transform] ?? ['→', '→'];
   return `[${s.interval ?? 'None'}] elt ${s.name}: ${s.extractor} ${a} ${s.loader} ${b} transforms`;
 }
@@ -130,5 +145,5 @@ export function jobJson(job: JobDef): { job_name: string; tasks: TasksValue } {
 }
 
 export function jobTextLine(job: JobDef): string {
-  return `${job.name}: ${pyRepr(job.tasks)}`;
+  return `${job.name}: ${pyStr(job.tasks)}`;
 }

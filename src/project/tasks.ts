@@ -42,8 +42,3 @@ export function taskArgs(tasks: TasksValue): string[][] {
   const items: TaskItem[] = typeof tasks === 'string' ? [tasks] : tasks;
   return items.map((item) => (typeof item === 'string' ? words(item) : item.flatMap(words)));
 }
-
-/** One line per task for humans: `tap-x target-y`. */
-export function taskLabel(args: readonly string[]): string {
-  return args.join(' ');
-}

@@ -125,7 +125,7 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
       "use at least '30s' (default '2m')",
     );
   }
-  const overlap = a.overlap ?? 'skip';
+  const overlap = a.overlap === undefined ? 'skip' : a.overlap;
   if (typeof overlap !== 'string' || !(OVERLAP_POLICIES as readonly string[]).includes(overlap)) {
     fail(
       `overlap must be one of ${OVERLAP_POLICIES.join(', ')}, not ${JSON.stringify(overlap)}`,
