@@ -5,44 +5,9 @@
 import { cronInterval } from './interval.js';
 import type { EltSchedule, JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
 import type { TasksValue } from './tasks.js';
+import { pyRepr } from './python-format.js';
 
-/** Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside printable ASCII. */
-export function pythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\uffff]/gu,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/** Python's `repr()` of a str. */
-function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return quote + out + quote;
-}
-
-/** Python's `repr()` of the YAML values a tasks list can hold. */
-export function pyRepr(value: unknown): string {
-  if (typeof value === 'string') return pyStrRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
-  if (value === null || value === undefined) return 'None';
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'object')
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${pyStrRepr(k)}: ${pyRepr(v)}`)
-      .join(', ')}}`;
-  return String(value);
-}
+export { pyRepr, pythonJson } from './python-format.js';
 
 export interface JobScheduleJson {
   name: string;

@@ -22,6 +22,7 @@ import type {
   Transform,
 } from './model.js';
 import { describeType, tasksShapeProblem, type TasksValue } from './tasks.js';
+import { boxedCount, MELTANO_YAML_SCHEMA, plainExceptScheduleEnv, plainValues } from './yaml-values.js';
 
 export const MELTANO_FILE = 'meltano.yml';
 
@@ -65,10 +66,11 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
     throw new ProjectFileError(relPath, undefined, `cannot read the file: ${(err as Error).message}`);
   }
   let data: unknown;
+  const boxedBefore = boxedCount();
   try {
     // js-yaml for reading: several times faster than a comment-keeping parser,
     // which matters to `schedule list` on large projects. Edits use `yaml`.
-    data = loadYaml(source, { filename: relPath });
+    data = loadYaml(source, { filename: relPath, schema: MELTANO_YAML_SCHEMA });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const where = `${relPath}:${err.mark.line + 1}:${err.mark.column + 1}`;
@@ -78,6 +80,12 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
       `YAML syntax error: ${err.reason}`,
       'correct the YAML at that line and column',
     );
+  }
+  // Floats and big integers stay as Python holds them only where they are printed or passed on.
+  if (boxedCount() !== boxedBefore) {
+    if (data !== null && typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype)
+      plainExceptScheduleEnv(data as Record<string, unknown>);
+    else data = plainValues(data);
   }
   if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
     throw new ProjectFileError(relPath, undefined, `the top level must be a mapping, not ${describeType(data)}`);
