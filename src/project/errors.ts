@@ -38,3 +38,11 @@ export class UsageError extends UserError {
     this.name = 'UsageError';
   }
 }
+
+/** No Meltano project where one was looked for: exit code 2, as `meltano` exits outside a project. */
+export class ProjectNotFoundError extends UserError {
+  constructor(message: string, hint: string) {
+    super(message, 2, hint);
+    this.name = 'ProjectNotFoundError';
+  }
+}
