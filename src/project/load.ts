@@ -150,7 +150,7 @@ export function resolveIncludePaths(root: string, meltanoFile: ProjectFile): str
         );
       }
       const real = realpathSync(abs);
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+      if (!isInside(real, realRoot)) {
         throw new ProjectFileError(
           meltanoFile.relPath,
           `include_paths '${pattern}'`,
@@ -306,9 +306,32 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** True when `real` (a resolved path) is `realRoot` or inside it. */
+export function isInside(real: string, realRoot: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+}
+
+/**
+ * meltano.yml may be a symlink, but to a file inside the project: Meltano
+ * refuses any other (and an edit must never land outside the project).
+ */
+function checkMeltanoFileInside(root: string, meltanoPath: string): void {
+  const realRoot = realpathSync(root);
+  const real = realpathSync(meltanoPath);
+  if (!isInside(real, realRoot)) {
+    throw new ProjectFileError(
+      MELTANO_FILE,
+      undefined,
+      `is a symlink to ${real}, which is outside the project root ${realRoot}; Meltano refuses such a project`,
+      'make meltano.yml a regular file, or a symlink to a file inside the project directory',
+    );
+  }
+}
+
 export function loadProject(options: LoadOptions = {}): Project {
   const root = findProjectRoot(options.root, options.env ?? process.env, options.cwd ?? process.cwd());
   const meltanoPath = path.join(root, MELTANO_FILE);
+  checkMeltanoFileInside(root, meltanoPath);
   const main = parseProjectFile(meltanoPath, root);
   const files = [main, ...resolveIncludePaths(root, main).map((p) => parseProjectFile(p, root))];
   return buildProject(root, files);

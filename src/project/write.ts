@@ -5,16 +5,31 @@
  * (temp file in the same directory, fsync, rename; mode kept). Any refusal
  * happens before the first byte is written.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError } from './errors.js';
-import { buildProject, loadProject, parseProjectFile, type LoadOptions } from './load.js';
+import { buildProject, isInside, loadProject, parseProjectFile, type LoadOptions } from './load.js';
 import type { Project } from './model.js';
 import { acquireProjectLock } from './lock.js';
 import { editYamlText, type YamlEdit } from './yaml-splice.js';
 
 const TRUTHY = new Set(['true', '1', 'yes', 'on']);
+
+/** Our temp file for `name`: `.<name>.<12 hex>.tmp.yml`, hidden, next to the file it replaces. */
+function tempName(name: string): string {
+  return `.${name}.${randomBytes(6).toString('hex')}.tmp.yml`;
+}
 
 export function isProjectReadonly(env: NodeJS.ProcessEnv = process.env): boolean {
   return TRUTHY.has(String(env.MELTANO_PROJECT_READONLY ?? 'false').toLowerCase());
@@ -31,10 +46,23 @@ export interface EditPlan<T> {
   result: T;
 }
 
-/** Write `text` to `target` atomically, keeping the target's permission bits. */
-export function writeFileAtomic(target: string, text: string): void {
-  const mode = statSync(target, { throwIfNoEntry: false })?.mode ?? 0o644;
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp.yml`);
+/**
+ * Write `text` to `target` atomically, keeping the target's permission bits.
+ * A symlink stays a symlink: the file it points to is replaced, by a temp
+ * file in that file's own directory (a rename never crosses directories).
+ * With `root`, a target that resolves outside it is refused.
+ */
+export function writeFileAtomic(target: string, text: string, root?: string): void {
+  const real = existsSync(target) ? realpathSync(target) : target;
+  if (root !== undefined && !isInside(real, realpathSync(root))) {
+    throw new UserError(
+      `Refusing to write ${path.relative(root, target) || target}: it resolves to ${real}, outside the project root ${realpathSync(root)}.`,
+      1,
+      'make it a regular file, or a symlink to a file inside the project directory',
+    );
+  }
+  const mode = statSync(real, { throwIfNoEntry: false })?.mode ?? 0o644;
+  const tmp = path.join(path.dirname(real), tempName(path.basename(real)));
   const fd = openSync(tmp, 'wx', mode & 0o7777);
   try {
     writeSync(fd, text);
@@ -46,7 +74,7 @@ export function writeFileAtomic(target: string, text: string): void {
   }
   closeSync(fd);
   try {
-    renameSync(tmp, target);
+    renameSync(tmp, real);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
@@ -82,7 +110,7 @@ export async function editProject<T>(options: LoadOptions, plan: (project: Proje
       newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
     );
     buildProject(project.root, files);
-    for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text);
+    for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text, project.root);
     return result;
   } finally {
     await lock.release();
