@@ -3,7 +3,8 @@
  * files, compute the new text of the one file that holds the entry, check
  * that the whole project still loads, then replace the file atomically
  * (temp file in the same directory, fsync, rename; mode kept). Any refusal
- * happens before the first byte is written.
+ * happens before the first byte is written (only temp files a killed edit
+ * left behind are removed first, see temp-files.ts).
  */
 import {
   closeSync,
@@ -17,19 +18,14 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { UserError } from './errors.js';
-import { buildProject, isInside, loadProject, parseProjectFile, type LoadOptions } from './load.js';
+import { buildProject, findProjectRoot, isInside, loadProject, parseProjectFile, type LoadOptions } from './load.js';
+import { removeStaleTempFiles, tempFileName } from './temp-files.js';
 import type { Project } from './model.js';
 import { acquireProjectLock } from './lock.js';
 import { editYamlText, type YamlEdit } from './yaml-splice.js';
 
 const TRUTHY = new Set(['true', '1', 'yes', 'on']);
-
-/** Our temp file for `name`: `.<name>.<12 hex>.tmp.yml`, hidden, next to the file it replaces. */
-function tempName(name: string): string {
-  return `.${name}.${randomBytes(6).toString('hex')}.tmp.yml`;
-}
 
 export function isProjectReadonly(env: NodeJS.ProcessEnv = process.env): boolean {
   return TRUTHY.has(String(env.MELTANO_PROJECT_READONLY ?? 'false').toLowerCase());
@@ -62,7 +58,7 @@ export function writeFileAtomic(target: string, text: string, root?: string): vo
     );
   }
   const mode = statSync(real, { throwIfNoEntry: false })?.mode ?? 0o644;
-  const tmp = path.join(path.dirname(real), tempName(path.basename(real)));
+  const tmp = path.join(path.dirname(real), tempFileName(path.basename(real)));
   const fd = openSync(tmp, 'wx', mode & 0o7777);
   try {
     writeSync(fd, text);
@@ -93,11 +89,13 @@ export async function editProject<T>(options: LoadOptions, plan: (project: Proje
       'unset MELTANO_PROJECT_READONLY to edit meltano.yml',
     );
   }
-  const first = loadProject(options);
-  const lock = await acquireProjectLock(first.root);
+  const root = findProjectRoot(options.root, options.env ?? process.env, options.cwd ?? process.cwd());
+  const lock = await acquireProjectLock(root);
   try {
-    // Load again under the lock: another writer may have finished meanwhile.
-    const project = loadProject({ ...options, root: first.root });
+    // Under the lock no live edit owns a temp file of ours: any left is from a killed edit.
+    removeStaleTempFiles(root);
+    // Load under the lock: another writer may have finished meanwhile.
+    const project = loadProject({ ...options, root });
     const { edits, result } = plan(project);
     const newTexts = new Map<string, string>();
     for (const { file, edit } of edits) {
