@@ -3,7 +3,8 @@
  * that scripts written for `meltano schedule list --format=json` keep working.
  */
 import { cronInterval } from './interval.js';
-import type { EltSchedule, JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
+import type { EltSchedule, EntryProblem, JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
+import { lookupJob } from './jobs.js';
 import type { TasksValue } from './tasks.js';
 import { pyRepr } from './python-format.js';
 
@@ -38,9 +39,10 @@ export function eltArgs(s: EltSchedule): string[] {
   return [s.extractor, s.loader, `--transform=${s.transform}`, `--state-id=${s.name}`];
 }
 
-/** A job schedule whose job does not exist. */
+/** A job schedule whose job does not exist, or exists but cannot be read (`invalid`). */
 export interface MissingJob {
   schedule: JobSchedule;
+  invalid?: EntryProblem;
 }
 
 export function scheduleListJson(project: Project): { json: ScheduleListJson; missing: MissingJob[] } {
@@ -51,7 +53,8 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
     if (s.kind === 'job') {
       const job = jobs.get(s.job);
       if (!job) {
-        missing.push({ schedule: s });
+        const lookup = lookupJob(project, s.job);
+        missing.push('invalid' in lookup ? { schedule: s, invalid: lookup.invalid } : { schedule: s });
         continue;
       }
       json.schedules.job.push({
@@ -87,6 +90,10 @@ export function scheduleTextLine(s: ScheduleDef, job: JobDef | undefined): strin
 }
 
 export function missingJobMessage(m: MissingJob): string {
+  if (m.invalid) {
+    const p = m.invalid;
+    return `${m.schedule.file}: schedule '${m.schedule.name}': job '${m.schedule.job}' (${p.file}) is invalid: ${p.reason ?? p.message}. The schedule is left out; fix the job: ${p.fix ?? `correct it in ${p.file}`}`;
+  }
   return `${m.schedule.file}: schedule '${m.schedule.name}': Job '${m.schedule.job}' was not found. The schedule is left out; add the job (meltano-temporal job add ${m.schedule.job} --tasks ...) or point the schedule at an existing one (meltano-temporal schedule set ${m.schedule.name} --job NAME).`;
 }
 

@@ -21,7 +21,7 @@ import type {
   ScheduleDef,
   Transform,
 } from './model.js';
-import { describeType, tasksShapeProblem, type TasksValue } from './tasks.js';
+import { describeType, emptyTaskProblem, tasksShapeProblem, type TasksValue } from './tasks.js';
 import { boxedCount, MELTANO_YAML_SCHEMA, plainExceptScheduleEnv, plainValues } from './yaml-values.js';
 
 export const MELTANO_FILE = 'meltano.yml';
@@ -101,10 +101,24 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
       plainExceptScheduleEnv(data as Record<string, unknown>);
     else data = plainValues(data);
   }
-  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
+  if (data === null || data === undefined) {
+    // Meltano refuses an empty meltano.yml, and fails on an empty included file.
+    const isMain = path.resolve(absPath) === path.join(path.resolve(root), MELTANO_FILE);
+    throw new ProjectFileError(
+      relPath,
+      undefined,
+      isMain
+        ? 'the file is empty; Meltano refuses an empty meltano.yml'
+        : 'the file is empty; Meltano cannot load a project with an empty included file',
+      isMain
+        ? 'give it at least one setting, for example `default_environment: dev`, or create the project with `meltano init`'
+        : `give it at least \`jobs: []\`, or remove it from include_paths`,
+    );
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ProjectFileError(relPath, undefined, `the top level must be a mapping, not ${describeType(data)}`);
   }
-  return { path: absPath, relPath, text: source, data: data ?? {} };
+  return { path: absPath, relPath, text: source, data };
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -181,20 +195,50 @@ function listOf(file: ProjectFile, data: Record<string, unknown>, key: string): 
 const JOB_KEYS = new Set(['name', 'tasks', 'annotations']);
 const TRANSFORMS: ReadonlySet<string> = new Set(['run', 'skip', 'only']);
 
+/** Records problems of one entry; `named` entries can be found by edits and count for duplicates. */
+function problemRecorder(
+  file: ProjectFile,
+  kind: EntryProblem['kind'],
+  entry: Record<string, unknown> | undefined,
+  index: number,
+  problems: EntryProblem[],
+) {
+  const name = entryName(entry, index);
+  const named = typeof entry?.name === 'string' && entry.name.length > 0;
+  return (reason: string, fix?: string): undefined => {
+    problems.push({
+      file: file.relPath,
+      kind,
+      name,
+      message: named ? `${kind} '${name}': ${reason}` : `${kind} ${name} ${reason}`,
+      reason,
+      ...(fix ? { fix } : {}),
+      index,
+      named,
+    });
+    return undefined;
+  };
+}
+
+const TASKS_FIX = (name: string): string => `meltano-temporal job set ${name} --tasks '["tap target", ...]'`;
+
 function readJob(file: ProjectFile, raw: unknown, index: number, problems: EntryProblem[]): JobDef | undefined {
   const entry = asRecord(raw);
   const name = entryName(entry, index);
-  const problem = (message: string): undefined => {
-    problems.push({ file: file.relPath, kind: 'job', name, message });
-    return undefined;
-  };
-  if (!entry) return problem(`job ${name} must be a mapping with name and tasks`);
-  if (typeof entry.name !== 'string' || !entry.name) return problem(`job ${name} has no name`);
+  const problem = problemRecorder(file, 'job', entry, index, problems);
+  if (!entry) return problem('must be a mapping with name and tasks', `correct job ${name} in ${file.relPath}`);
+  if (typeof entry.name !== 'string' || !entry.name)
+    return problem('has no name', `name job ${name} in ${file.relPath}`);
   const extra = Object.keys(entry).filter((k) => !JOB_KEYS.has(k));
   if (extra.length)
-    return problem(`job '${name}' has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`);
+    return problem(
+      `has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`,
+      `remove ${extra.join(', ')} from job '${name}' in ${file.relPath}`,
+    );
   const shape = tasksShapeProblem(entry.tasks);
-  if (shape) return problem(`job '${name}': ${shape}`);
+  if (shape) return problem(shape, TASKS_FIX(name));
+  const empty = emptyTaskProblem(entry.tasks as TasksValue);
+  if (empty) return problem(empty, TASKS_FIX(name));
   const annotations = asRecord(entry.annotations);
   return { name, tasks: entry.tasks as TasksValue, ...(annotations ? { annotations } : {}), file: file.relPath, index };
 }
@@ -207,18 +251,19 @@ function readSchedule(
 ): ScheduleDef | undefined {
   const entry = asRecord(raw);
   const name = entryName(entry, index);
-  const problem = (message: string): undefined => {
-    problems.push({ file: file.relPath, kind: 'schedule', name, message });
-    return undefined;
-  };
-  if (!entry) return problem(`schedule ${name} must be a mapping`);
-  if (typeof entry.name !== 'string' || !entry.name) return problem(`schedule ${name} has no name`);
+  const problem = problemRecorder(file, 'schedule', entry, index, problems);
+  if (!entry) return problem('must be a mapping', `correct schedule ${name} in ${file.relPath}`);
+  if (typeof entry.name !== 'string' || !entry.name)
+    return problem('has no name', `name schedule ${name} in ${file.relPath}`);
   const interval = entry.interval ?? null;
   if (interval !== null && typeof interval !== 'string')
-    return problem(`schedule '${name}': interval must be a string such as '@daily' or '0 * * * *'`);
+    return problem(
+      "interval must be a string such as '@daily' or '0 * * * *'",
+      `meltano-temporal schedule set ${name} --interval '@daily'`,
+    );
   const envValue = entry.env ?? {};
   const env = asRecord(envValue);
-  if (!env) return problem(`schedule '${name}': env must be a mapping of variable names to values`);
+  if (!env) return problem('env must be a mapping of variable names to values', `correct its env in ${file.relPath}`);
   const annotations = asRecord(entry.annotations);
   const base = {
     name,
@@ -229,17 +274,19 @@ function readSchedule(
     index,
   };
   if (entry.job) {
-    if (typeof entry.job !== 'string') return problem(`schedule '${name}': job must be a job name`);
+    if (typeof entry.job !== 'string')
+      return problem('job must be a job name', `meltano-temporal schedule set ${name} --job NAME`);
     return { kind: 'job', ...base, job: entry.job };
   }
   const missing = ['extractor', 'loader', 'transform'].filter((k) => typeof entry[k] !== 'string' || !entry[k]);
   if (missing.length) {
     return problem(
-      `schedule '${name}' has neither a job nor a complete elt definition (missing ${missing.join(', ')})`,
+      `has neither a job nor a complete elt definition (missing ${missing.join(', ')})`,
+      `give it a job (meltano-temporal schedule set ${name} --job NAME) or complete it in ${file.relPath}`,
     );
   }
   if (!TRANSFORMS.has(entry.transform as string))
-    return problem(`schedule '${name}': transform must be run, skip or only`);
+    return problem('transform must be run, skip or only', `meltano-temporal schedule set ${name} --transform skip`);
   return {
     kind: 'elt',
     ...base,
@@ -280,6 +327,12 @@ function readEnvironments(file: ProjectFile, data: Record<string, unknown>): Env
       },
     ];
   });
+}
+
+/** Entries in file order, then entry order, so a duplicate is reported at its second place. */
+function sortByPlace<T extends { file: string; index: number }>(files: ProjectFile[], entries: T[]): T[] {
+  const order = new Map(files.map((f, i) => [f.relPath, i]));
+  return [...entries].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.index - b.index);
 }
 
 /** Fail when a name is defined twice: Meltano refuses that across include files, and a second definition is never what was meant. */
@@ -359,8 +412,13 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
     plugins.push(...readPlugins(data));
     environments.push(...readEnvironments(file, data));
   }
-  checkUnique(jobs, 'job');
-  checkUnique(schedules, 'schedule');
+  // An entry that cannot be read still holds its name: a second entry of that name is a duplicate.
+  const namedProblems = (kind: EntryProblem['kind']) =>
+    problems
+      .filter((p) => p.kind === kind && p.named)
+      .map((p) => ({ name: p.name, file: p.file, index: p.index ?? 0 }));
+  checkUnique(sortByPlace(files, [...jobs, ...namedProblems('job')]), 'job');
+  checkUnique(sortByPlace(files, [...schedules, ...namedProblems('schedule')]), 'schedule');
   const defaultEnvironment = typeof main.default_environment === 'string' ? main.default_environment : null;
   return {
     root,

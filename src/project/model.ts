@@ -79,8 +79,18 @@ export interface EnvironmentDef {
 export interface EntryProblem {
   file: string;
   kind: 'job' | 'schedule';
+  /** The entry's name, or `#<n>` when it has none. */
   name: string;
+  /** `job 'x': <reason>`, as shown after the file name. */
   message: string;
+  /** What is wrong, without the entry's name. */
+  reason?: string;
+  /** How to repair it. */
+  fix?: string;
+  /** Index of the entry in that file's `jobs` or `schedules` list. */
+  index?: number;
+  /** The entry has a real name (so edits can find it, and it counts for duplicate names). */
+  named?: boolean;
 }
 
 export interface Project {
