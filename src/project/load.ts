@@ -22,6 +22,8 @@ import type {
   Transform,
 } from './model.js';
 import { describeType, emptyTaskProblem, tasksShapeProblem, type TasksValue } from './tasks.js';
+import { readDotEnv } from './dotenv.js';
+import { mergedTopLevel, projectSettings } from './settings.js';
 import { boxedCount, MELTANO_YAML_SCHEMA, plainExceptScheduleEnv, plainValues } from './yaml-values.js';
 
 export const MELTANO_FILE = 'meltano.yml';
@@ -359,6 +361,14 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** What a project's settings are resolved with, besides its files. */
+export interface BuildContext {
+  /** Environment variables (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Values of the project's `.env` (default: read from `<root>/.env`). */
+  dotenv?: Record<string, string>;
+}
+
 /** True when `real` (a resolved path) is `realRoot` or inside it. */
 export function isInside(real: string, realRoot: string): boolean {
   return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
@@ -387,20 +397,19 @@ export function loadProject(options: LoadOptions = {}): Project {
   checkMeltanoFileInside(root, meltanoPath);
   const main = parseProjectFile(meltanoPath, root);
   const files = [main, ...resolveIncludePaths(root, main).map((p) => parseProjectFile(p, root))];
-  return buildProject(root, files);
+  const env = options.env ?? process.env;
+  return buildProject(root, files, { env, dotenv: readDotEnv(path.join(root, '.env'), env) });
 }
 
 /** Build the model from already parsed files (also used to check an edit before it is written). */
-export function buildProject(root: string, files: ProjectFile[]): Project {
+export function buildProject(root: string, files: ProjectFile[], context: BuildContext = {}): Project {
   const problems: EntryProblem[] = [];
   const jobs: JobDef[] = [];
   const schedules: ScheduleDef[] = [];
   const plugins: PluginDef[] = [];
   const environments: EnvironmentDef[] = [];
-  let main: Record<string, unknown> = {};
-  for (const [i, file] of files.entries()) {
+  for (const file of files) {
     const data = asRecord(file.data) ?? {};
-    if (i === 0) main = data;
     listOf(file, data, 'jobs').forEach((raw, index) => {
       const job = readJob(file, raw, index, problems);
       if (job) jobs.push(job);
@@ -419,7 +428,10 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
       .map((p) => ({ name: p.name, file: p.file, index: p.index ?? 0 }));
   checkUnique(sortByPlace(files, [...jobs, ...namedProblems('job')]), 'job');
   checkUnique(sortByPlace(files, [...schedules, ...namedProblems('schedule')]), 'schedule');
-  const defaultEnvironment = typeof main.default_environment === 'string' ? main.default_environment : null;
+  const env = context.env ?? process.env;
+  const dotenv = context.dotenv ?? readDotEnv(path.join(root, '.env'), env);
+  // Top-level settings: Meltano deep-merges meltano.yml with every included file.
+  const defaultEnvironment = mergedTopLevel(files, 'default_environment');
   return {
     root,
     meltanoFile: path.join(root, MELTANO_FILE),
@@ -428,9 +440,11 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
     schedules,
     plugins,
     environments,
-    defaultEnvironment,
-    env: asRecord(main.env) ?? {},
+    defaultEnvironment: typeof defaultEnvironment === 'string' ? defaultEnvironment : null,
+    env: asRecord(mergedTopLevel(files, 'env')) ?? {},
     problems,
+    dotenv,
+    settings: projectSettings({ root, files, dotenv }, env),
   };
 }
 

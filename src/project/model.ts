@@ -1,4 +1,5 @@
 /** The parts of a Meltano project this tool reads, as plain data. */
+import type { ProjectSettings } from './settings.js';
 import type { TasksValue } from './tasks.js';
 
 /** One YAML file of the project: `meltano.yml` or a file matched by `include_paths`. */
@@ -101,8 +102,18 @@ export interface Project {
   schedules: ScheduleDef[];
   plugins: PluginDef[];
   environments: EnvironmentDef[];
+  /** `default_environment` in meltano.yml (merged with the included files, as Meltano merges them). */
   defaultEnvironment: string | null;
+  /** The top-level `env:` of meltano.yml, merged with the included files. */
   env: Record<string, unknown>;
   /** Entries that could not be read; reported, the rest still usable. */
   problems: EntryProblem[];
+  /** Values of the project's `.env` (read as Meltano reads it). */
+  dotenv: Record<string, string>;
+  /**
+   * Meltano's settings as resolved with the environment variables the project
+   * was loaded with: the environment runs use, project_readonly, the system
+   * database. Recompute with other variables through ./settings.js.
+   */
+  settings: ProjectSettings;
 }

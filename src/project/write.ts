@@ -19,7 +19,18 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
-import { buildProject, findProjectRoot, isInside, loadProject, parseProjectFile, type LoadOptions } from './load.js';
+import {
+  buildProject,
+  findProjectRoot,
+  isInside,
+  loadProject,
+  MELTANO_FILE,
+  parseProjectFile,
+  resolveIncludePaths,
+  type LoadOptions,
+} from './load.js';
+import { readDotEnv } from './dotenv.js';
+import { projectReadonly, type SettingValue } from './settings.js';
 import { removeStaleTempFiles, tempFileName } from './temp-files.js';
 import type { Project } from './model.js';
 import { acquireProjectLock } from './lock.js';
@@ -27,8 +38,40 @@ import { editYamlText, type YamlEdit } from './yaml-splice.js';
 
 const TRUTHY = new Set(['true', '1', 'yes', 'on']);
 
+/** MELTANO_PROJECT_READONLY alone; the project's own setting (.env, meltano.yml) is `project.settings.projectReadonly`. */
 export function isProjectReadonly(env: NodeJS.ProcessEnv = process.env): boolean {
   return TRUTHY.has(String(env.MELTANO_PROJECT_READONLY ?? 'false').toLowerCase());
+}
+
+/** Meltano's refusal, and where the setting comes from. */
+function refuseReadonly(setting: SettingValue<boolean>): void {
+  if (!setting.value) return;
+  throw new UserError(
+    'The requested action could not be completed: This Meltano project is deployed as read-only',
+    1,
+    `project_readonly is set by ${setting.origin}; unset it to edit meltano.yml`,
+  );
+}
+
+/**
+ * project_readonly from the files that can be read without the lock:
+ * meltano.yml, the included files that parse, and .env.
+ */
+function readonlyBeforeLoad(root: string, env: NodeJS.ProcessEnv): SettingValue<boolean> {
+  const main = parseProjectFile(path.join(root, MELTANO_FILE), root);
+  const files = [main];
+  try {
+    for (const file of resolveIncludePaths(root, main)) {
+      try {
+        files.push(parseProjectFile(file, root));
+      } catch {
+        // The full load under the lock reports it.
+      }
+    }
+  } catch {
+    // Likewise.
+  }
+  return projectReadonly({ root, files, dotenv: readDotEnv(path.join(root, '.env'), env) }, env);
 }
 
 export interface FileEdit {
@@ -82,20 +125,17 @@ export function writeFileAtomic(target: string, text: string, root?: string): vo
  * `plan` throws a UserError to refuse; then nothing is written.
  */
 export async function editProject<T>(options: LoadOptions, plan: (project: Project) => EditPlan<T>): Promise<T> {
-  if (isProjectReadonly(options.env ?? process.env)) {
-    throw new UserError(
-      'The requested action could not be completed: This Meltano project is deployed as read-only',
-      1,
-      'unset MELTANO_PROJECT_READONLY to edit meltano.yml',
-    );
-  }
-  const root = findProjectRoot(options.root, options.env ?? process.env, options.cwd ?? process.cwd());
-  const lock = await acquireProjectLock(root);
+  const env = options.env ?? process.env;
+  const root = findProjectRoot(options.root, env, options.cwd ?? process.cwd());
+  // Refused before the lock is taken: a read-only project is not touched at all.
+  refuseReadonly(readonlyBeforeLoad(root, env));
+  const lock = await acquireProjectLock(root, undefined, env);
   try {
     // Under the lock no live edit owns a temp file of ours: any left is from a killed edit.
     removeStaleTempFiles(root);
     // Load under the lock: another writer may have finished meanwhile.
     const project = loadProject({ ...options, root });
+    refuseReadonly(project.settings.projectReadonly);
     const { edits, result } = plan(project);
     const newTexts = new Map<string, string>();
     for (const { file, edit } of edits) {
@@ -107,7 +147,7 @@ export async function editProject<T>(options: LoadOptions, plan: (project: Proje
     const files = project.files.map((f) =>
       newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
     );
-    buildProject(project.root, files);
+    buildProject(project.root, files, { env, dotenv: project.dotenv });
     for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text, project.root);
     return result;
   } finally {

@@ -323,6 +323,41 @@ describe('refused edits change nothing and say why', () => {
     }
   }
 
+  for (const [label, extra, origin] of [
+    ['project_readonly: true in meltano.yml', { yml: 'project_readonly: true\n' }, 'project_readonly in meltano.yml'],
+    [
+      'MELTANO_PROJECT_READONLY in .env',
+      { dotenv: 'MELTANO_PROJECT_READONLY=yes\n' },
+      'MELTANO_PROJECT_READONLY in .env',
+    ],
+    [
+      'MELTANO_PROJECT_READONLY in the env of meltano.yml',
+      { yml: "env:\n  MELTANO_PROJECT_READONLY: 'true'\n" },
+      'MELTANO_PROJECT_READONLY in the env of meltano.yml',
+    ],
+  ] as const) {
+    it(`${label} forbids writes, as in meltano`, async () => {
+      const fixture = FIXTURES[0];
+      if (!fixture) throw new Error('no fixtures');
+      const files: Record<string, string> = {
+        ...fixture.files,
+        'meltano.yml': `${fixture.files['meltano.yml'] ?? ''}${'yml' in extra ? extra.yml : ''}`,
+        ...('dotenv' in extra ? { '.env': extra.dotenv } : {}),
+      };
+      const dir = makeProject(files);
+      const before = snapshotYaml(dir);
+      const mine = await ours(dir, ['schedule', 'remove', 'daily-foo']);
+      expect(mine.exitCode).toBe(1);
+      expect(mine.stderr).toContain('This Meltano project is deployed as read-only');
+      expect(mine.stderr).toContain(`fix: project_readonly is set by ${origin}; unset it to edit meltano.yml`);
+      expect(snapshotYaml(dir)).toEqual(before);
+      const theirs = await meltano(dir, ['schedule', 'remove', 'daily-foo']);
+      expect(theirs.exitCode).toBe(1);
+      expect(theirs.stderr).toContain('read-only');
+      expect(snapshotYaml(dir)).toEqual(before);
+    });
+  }
+
   it('MELTANO_PROJECT_READONLY forbids writes, as in meltano', async () => {
     const fixture = FIXTURES[0];
     if (!fixture) throw new Error('no fixtures');
