@@ -126,3 +126,11 @@ export class InternalError extends Error {
     this.name = 'InternalError';
   }
 }
+
+/** No Meltano project where one was looked for: exit code 2, as `meltano` exits outside a project. */
+export class ProjectNotFoundError extends UserError {
+  constructor(message: string, hint: string) {
+    super(message, EXIT.usage, hint);
+    this.name = 'ProjectNotFoundError';
+  }
+}

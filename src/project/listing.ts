@@ -4,60 +4,16 @@
  */
 import { cronInterval } from './interval.js';
 import { eltArgs } from './resolve.js';
-import type { JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
+import type { EntryProblem, JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
+import { lookupJob } from './jobs.js';
 import type { TasksValue } from './tasks.js';
+import { pyRepr } from './python-format.js';
 
-/**
- * Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside
- * printable ASCII, a character beyond the BMP as its UTF-16 surrogate pair.
- */
-export function pythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u{10ffff}]/gu, (c) => {
-    let out = '';
-    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
-    return out;
-  });
-}
-
-/** Non-ASCII characters Python's repr() escapes (str.isprintable() is false for categories C* and Z* but the space). */
-const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
-
-/** Python's `repr()` of a str. */
-function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code < 0x7f || !NOT_PRINTABLE.test(ch)) out += ch;
-    else if (code <= 0xff) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += `\\U${code.toString(16).padStart(8, '0')}`;
-  }
-  return quote + out + quote;
-}
+export { pyRepr, pythonJson } from './python-format.js';
 
 /** Python's `str()`: a string as it is, anything else as its `repr()` (how Meltano prints tasks in f-strings). */
 export function pyStr(value: unknown): string {
   return typeof value === 'string' ? value : pyRepr(value);
-}
-
-/** Python's `repr()` of the YAML values a tasks list can hold. */
-export function pyRepr(value: unknown): string {
-  if (typeof value === 'string') return pyStrRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
-  if (value === null || value === undefined) return 'None';
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'object')
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${pyStrRepr(k)}: ${pyRepr(v)}`)
-      .join(', ')}}`;
-  return String(value);
 }
 
 export interface JobScheduleJson {
@@ -88,9 +44,10 @@ export interface ScheduleListJson {
 /** Moved to resolve.ts (what a schedule runs); kept here for existing importers. */
 export { eltArgs };
 
-/** A job schedule whose job does not exist. */
+/** A job schedule whose job does not exist, or exists but cannot be read (`invalid`). */
 export interface MissingJob {
   schedule: JobSchedule;
+  invalid?: EntryProblem;
 }
 
 export function scheduleListJson(project: Project): { json: ScheduleListJson; missing: MissingJob[] } {
@@ -101,7 +58,8 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
     if (s.kind === 'job') {
       const job = jobs.get(s.job);
       if (!job) {
-        missing.push({ schedule: s });
+        const lookup = lookupJob(project, s.job);
+        missing.push('invalid' in lookup ? { schedule: s, invalid: lookup.invalid } : { schedule: s });
         continue;
       }
       json.schedules.job.push({
@@ -137,6 +95,10 @@ export function scheduleTextLine(s: ScheduleDef, job: JobDef | undefined): strin
 }
 
 export function missingJobMessage(m: MissingJob): string {
+  if (m.invalid) {
+    const p = m.invalid;
+    return `${m.schedule.file}: schedule '${m.schedule.name}': job '${m.schedule.job}' (${p.file}) is invalid: ${p.reason ?? p.message}. The schedule is left out; fix the job: ${p.fix ?? `correct it in ${p.file}`}`;
+  }
   return `${m.schedule.file}: schedule '${m.schedule.name}': Job '${m.schedule.job}' was not found. The schedule is left out; add the job (meltano-temporal job add ${m.schedule.job} --tasks ...) or point the schedule at an existing one (meltano-temporal schedule set ${m.schedule.name} --job NAME).`;
 }
 

@@ -10,38 +10,55 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import { globSync } from 'tinyglobby';
-import { ProjectFileError, UserError } from './errors.js';
+import { ProjectFileError, ProjectNotFoundError } from './errors.js';
 import type { EntryProblem, JobDef, PluginDef, Project, ProjectFile, ScheduleDef, Transform } from './model.js';
-import { describeType, tasksShapeProblem, type TasksValue } from './tasks.js';
+import { describeType, emptyTaskProblem, tasksShapeProblem, type TasksValue } from './tasks.js';
+import { readDotEnv } from './dotenv.js';
+import { mergedTopLevel, projectSettings } from './settings.js';
+import { boxedCount, MELTANO_YAML_SCHEMA, plainExceptScheduleEnv, plainValues } from './yaml-values.js';
 
 export const MELTANO_FILE = 'meltano.yml';
 
 /**
  * The project root: `--project DIR`, else `MELTANO_PROJECT_ROOT`, else the
  * current directory or the nearest parent holding a `meltano.yml` (as Meltano).
+ * `--project` may also name the meltano.yml file itself. No project: exit 2,
+ * as `meltano` exits.
  */
 export function findProjectRoot(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const given = explicit ?? env.MELTANO_PROJECT_ROOT;
+  const given = explicit || env.MELTANO_PROJECT_ROOT;
   if (given) {
-    const root = path.resolve(cwd, given);
-    if (!existsSync(path.join(root, MELTANO_FILE))) {
-      throw new UserError(
-        `Cannot find a Meltano project in ${root}: there is no ${MELTANO_FILE}.`,
-        1,
+    const target = path.resolve(cwd, given);
+    const fix = (dir: string): string =>
+      explicit
+        ? `pass --project ${existsSync(path.join(dir, MELTANO_FILE)) ? dir : 'the directory that holds meltano.yml'}`
+        : `set MELTANO_PROJECT_ROOT=${existsSync(path.join(dir, MELTANO_FILE)) ? dir : 'the directory that holds meltano.yml'}`;
+    const stat = statSync(target, { throwIfNoEntry: false });
+    if (stat && !stat.isDirectory()) {
+      // Meltano itself needs the directory; a path to meltano.yml on our own option is plain enough to accept.
+      if (explicit && path.basename(target) === MELTANO_FILE) return path.dirname(target);
+      const what = explicit ? target : `MELTANO_PROJECT_ROOT (${target})`;
+      throw new ProjectNotFoundError(
+        `Cannot find a Meltano project: ${what} is a file, not a project directory.`,
+        fix(path.dirname(target)),
+      );
+    }
+    if (!existsSync(path.join(target, MELTANO_FILE))) {
+      throw new ProjectNotFoundError(
+        `Cannot find a Meltano project: there is no ${MELTANO_FILE} in ${target}${stat ? '' : ' (no such directory)'}.`,
         explicit
           ? 'pass --project the directory that holds meltano.yml'
           : 'set MELTANO_PROJECT_ROOT to the directory that holds meltano.yml',
       );
     }
-    return root;
+    return target;
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, MELTANO_FILE))) return dir;
     if (path.dirname(dir) === dir) break;
   }
-  throw new UserError(
+  throw new ProjectNotFoundError(
     `Cannot find a Meltano project in ${cwd} or its parents: there is no ${MELTANO_FILE}.`,
-    1,
     'run from a Meltano project directory, or pass --project DIR',
   );
 }
@@ -56,10 +73,11 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
     throw new ProjectFileError(relPath, undefined, `cannot read the file: ${(err as Error).message}`);
   }
   let data: unknown;
+  const boxedBefore = boxedCount();
   try {
     // js-yaml for reading: several times faster than a comment-keeping parser,
     // which matters to `schedule list` on large projects. Edits use `yaml`.
-    data = loadYaml(source, { filename: relPath });
+    data = loadYaml(source, { filename: relPath, schema: MELTANO_YAML_SCHEMA });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const where = `${relPath}:${err.mark.line + 1}:${err.mark.column + 1}`;
@@ -70,10 +88,30 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
       'correct the YAML at that line and column',
     );
   }
-  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
+  // Floats and big integers stay as Python holds them only where they are printed or passed on.
+  if (boxedCount() !== boxedBefore) {
+    if (data !== null && typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype)
+      plainExceptScheduleEnv(data as Record<string, unknown>);
+    else data = plainValues(data);
+  }
+  if (data === null || data === undefined) {
+    // Meltano refuses an empty meltano.yml, and fails on an empty included file.
+    const isMain = path.resolve(absPath) === path.join(path.resolve(root), MELTANO_FILE);
+    throw new ProjectFileError(
+      relPath,
+      undefined,
+      isMain
+        ? 'the file is empty; Meltano refuses an empty meltano.yml'
+        : 'the file is empty; Meltano cannot load a project with an empty included file',
+      isMain
+        ? 'give it at least one setting, for example `default_environment: dev`, or create the project with `meltano init`'
+        : `give it at least \`jobs: []\`, or remove it from include_paths`,
+    );
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ProjectFileError(relPath, undefined, `the top level must be a mapping, not ${describeType(data)}`);
   }
-  return { path: absPath, relPath, text: source, data: data ?? {} };
+  return { path: absPath, relPath, text: source, data };
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -119,7 +157,7 @@ export function resolveIncludePaths(root: string, meltanoFile: ProjectFile): str
         );
       }
       const real = realpathSync(abs);
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+      if (!isInside(real, realRoot)) {
         throw new ProjectFileError(
           meltanoFile.relPath,
           `include_paths '${pattern}'`,
@@ -150,20 +188,50 @@ function listOf(file: ProjectFile, data: Record<string, unknown>, key: string): 
 const JOB_KEYS = new Set(['name', 'tasks', 'annotations']);
 const TRANSFORMS: ReadonlySet<string> = new Set(['run', 'skip', 'only']);
 
+/** Records problems of one entry; `named` entries can be found by edits and count for duplicates. */
+function problemRecorder(
+  file: ProjectFile,
+  kind: EntryProblem['kind'],
+  entry: Record<string, unknown> | undefined,
+  index: number,
+  problems: EntryProblem[],
+) {
+  const name = entryName(entry, index);
+  const named = typeof entry?.name === 'string' && entry.name.length > 0;
+  return (reason: string, fix?: string): undefined => {
+    problems.push({
+      file: file.relPath,
+      kind,
+      name,
+      message: named ? `${kind} '${name}': ${reason}` : `${kind} ${name} ${reason}`,
+      reason,
+      ...(fix ? { fix } : {}),
+      index,
+      named,
+    });
+    return undefined;
+  };
+}
+
+const TASKS_FIX = (name: string): string => `meltano-temporal job set ${name} --tasks '["tap target", ...]'`;
+
 function readJob(file: ProjectFile, raw: unknown, index: number, problems: EntryProblem[]): JobDef | undefined {
   const entry = asRecord(raw);
   const name = entryName(entry, index);
-  const problem = (message: string): undefined => {
-    problems.push({ file: file.relPath, kind: 'job', name, message });
-    return undefined;
-  };
-  if (!entry) return problem(`job ${name} must be a mapping with name and tasks`);
-  if (typeof entry.name !== 'string' || !entry.name) return problem(`job ${name} has no name`);
+  const problem = problemRecorder(file, 'job', entry, index, problems);
+  if (!entry) return problem('must be a mapping with name and tasks', `correct job ${name} in ${file.relPath}`);
+  if (typeof entry.name !== 'string' || !entry.name)
+    return problem('has no name', `name job ${name} in ${file.relPath}`);
   const extra = Object.keys(entry).filter((k) => !JOB_KEYS.has(k));
   if (extra.length)
-    return problem(`job '${name}' has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`);
+    return problem(
+      `has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`,
+      `remove ${extra.join(', ')} from job '${name}' in ${file.relPath}`,
+    );
   const shape = tasksShapeProblem(entry.tasks);
-  if (shape) return problem(`job '${name}': ${shape}`);
+  if (shape) return problem(shape, TASKS_FIX(name));
+  const empty = emptyTaskProblem(entry.tasks as TasksValue);
+  if (empty) return problem(empty, TASKS_FIX(name));
   return { name, tasks: entry.tasks as TasksValue, file: file.relPath, index };
 }
 
@@ -175,18 +243,19 @@ function readSchedule(
 ): ScheduleDef | undefined {
   const entry = asRecord(raw);
   const name = entryName(entry, index);
-  const problem = (message: string): undefined => {
-    problems.push({ file: file.relPath, kind: 'schedule', name, message });
-    return undefined;
-  };
-  if (!entry) return problem(`schedule ${name} must be a mapping`);
-  if (typeof entry.name !== 'string' || !entry.name) return problem(`schedule ${name} has no name`);
+  const problem = problemRecorder(file, 'schedule', entry, index, problems);
+  if (!entry) return problem('must be a mapping', `correct schedule ${name} in ${file.relPath}`);
+  if (typeof entry.name !== 'string' || !entry.name)
+    return problem('has no name', `name schedule ${name} in ${file.relPath}`);
   const interval = entry.interval ?? null;
   if (interval !== null && typeof interval !== 'string')
-    return problem(`schedule '${name}': interval must be a string such as '@daily' or '0 * * * *'`);
+    return problem(
+      "interval must be a string such as '@daily' or '0 * * * *'",
+      `meltano-temporal schedule set ${name} --interval '@daily'`,
+    );
   const envValue = entry.env ?? {};
   const env = asRecord(envValue);
-  if (!env) return problem(`schedule '${name}': env must be a mapping of variable names to values`);
+  if (!env) return problem('env must be a mapping of variable names to values', `correct its env in ${file.relPath}`);
   const annotations = asRecord(entry.annotations);
   const base = {
     name,
@@ -197,17 +266,19 @@ function readSchedule(
     index,
   };
   if (entry.job) {
-    if (typeof entry.job !== 'string') return problem(`schedule '${name}': job must be a job name`);
+    if (typeof entry.job !== 'string')
+      return problem('job must be a job name', `meltano-temporal schedule set ${name} --job NAME`);
     return { kind: 'job', ...base, job: entry.job };
   }
   const missing = ['extractor', 'loader', 'transform'].filter((k) => typeof entry[k] !== 'string' || !entry[k]);
   if (missing.length) {
     return problem(
-      `schedule '${name}' has neither a job nor a complete elt definition (missing ${missing.join(', ')})`,
+      `has neither a job nor a complete elt definition (missing ${missing.join(', ')})`,
+      `give it a job (meltano-temporal schedule set ${name} --job NAME) or complete it in ${file.relPath}`,
     );
   }
   if (!TRANSFORMS.has(entry.transform as string))
-    return problem(`schedule '${name}': transform must be run, skip or only`);
+    return problem('transform must be run, skip or only', `meltano-temporal schedule set ${name} --transform skip`);
   return {
     kind: 'elt',
     ...base,
@@ -234,6 +305,12 @@ function readPlugins(data: Record<string, unknown>): PluginDef[] {
   return result;
 }
 
+/** Entries in file order, then entry order, so a duplicate is reported at its second place. */
+function sortByPlace<T extends { file: string; index: number }>(files: ProjectFile[], entries: T[]): T[] {
+  const order = new Map(files.map((f, i) => [f.relPath, i]));
+  return [...entries].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.index - b.index);
+}
+
 /** Fail when a name is defined twice: Meltano refuses that across include files, and a second definition is never what was meant. */
 function checkUnique(entries: ReadonlyArray<{ name: string; file: string }>, kind: string): void {
   const first = new Map<string, string>();
@@ -258,24 +335,54 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** What a project's settings are resolved with, besides its files. */
+export interface BuildContext {
+  /** Environment variables (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Values of the project's `.env` (default: read from `<root>/.env`). */
+  dotenv?: Record<string, string>;
+}
+
+/** True when `real` (a resolved path) is `realRoot` or inside it. */
+export function isInside(real: string, realRoot: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+}
+
+/**
+ * meltano.yml may be a symlink, but to a file inside the project: Meltano
+ * refuses any other (and an edit must never land outside the project).
+ */
+function checkMeltanoFileInside(root: string, meltanoPath: string): void {
+  const realRoot = realpathSync(root);
+  const real = realpathSync(meltanoPath);
+  if (!isInside(real, realRoot)) {
+    throw new ProjectFileError(
+      MELTANO_FILE,
+      undefined,
+      `is a symlink to ${real}, which is outside the project root ${realRoot}; Meltano refuses such a project`,
+      'make meltano.yml a regular file, or a symlink to a file inside the project directory',
+    );
+  }
+}
+
 export function loadProject(options: LoadOptions = {}): Project {
   const root = findProjectRoot(options.root, options.env ?? process.env, options.cwd ?? process.cwd());
   const meltanoPath = path.join(root, MELTANO_FILE);
+  checkMeltanoFileInside(root, meltanoPath);
   const main = parseProjectFile(meltanoPath, root);
   const files = [main, ...resolveIncludePaths(root, main).map((p) => parseProjectFile(p, root))];
-  return buildProject(root, files);
+  const env = options.env ?? process.env;
+  return buildProject(root, files, { env, dotenv: readDotEnv(path.join(root, '.env'), env) });
 }
 
 /** Build the model from already parsed files (also used to check an edit before it is written). */
-export function buildProject(root: string, files: ProjectFile[]): Project {
+export function buildProject(root: string, files: ProjectFile[], context: BuildContext = {}): Project {
   const problems: EntryProblem[] = [];
   const jobs: JobDef[] = [];
   const schedules: ScheduleDef[] = [];
   const plugins: PluginDef[] = [];
-  let main: Record<string, unknown> = {};
-  for (const [i, file] of files.entries()) {
+  for (const file of files) {
     const data = asRecord(file.data) ?? {};
-    if (i === 0) main = data;
     listOf(file, data, 'jobs').forEach((raw, index) => {
       const job = readJob(file, raw, index, problems);
       if (job) jobs.push(job);
@@ -287,17 +394,27 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
     plugins.push(...readPlugins(data));
     listOf(file, data, 'environments'); // validated (a list), not otherwise read
   }
-  checkUnique(jobs, 'job');
-  checkUnique(schedules, 'schedule');
-  const defaultEnvironment = typeof main.default_environment === 'string' ? main.default_environment : null;
+  // An entry that cannot be read still holds its name: a second entry of that name is a duplicate.
+  const namedProblems = (kind: EntryProblem['kind']) =>
+    problems
+      .filter((p) => p.kind === kind && p.named)
+      .map((p) => ({ name: p.name, file: p.file, index: p.index ?? 0 }));
+  checkUnique(sortByPlace(files, [...jobs, ...namedProblems('job')]), 'job');
+  checkUnique(sortByPlace(files, [...schedules, ...namedProblems('schedule')]), 'schedule');
+  const env = context.env ?? process.env;
+  const dotenv = context.dotenv ?? readDotEnv(path.join(root, '.env'), env);
+  // Top-level settings: Meltano deep-merges meltano.yml with every included file.
+  const defaultEnvironment = mergedTopLevel(files, 'default_environment');
   return {
     root,
     files,
     jobs,
     schedules,
     plugins,
-    defaultEnvironment,
+    defaultEnvironment: typeof defaultEnvironment === 'string' ? defaultEnvironment : null,
     problems,
+    dotenv,
+    settings: projectSettings({ root, files, dotenv }, env),
   };
 }
 

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
 import { findExecutable } from '../util/paths.js';
+import { systemDirectory } from './settings.js';
 
 const HOLDER = [
   'import fcntl, sys',
@@ -22,13 +23,18 @@ export interface ProjectLock {
   release(): Promise<void>;
 }
 
-export function lockFilePath(root: string): string {
-  return path.join(root, '.meltano', 'run', 'meltano.yml.lock');
+/** Meltano's lock file: in its system directory, which MELTANO_SYS_DIR_ROOT moves. */
+export function lockFilePath(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(systemDirectory(root, env), 'run', 'meltano.yml.lock');
 }
 
 /** Wait for Meltano's project lock (at most `timeoutMs`), then hold it until `release()`. */
-export async function acquireProjectLock(root: string, timeoutMs = 30_000): Promise<ProjectLock> {
-  const file = lockFilePath(root);
+export async function acquireProjectLock(
+  root: string,
+  timeoutMs = 30_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProjectLock> {
+  const file = lockFilePath(root, env);
   mkdirSync(path.dirname(file), { recursive: true });
   const python = findExecutable('python3', process.env.MELTANO_TEMPORAL_PYTHON);
   if (!python) {
@@ -48,7 +54,7 @@ export async function acquireProjectLock(root: string, timeoutMs = 30_000): Prom
       child.kill('SIGKILL');
       reject(
         new UserError(
-          `Timed out after ${timeoutMs / 1000}s waiting for ${path.relative(root, file)}: another meltano or meltano-temporal process is editing the project.`,
+          `Timed out after ${timeoutMs / 1000}s waiting for ${file}: another meltano or meltano-temporal process is editing the project.`,
           1,
           'wait for it to finish, then retry',
         ),

@@ -1,4 +1,5 @@
 /** The parts of a Meltano project this tool reads, as plain data. */
+import type { ProjectSettings } from './settings.js';
 import type { TasksValue } from './tasks.js';
 
 /** One YAML file of the project: `meltano.yml` or a file matched by `include_paths`. */
@@ -71,8 +72,18 @@ export interface PluginDef {
 export interface EntryProblem {
   file: string;
   kind: 'job' | 'schedule';
+  /** The entry's name, or `#<n>` when it has none. */
   name: string;
+  /** `job 'x': <reason>`, as shown after the file name. */
   message: string;
+  /** What is wrong, without the entry's name. */
+  reason?: string;
+  /** How to repair it. */
+  fix?: string;
+  /** Index of the entry in that file's `jobs` or `schedules` list. */
+  index?: number;
+  /** The entry has a real name (so edits can find it, and it counts for duplicate names). */
+  named?: boolean;
 }
 
 export interface Project {
@@ -81,7 +92,16 @@ export interface Project {
   jobs: JobDef[];
   schedules: ScheduleDef[];
   plugins: PluginDef[];
+  /** `default_environment` in meltano.yml (merged with the included files, as Meltano merges them). */
   defaultEnvironment: string | null;
   /** Entries that could not be read; reported, the rest still usable. */
   problems: EntryProblem[];
+  /** Values of the project's `.env` (read as Meltano reads it). */
+  dotenv: Record<string, string>;
+  /**
+   * Meltano's settings as resolved with the environment variables the project
+   * was loaded with: the environment runs use, project_readonly, the system
+   * database. Recompute with other variables through ./settings.js.
+   */
+  settings: ProjectSettings;
 }

@@ -9,9 +9,10 @@ import { badIntervalMessage, isValidInterval } from './interval.js';
 import type { Project, Transform } from './model.js';
 import { blocksProblem } from './blocks.js';
 import type { EditPlan } from './write.js';
-import type { TaskItem } from './tasks.js';
+import { emptyTaskProblem, type TaskItem } from './tasks.js';
 import { parseTasksOption } from './tasks-option.js';
-import { pyRepr } from './listing.js';
+import { pyRepr } from './python-format.js';
+import { lookupJob, lookupSchedule, rawEntry } from './jobs.js';
 
 export interface Outcome {
   /** What to print on success. */
@@ -20,12 +21,28 @@ export interface Outcome {
   warning?: string;
 }
 
+/** An empty name: Meltano fails on it (exit 1) after a traceback; we say so first. */
+function checkName(kind: 'Job' | 'Schedule', name: string): void {
+  if (name === '') throw new UserError(`${kind} name must not be empty.`, 1, `give the ${kind.toLowerCase()} a name`);
+}
+
+const TASKS_HELP = `--tasks takes YAML: 'tap target' or '["tap target", "dbt:run"]'`;
+
 function checkTasks(project: Project, name: string, raw: string): TaskItem[] {
   let tasks: TaskItem[];
   try {
     tasks = parseTasksOption(name, raw);
   } catch (err) {
-    throw new UserError((err as Error).message, 1, `--tasks takes YAML: 'tap target' or '["tap target", "dbt:run"]'`);
+    throw new UserError((err as Error).message, 1, TASKS_HELP);
+  }
+  // A task with no block would run `meltano run` with nothing to run (and "succeed").
+  const empty = emptyTaskProblem(tasks);
+  if (empty) {
+    throw new UserError(
+      `Job '${name}' has invalid tasks. ${empty.charAt(0).toUpperCase()}${empty.slice(1)}.`,
+      1,
+      `every task names at least one block: ${TASKS_HELP}`,
+    );
   }
   const problem = blocksProblem(project, tasks);
   if (problem) {
@@ -49,9 +66,9 @@ export function checkInterval(interval: string): void {
 }
 
 export function planJobAdd(project: Project, name: string, rawTasks: string): EditPlan<Outcome> {
+  checkName('Job', name);
   const tasks = checkTasks(project, name, rawTasks);
-  const existing = project.jobs.find((j) => j.name === name);
-  if (existing)
+  if (!('missing' in lookupJob(project, name)))
     throw new UserError(
       `Job '${name}' already exists.`,
       1,
@@ -65,13 +82,15 @@ export function planJobAdd(project: Project, name: string, rawTasks: string): Ed
 
 export function planJobSet(project: Project, name: string, rawTasks: string): EditPlan<Outcome> {
   const tasks = checkTasks(project, name, rawTasks);
-  const job = project.jobs.find((j) => j.name === name);
-  if (!job)
+  // An invalid job is found too: replacing its tasks is how it gets repaired.
+  const lookup = lookupJob(project, name);
+  if ('missing' in lookup)
     throw new UserError(
       `Job '${name}' does not exist.`,
       1,
       `create it with: meltano-temporal job add ${name} --tasks ...`,
     );
+  const job = 'found' in lookup ? lookup.found : lookup.invalid;
   return {
     edits: [{ file: job.file, edit: { op: 'set', key: 'jobs', index: job.index, changes: { tasks } } }],
     result: { message: `Updated job ${name}: ${pyRepr(tasks)}` },
@@ -79,10 +98,17 @@ export function planJobSet(project: Project, name: string, rawTasks: string): Ed
 }
 
 export function planJobRemove(project: Project, name: string): EditPlan<Outcome> {
-  const job = project.jobs.find((j) => j.name === name);
-  if (!job) throw new JobNotFoundError(name);
+  const lookup = lookupJob(project, name);
+  if ('missing' in lookup) throw new JobNotFoundError(name);
+  const job = 'found' in lookup ? lookup.found : lookup.invalid;
   // Meltano removes the job and leaves its schedules broken; refuse instead.
-  const users = project.schedules.filter((s) => s.kind === 'job' && s.job === name);
+  const users = [
+    ...project.schedules.filter((s) => s.kind === 'job' && s.job === name),
+    ...project.problems
+      .filter((p) => p.kind === 'schedule' && p.index !== undefined)
+      .filter((p) => rawEntry(project, 'schedules', { file: p.file, index: p.index ?? 0 }).job === name)
+      .map((p) => ({ name: p.name, file: p.file })),
+  ];
   if (users.length) {
     const names = users.map((s) => `'${s.name}' (${s.file})`).join(', ');
     throw new ProjectFileError(
@@ -108,7 +134,18 @@ export interface ScheduleOptions {
 
 const MIX = 'Cannot mix --job with --extractor/--loader/--transform';
 
+/** The job a schedule is pointed at must exist (Meltano writes it anyway, then cannot list any schedule). */
+function checkJobExists(project: Project, job: string): void {
+  if ('missing' in lookupJob(project, job))
+    throw new UserError(
+      `Job '${job}' was not found.`,
+      1,
+      `add it first (meltano-temporal job add ${job} --tasks ...) or name an existing job (meltano-temporal job list)`,
+    );
+}
+
 export function planScheduleAdd(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
+  checkName('Schedule', name);
   if (!o.interval) throw new MissingOptionError('interval');
   checkInterval(o.interval);
   if (o.job && (o.extractor || o.loader)) throw new UserError(MIX, 1);
@@ -123,21 +160,33 @@ export function planScheduleAdd(project: Project, name: string, o: ScheduleOptio
     entry = { name, interval: o.interval, extractor: o.extractor, loader: o.loader, transform: o.transform ?? 'skip' };
     message = `Scheduled elt '${name}' at ${o.interval}`;
   }
-  if (project.schedules.some((s) => s.name === name)) {
+  if (!('missing' in lookupSchedule(project, name))) {
     return { edits: [], result: { message: '', warning: `Schedule '${name}' already exists.` } };
   }
+  if (o.job) checkJobExists(project, o.job);
   return { edits: [{ file: MELTANO_FILE, edit: { op: 'append', key: 'schedules', entry } }], result: { message } };
 }
 
 export function planScheduleSet(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
   if (o.interval !== undefined) checkInterval(o.interval);
-  const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule) throw new ScheduleNotFoundError(name);
+  const lookup = lookupSchedule(project, name);
+  if ('missing' in lookup) throw new ScheduleNotFoundError(name);
+  // An invalid schedule is found too (setting its fields may be what repairs it); its kind is what it was written as.
+  const schedule =
+    'found' in lookup
+      ? lookup.found
+      : {
+          ...lookup.invalid,
+          kind: rawEntry(project, 'schedules', lookup.invalid).job !== undefined ? 'job' : 'elt',
+        };
   const changes: Record<string, unknown> = {};
   if (schedule.kind === 'job') {
     if (o.extractor || o.loader || o.transform) throw new UserError(MIX, 1);
     if (o.interval) changes.interval = o.interval;
-    if (o.job) changes.job = o.job;
+    if (o.job) {
+      checkJobExists(project, o.job);
+      changes.job = o.job;
+    }
   } else {
     if (o.job) throw new UserError(MIX, 1);
     if (o.interval) changes.interval = o.interval;
@@ -152,8 +201,9 @@ export function planScheduleSet(project: Project, name: string, o: ScheduleOptio
 }
 
 export function planScheduleRemove(project: Project, name: string): EditPlan<Outcome> {
-  const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule) throw new ScheduleNotFoundError(name);
+  const lookup = lookupSchedule(project, name);
+  if ('missing' in lookup) throw new ScheduleNotFoundError(name);
+  const schedule = 'found' in lookup ? lookup.found : lookup.invalid;
   return {
     edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],
     result: { message: '', warning: `Removed schedule '${name}'` },

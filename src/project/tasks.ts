@@ -20,6 +20,17 @@ export function tasksShapeProblem(value: unknown): string | null {
   return null;
 }
 
+/**
+ * Why tasks that fit the schema still cannot run, or null: no task at all,
+ * or a task that names no block (it would run `meltano run` with nothing).
+ */
+export function emptyTaskProblem(tasks: TasksValue): string | null {
+  const args = taskArgs(tasks);
+  if (args.length === 0) return 'the list of tasks is empty';
+  const empty = args.findIndex((blocks) => blocks.length === 0);
+  return empty >= 0 ? `task ${empty + 1} is empty: it names no block` : null;
+}
+
 export function describeType(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';

@@ -3,21 +3,75 @@
  * files, compute the new text of the one file that holds the entry, check
  * that the whole project still loads, then replace the file atomically
  * (temp file in the same directory, fsync, rename; mode kept). Any refusal
- * happens before the first byte is written.
+ * happens before the first byte is written (only temp files a killed edit
+ * left behind are removed first, see temp-files.ts).
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { UserError } from './errors.js';
-import { buildProject, loadProject, parseProjectFile, type LoadOptions } from './load.js';
+import {
+  buildProject,
+  findProjectRoot,
+  isInside,
+  loadProject,
+  MELTANO_FILE,
+  parseProjectFile,
+  resolveIncludePaths,
+  type LoadOptions,
+} from './load.js';
+import { readDotEnv } from './dotenv.js';
+import { projectReadonly, type SettingValue } from './settings.js';
+import { removeStaleTempFiles, tempFileName } from './temp-files.js';
 import type { Project } from './model.js';
 import { acquireProjectLock } from './lock.js';
 import { editYamlText, type YamlEdit } from './yaml-splice.js';
 
 const TRUTHY = new Set(['true', '1', 'yes', 'on']);
 
+/** MELTANO_PROJECT_READONLY alone; the project's own setting (.env, meltano.yml) is `project.settings.projectReadonly`. */
 export function isProjectReadonly(env: NodeJS.ProcessEnv = process.env): boolean {
   return TRUTHY.has(String(env.MELTANO_PROJECT_READONLY ?? 'false').toLowerCase());
+}
+
+/** Meltano's refusal, and where the setting comes from. */
+function refuseReadonly(setting: SettingValue<boolean>): void {
+  if (!setting.value) return;
+  throw new UserError(
+    'The requested action could not be completed: This Meltano project is deployed as read-only',
+    1,
+    `project_readonly is set by ${setting.origin}; unset it to edit meltano.yml`,
+  );
+}
+
+/**
+ * project_readonly from the files that can be read without the lock:
+ * meltano.yml, the included files that parse, and .env.
+ */
+function readonlyBeforeLoad(root: string, env: NodeJS.ProcessEnv): SettingValue<boolean> {
+  const main = parseProjectFile(path.join(root, MELTANO_FILE), root);
+  const files = [main];
+  try {
+    for (const file of resolveIncludePaths(root, main)) {
+      try {
+        files.push(parseProjectFile(file, root));
+      } catch {
+        // The full load under the lock reports it.
+      }
+    }
+  } catch {
+    // Likewise.
+  }
+  return projectReadonly({ root, files, dotenv: readDotEnv(path.join(root, '.env'), env) }, env);
 }
 
 export interface FileEdit {
@@ -31,10 +85,23 @@ export interface EditPlan<T> {
   result: T;
 }
 
-/** Write `text` to `target` atomically, keeping the target's permission bits. */
-export function writeFileAtomic(target: string, text: string): void {
-  const mode = statSync(target, { throwIfNoEntry: false })?.mode ?? 0o644;
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp.yml`);
+/**
+ * Write `text` to `target` atomically, keeping the target's permission bits.
+ * A symlink stays a symlink: the file it points to is replaced, by a temp
+ * file in that file's own directory (a rename never crosses directories).
+ * With `root`, a target that resolves outside it is refused.
+ */
+export function writeFileAtomic(target: string, text: string, root?: string): void {
+  const real = existsSync(target) ? realpathSync(target) : target;
+  if (root !== undefined && !isInside(real, realpathSync(root))) {
+    throw new UserError(
+      `Refusing to write ${path.relative(root, target) || target}: it resolves to ${real}, outside the project root ${realpathSync(root)}.`,
+      1,
+      'make it a regular file, or a symlink to a file inside the project directory',
+    );
+  }
+  const mode = statSync(real, { throwIfNoEntry: false })?.mode ?? 0o644;
+  const tmp = path.join(path.dirname(real), tempFileName(path.basename(real)));
   const fd = openSync(tmp, 'wx', mode & 0o7777);
   try {
     writeSync(fd, text);
@@ -46,7 +113,7 @@ export function writeFileAtomic(target: string, text: string): void {
   }
   closeSync(fd);
   try {
-    renameSync(tmp, target);
+    renameSync(tmp, real);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
@@ -58,18 +125,17 @@ export function writeFileAtomic(target: string, text: string): void {
  * `plan` throws a UserError to refuse; then nothing is written.
  */
 export async function editProject<T>(options: LoadOptions, plan: (project: Project) => EditPlan<T>): Promise<T> {
-  if (isProjectReadonly(options.env ?? process.env)) {
-    throw new UserError(
-      'The requested action could not be completed: This Meltano project is deployed as read-only',
-      1,
-      'unset MELTANO_PROJECT_READONLY to edit meltano.yml',
-    );
-  }
-  const first = loadProject(options);
-  const lock = await acquireProjectLock(first.root);
+  const env = options.env ?? process.env;
+  const root = findProjectRoot(options.root, env, options.cwd ?? process.cwd());
+  // Refused before the lock is taken: a read-only project is not touched at all.
+  refuseReadonly(readonlyBeforeLoad(root, env));
+  const lock = await acquireProjectLock(root, undefined, env);
   try {
-    // Load again under the lock: another writer may have finished meanwhile.
-    const project = loadProject({ ...options, root: first.root });
+    // Under the lock no live edit owns a temp file of ours: any left is from a killed edit.
+    removeStaleTempFiles(root);
+    // Load under the lock: another writer may have finished meanwhile.
+    const project = loadProject({ ...options, root });
+    refuseReadonly(project.settings.projectReadonly);
     const { edits, result } = plan(project);
     const newTexts = new Map<string, string>();
     for (const { file, edit } of edits) {
@@ -81,8 +147,8 @@ export async function editProject<T>(options: LoadOptions, plan: (project: Proje
     const files = project.files.map((f) =>
       newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
     );
-    buildProject(project.root, files);
-    for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text);
+    buildProject(project.root, files, { env, dotenv: project.dotenv });
+    for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text, project.root);
     return result;
   } finally {
     await lock.release();

@@ -196,6 +196,77 @@ describe('refused edits change nothing and say why', () => {
       message: /subconfig_a\.yml: job 'a-job': is still used by schedule\(s\) 'a-schedule'/u,
     },
     {
+      name: 'empty schedule name',
+      fixture: 'basic',
+      args: ['schedule', 'add', '', '--job', 'foo-to-jsonl', '--interval', '@daily'],
+      exit: 1,
+      message: /Schedule name must not be empty\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'empty job name',
+      fixture: 'basic',
+      args: ['job', 'add', '', '--tasks', 'tap-foo target-jsonl'],
+      exit: 1,
+      message: /Job name must not be empty\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'empty task (a run with no blocks)',
+      fixture: 'basic',
+      args: ['job', 'add', 'jx', '--tasks', "''"],
+      exit: 1,
+      message: /Job 'jx' has invalid tasks\. Task 1 is empty: it names no block\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'blank second task',
+      fixture: 'basic',
+      args: ['job', 'add', 'jx', '--tasks', "['tap-foo target-jsonl', '   ']"],
+      exit: 1,
+      message: /Job 'jx' has invalid tasks\. Task 2 is empty: it names no block\./u,
+      meltanoExit: 1,
+    },
+    {
+      name: 'empty task on job set',
+      fixture: 'basic',
+      args: ['job', 'set', 'foo-to-jsonl', '--tasks', "['']"],
+      exit: 1,
+      message: /Job 'foo-to-jsonl' has invalid tasks\. Task 1 is empty/u,
+      meltanoExit: 1,
+    },
+    {
+      // Meltano accepts it and writes a task with no blocks.
+      name: 'empty inner list',
+      fixture: 'basic',
+      args: ['job', 'add', 'jx', '--tasks', '[[]]'],
+      exit: 1,
+      message: /Job 'jx' has invalid tasks\. Task 1 is empty/u,
+    },
+    {
+      // Meltano accepts it and writes a job without tasks, which then breaks every command.
+      name: 'no tasks at all',
+      fixture: 'basic',
+      args: ['job', 'add', 'jx', '--tasks', '[]'],
+      exit: 1,
+      message: /Job 'jx' has invalid tasks\. The list of tasks is empty\./u,
+    },
+    {
+      // Meltano writes the schedule, and then refuses to list any schedule.
+      name: 'schedule add with a job that does not exist',
+      fixture: 'basic',
+      args: ['schedule', 'add', 's', '--job', 'nope', '--interval', '@daily'],
+      exit: 1,
+      message: /Job 'nope' was not found\.\n {2}fix: add it first \(meltano-temporal job add nope --tasks/u,
+    },
+    {
+      name: 'schedule set to a job that does not exist',
+      fixture: 'basic',
+      args: ['schedule', 'set', 'daily-foo', '--job', 'nope'],
+      exit: 1,
+      message: /Job 'nope' was not found\./u,
+    },
+    {
       name: 'set elt field on a job schedule',
       fixture: 'basic',
       args: ['schedule', 'set', 'daily-foo', '--loader', 'target-csv'],
@@ -230,6 +301,62 @@ describe('refused edits change nothing and say why', () => {
     expect(mine.stderr).toMatch(/meltano\.yml:\d+:\d+: YAML syntax error/u);
     expect(snapshotYaml(dir)).toEqual(before);
   });
+
+  for (const [label, text] of [
+    ['a 0-byte meltano.yml', ''],
+    ['a meltano.yml with only a comment', '# nothing yet\n'],
+  ] as const) {
+    for (const args of [
+      ['schedule', 'list'],
+      ['job', 'add', 'x', '--tasks', 'tap-foo target-jsonl'],
+    ]) {
+      it(`${label} is refused by ${args.slice(0, 2).join(' ')}, as meltano refuses it`, async () => {
+        const dir = makeProject({ 'meltano.yml': text });
+        const mine = await ours(dir, args);
+        expect(mine.exitCode).toBe(1);
+        expect(mine.stderr).toContain('meltano.yml: the file is empty; Meltano refuses an empty meltano.yml');
+        expect(snapshotYaml(dir)).toEqual({ 'meltano.yml': text });
+        const theirs = await meltano(dir, args);
+        expect(theirs.exitCode).toBe(1);
+        expect(theirs.stderr).toContain('Your meltano.yml file is empty.');
+      });
+    }
+  }
+
+  for (const [label, extra, origin] of [
+    ['project_readonly: true in meltano.yml', { yml: 'project_readonly: true\n' }, 'project_readonly in meltano.yml'],
+    [
+      'MELTANO_PROJECT_READONLY in .env',
+      { dotenv: 'MELTANO_PROJECT_READONLY=yes\n' },
+      'MELTANO_PROJECT_READONLY in .env',
+    ],
+    [
+      'MELTANO_PROJECT_READONLY in the env of meltano.yml',
+      { yml: "env:\n  MELTANO_PROJECT_READONLY: 'true'\n" },
+      'MELTANO_PROJECT_READONLY in the env of meltano.yml',
+    ],
+  ] as const) {
+    it(`${label} forbids writes, as in meltano`, async () => {
+      const fixture = FIXTURES[0];
+      if (!fixture) throw new Error('no fixtures');
+      const files: Record<string, string> = {
+        ...fixture.files,
+        'meltano.yml': `${fixture.files['meltano.yml'] ?? ''}${'yml' in extra ? extra.yml : ''}`,
+        ...('dotenv' in extra ? { '.env': extra.dotenv } : {}),
+      };
+      const dir = makeProject(files);
+      const before = snapshotYaml(dir);
+      const mine = await ours(dir, ['schedule', 'remove', 'daily-foo']);
+      expect(mine.exitCode).toBe(1);
+      expect(mine.stderr).toContain('This Meltano project is deployed as read-only');
+      expect(mine.stderr).toContain(`fix: project_readonly is set by ${origin}; unset it to edit meltano.yml`);
+      expect(snapshotYaml(dir)).toEqual(before);
+      const theirs = await meltano(dir, ['schedule', 'remove', 'daily-foo']);
+      expect(theirs.exitCode).toBe(1);
+      expect(theirs.stderr).toContain('read-only');
+      expect(snapshotYaml(dir)).toEqual(before);
+    });
+  }
 
   it('MELTANO_PROJECT_READONLY forbids writes, as in meltano', async () => {
     const fixture = FIXTURES[0];

@@ -180,6 +180,20 @@ export const FIXTURES: Fixture[] = [
     },
   },
   {
+    name: 'non-bmp-characters',
+    // Outside the Basic Multilingual Plane: Python writes surrogate-pair escapes.
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: "load-😀"\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: "daily-🚀-𝄞"\n  interval: '@daily'\n  job: "load-😀"\n  env:\n    GREETING: "hi 😀, \\U0001F680 and 𝄞"\n    MIXED: "é ✓ 日本 😀"\n`,
+    },
+  },
+  {
+    name: 'numbers-in-env',
+    // YAML floats stay floats in Python (1.0, 1e+16, 1e-05, Infinity); big ints stay exact.
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: numbers\n  interval: '@daily'\n  job: j\n  env:\n    ONE_POINT_ZERO: 1.0\n    TWO_AND_HALF: 2.50\n    EXP: 1e3\n    BIG_FLOAT: 1e20\n    F16: 1e16\n    F15: 123456789012345.0\n    SMALL: 0.00001\n    SMALLER: 1.5e-7\n    TENTH: 0.1\n    NEG_ZERO: -0.0\n    INF: .inf\n    NEG_INF: -.inf\n    NAN: .nan\n    INT: 42\n    BIG_INT: 12345678901234567890\n    NEG_BIG_INT: -98765432109876543210\n    HEX: 0x1F\n    OCT: 0o17\n    LIST: [1, 2.0, 3.25]\n`,
+    },
+  },
+  {
     name: 'schedule-order-across-files',
     files: {
       'meltano.yml': `${HEAD}include_paths: ['./z.yml', './a.yml']\njobs:\n- name: j\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: from-main\n  interval: '@daily'\n  job: j\n`,
