@@ -9,6 +9,7 @@ export interface HistoryEvent {
   eventId?: { toString(): string } | number | null;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
   activityTaskCompletedEventAttributes?: { scheduledEventId?: { toString(): string } | number | null } | null;
+  activityTaskFailedEventAttributes?: unknown;
 }
 
 /** The activity that runs one task (activities/run-task.ts). */
