@@ -28,8 +28,10 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+/** `port` 0 picks a free one; a given port lets a test bring a receiver up where a webhook already points. */
 export async function startWebhookReceiver(
   path = '/services/T000/B000/secret-token-0123456789',
+  listenPort = 0,
 ): Promise<WebhookReceiver> {
   const requests: ReceivedRequest[] = [];
   let queue: Array<{ status: number; headers?: Record<string, string>; body?: string }> = [];
@@ -58,7 +60,7 @@ export async function startWebhookReceiver(
       res.end(answer.body ?? (answer.status < 300 ? 'ok' : 'error'));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const delivered = (): ReceivedRequest[] => requests.filter((r) => r.status < 300);
   return {
