@@ -11,7 +11,6 @@ import { deliverRunNotice, type NoticeOutcome, type NotifyRunInput } from '../sr
 import { WebhookError } from '../src/notify/send.js';
 import { WebhookConfigError } from '../src/notify/settings.js';
 import { UserError } from '../src/project/errors.js';
-import { projectRootFor } from './worker-project.js';
 
 export const WEBHOOK_REJECTED = 'WebhookRejected';
 export const WEBHOOK_UNAVAILABLE = 'WebhookUnavailable';
@@ -39,13 +38,14 @@ async function pastRunsOfSameSchedule(workflowId: string, runId: string): Promis
   return runs;
 }
 
-export async function notifyRun(input: NotifyRunInput): Promise<NoticeOutcome> {
+/** `deps.projectRoot`: the project this worker serves (a run's own `projectRoot` wins). */
+export async function notifyRun(deps: { projectRoot: string }, input: NotifyRunInput): Promise<NoticeOutcome> {
   const ctx = Context.current();
   const execution = ctx.info.workflowExecution;
   if (!execution) throw ApplicationFailure.nonRetryable('notifyRun runs only as an activity of a job run');
   const namespace = ctx.info.workflowNamespace ?? ctx.info.activityNamespace ?? 'default';
   try {
-    const outcome = await deliverRunNotice(projectRootFor(input), input, {
+    const outcome = await deliverRunNotice(input.projectRoot ?? deps.projectRoot, input, {
       workflowId: execution.workflowId,
       runId: execution.runId,
       namespace,

@@ -7,15 +7,14 @@
  * the webhook is resolved on the worker.
  */
 import { CancellationScope, isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { notifyRun } from '../activities/notify-run.js';
-import type { NotifyRunInput } from '../src/notify/notifier.js';
+import type { NoticeOutcome, NotifyRunInput } from '../src/notify/notifier.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
 import { msUntilLate } from './late.js';
 
 /** Change id for `patched()`: runs started before notifications existed replay without these commands. */
 export const NOTIFY_PATCH = 'notify-v1';
 
-const { notifyRun: notify } = proxyActivities<{ notifyRun: typeof notifyRun }>({
+const { notifyRun: notify } = proxyActivities<{ notifyRun(input: NotifyRunInput): Promise<NoticeOutcome> }>({
   startToCloseTimeout: '30s',
   // However long the webhook stays down, the run ends at most this much later.
   scheduleToCloseTimeout: '10m',
