@@ -47,7 +47,7 @@ const server = await startDevServer({
 const abort = new AbortController();
 const worker = runWorker({
   projectRoot: dir,
-  connection: { address: server.address, namespace: 'default' },
+  connection: { address: server.address, namespace: 'default', addressGiven: true },
   taskQueue: 'bench',
   signal: abort.signal,
   maxConcurrentTasks: 1,
