@@ -11,6 +11,7 @@ import { deliverRunNotice, type NoticeOutcome, type NotifyRunInput } from '../sr
 import { WebhookError } from '../src/notify/send.js';
 import { WebhookConfigError } from '../src/notify/settings.js';
 import { UserError } from '../src/project/errors.js';
+import type { ActivityDeps } from './index.js';
 
 export const WEBHOOK_REJECTED = 'WebhookRejected';
 export const WEBHOOK_UNAVAILABLE = 'WebhookUnavailable';
@@ -38,8 +39,7 @@ async function pastRunsOfSameSchedule(workflowId: string, runId: string): Promis
   return runs;
 }
 
-/** `deps.projectRoot`: the project this worker serves (a run's own `projectRoot` wins). */
-export async function notifyRun(deps: { projectRoot: string }, input: NotifyRunInput): Promise<NoticeOutcome> {
+export async function notifyRun(deps: ActivityDeps, input: NotifyRunInput): Promise<NoticeOutcome> {
   const ctx = Context.current();
   const execution = ctx.info.workflowExecution;
   if (!execution) throw ApplicationFailure.nonRetryable('notifyRun runs only as an activity of a job run');
@@ -50,7 +50,7 @@ export async function notifyRun(deps: { projectRoot: string }, input: NotifyRunI
       runId: execution.runId,
       namespace,
       pastRuns: () => pastRunsOfSameSchedule(execution.workflowId, execution.runId),
-      ...(process.env.MELTANO_TEMPORAL_UI_URL ? { uiUrl: process.env.MELTANO_TEMPORAL_UI_URL } : {}),
+      ...(deps.uiUrl ? { uiUrl: deps.uiUrl } : {}),
       env: process.env,
     });
     if (outcome.sent) ctx.log.info('notification sent', { schedule: input.schedule, state: outcome.sent });

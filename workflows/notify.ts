@@ -7,14 +7,15 @@
  * the webhook is resolved on the worker.
  */
 import { CancellationScope, isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { NoticeOutcome, NotifyRunInput } from '../src/notify/notifier.js';
+import type { Activities } from '../activities/index.js';
+import type { NotifyRunInput } from '../src/notify/notifier.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
 import { msUntilLate } from './late.js';
 
 /** Change id for `patched()`: runs started before notifications existed replay without these commands. */
 export const NOTIFY_PATCH = 'notify-v1';
 
-const { notifyRun: notify } = proxyActivities<{ notifyRun(input: NotifyRunInput): Promise<NoticeOutcome> }>({
+const { notifyRun: notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   // However long the webhook stays down, the run ends at most this much later.
   scheduleToCloseTimeout: '10m',
@@ -68,7 +69,7 @@ export function watchForLate(plan: NotifyPlan, base: NoticeBase): LateWatch {
   const timerScope = new CancellationScope();
   const watching = timerScope
     .run(async () => {
-      await sleep(delay);
+      if (delay > 0) await sleep(delay);
       fired = true;
     })
     .then(

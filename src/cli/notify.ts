@@ -1,6 +1,7 @@
 /** `meltano-temporal notify test SCHEDULE`: post a test message to the schedule's webhook. */
 import { Command } from 'commander';
-import { loadProject } from '../project/load.js';
+import { ScheduleNotFoundError } from '../project/errors.js';
+import { findSchedule, loadProject } from '../project/load.js';
 import { action, projectOptions } from './context.js';
 
 export function notifyCommand(): Command {
@@ -16,8 +17,7 @@ export function notifyCommand(): Command {
     .action(
       action(async (name: string, _opts: unknown, cmd: Command) => {
         const project = loadProject(projectOptions(cmd));
-        const { knownScheduleOrFail } = await import('./notify-schedule.js');
-        knownScheduleOrFail(project, name);
+        if (!findSchedule(project, name)) throw new ScheduleNotFoundError(name);
         const { sendTestMessage } = await import('../notify/notifier.js');
         const { WebhookError } = await import('../notify/send.js');
         try {

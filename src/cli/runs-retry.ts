@@ -1,7 +1,8 @@
 /** `meltano-temporal runs retry WORKFLOW_ID`: re-run a failed run from its failed task (see src/temporal/retry.ts). */
 import type { Command } from 'commander';
 import { action } from './context.js';
-import { addServerOptions, serverContext } from './server-context.js';
+import { runPrinter } from './run-output.js';
+import { addServerOptions, withServer } from './server-context.js';
 
 export function addRunsRetryCommand(runs: Command): void {
   addServerOptions(runs.command('retry'))
@@ -14,10 +15,9 @@ export function addRunsRetryCommand(runs: Command): void {
     .option('--no-wait', 'return as soon as the new run is started')
     .action(
       action(async (workflowId: string, opts: { runId?: string; fromStart?: boolean; wait: boolean }, cmd: Command) => {
-        const server = await serverContext(cmd);
-        try {
-          const { retryRun } = await import('../temporal/retry.js');
-          const started = await retryRun(server.client, workflowId, {
+        const { retryRun } = await import('../temporal/retry.js');
+        return withServer(cmd, async ({ schedules }) => {
+          const started = await retryRun(schedules.client, workflowId, {
             ...(opts.runId ? { runId: opts.runId } : {}),
             fromStart: opts.fromStart ?? false,
           });
@@ -29,11 +29,9 @@ export function addRunsRetryCommand(runs: Command): void {
             process.stdout.write(`${started.workflowId}\n`);
             return 0;
           }
-          const { followRun } = await import('./follow.js');
-          return await followRun(server.client, started.workflowId);
-        } finally {
-          await server.close();
-        }
+          const { followRun } = await import('../temporal/follow.js');
+          return (await followRun(schedules.client, started.workflowId, runPrinter(started.workflowId))) ? 0 : 1;
+        });
       }),
     );
 }

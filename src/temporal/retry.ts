@@ -4,10 +4,12 @@
  * (or at the first task with `fromStart`), with the original's input, task
  * queue and search attributes (so it lists with the schedule's runs), and a
  * link back to the original in its memo and details.
+ * @throws {RunNotFoundError} no such run
+ * @throws {RunNotRetryableError} not a job run, or still running, or completed
  */
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import { UserError } from '../project/errors.js';
+import { RunNotFoundError, RunNotRetryableError } from '../project/errors.js';
 import { WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
 import {
   completedTaskCount,
@@ -41,24 +43,21 @@ export async function retryRun(
     description = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      throw new UserError(
-        `No run ${workflowId}${options.runId ? ` (run ${options.runId})` : ''} in namespace ${client.options.namespace}.`,
-        1,
-        'see the runs with: meltano-temporal runs',
-      );
+      throw new RunNotFoundError(workflowId, options.runId, client.options.namespace);
     }
     throw err;
   }
   if (description.type !== WORKFLOW_TYPE) {
-    throw new UserError(
-      `${workflowId} is a ${description.type} workflow, not a run of a Meltano job (${WORKFLOW_TYPE}).`,
+    throw new RunNotRetryableError(
+      workflowId,
+      `is a ${description.type} workflow, not a run of a Meltano job (${WORKFLOW_TYPE}).`,
     );
   }
   const status = description.status.name;
   if (!(RETRYABLE_STATUSES as readonly string[]).includes(status)) {
-    throw new UserError(
-      `Run ${workflowId} is ${status}: only a failed, cancelled, terminated or timed-out run can be retried.`,
-      1,
+    throw new RunNotRetryableError(
+      workflowId,
+      `is ${status}: only a failed, cancelled, terminated or timed-out run can be retried.`,
       status === 'RUNNING'
         ? 'wait for it to end, or cancel it first (temporal workflow cancel --workflow-id ...)'
         : 'to run the job again, use: meltano-temporal schedule run NAME',
@@ -71,7 +70,7 @@ export async function retryRun(
     client.workflow.options.loadedDataConverter,
     startedEvent?.input?.payloads,
   )) as [JobRunInput | undefined];
-  if (!original) throw new UserError(`Run ${workflowId} has no input in its history: it cannot be retried.`);
+  if (!original) throw new RunNotRetryableError(workflowId, 'has no input in its history: it cannot be retried.');
   const completed = completedTaskCount(events);
   const origin: RetryOrigin = {
     workflowId,

@@ -97,6 +97,7 @@ describe('meltanoJob', () => {
       gate = resolve;
     });
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async (input) => {
         order.push(input.task.index);
@@ -125,6 +126,7 @@ describe('meltanoJob', () => {
   it("retries a failing task with the schedule's backoff (30 s, skipped by the test server), same run id", async () => {
     const seen: Array<[number, string]> = [];
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => ({ ...JOB, tasks: [JOB.tasks[0] as ResolvedJob['tasks'][0]] }),
       runMeltanoTask: async (input) => {
         const { attempt } = Context.current().info;
@@ -141,6 +143,7 @@ describe('meltanoJob', () => {
 
   it('a failed task fails the run; the failure carries the task index and name in its details', async () => {
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async (input) => {
         if (input.task.index === 1)
@@ -180,6 +183,7 @@ describe('meltanoJob', () => {
       running = resolve;
     });
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async () => {
         const ctx = Context.current();
