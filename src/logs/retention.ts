@@ -16,14 +16,14 @@ export interface PruneReport {
   kept: number;
 }
 
-/** Newest modification time in a run's directory (the directory's own when it is empty). */
+/** Newest modification time of the files in a run's directory (the directory's own when it holds none). */
 async function newestMtime(dir: string): Promise<number> {
-  let newest = (await lstat(dir)).mtimeMs;
+  let newest: number | undefined;
   for (const name of await readdir(dir)) {
     const s = await lstat(path.join(dir, name)).catch(() => undefined);
-    if (s && s.mtimeMs > newest) newest = s.mtimeMs;
+    if (s && (newest === undefined || s.mtimeMs > newest)) newest = s.mtimeMs;
   }
-  return newest;
+  return newest ?? (await lstat(dir)).mtimeMs;
 }
 
 export async function pruneTaskLogs(projectRoot: string, retentionMs: number, now = Date.now()): Promise<PruneReport> {

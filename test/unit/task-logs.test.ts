@@ -42,6 +42,10 @@ describe('pruneTaskLogs', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'mt-prune-'));
     const old = runDir(root, 'old-run', 10 * DAY, ['task-1-attempt-1.log', 'task-2-attempt-1.log']);
     const recent = runDir(root, 'recent-run', 1 * DAY);
+    // Writing a file touches its directory: only the files' own times count.
+    const touched = runDir(root, 'touched-run', 10 * DAY);
+    const now = Date.now() / 1000;
+    utimesSync(touched, now, now);
     // An old run with one recent retry log: its newest file counts.
     const mixed = runDir(root, 'mixed-run', 10 * DAY);
     const t = (Date.now() - DAY) / 1000;
@@ -57,7 +61,7 @@ describe('pruneTaskLogs', () => {
     writeFileSync(otherLog, 'meltano log');
 
     const report = await pruneTaskLogs(root, 7 * DAY);
-    expect(report.removed.sort()).toEqual(['empty-old', 'old-run']);
+    expect(report.removed.sort()).toEqual(['empty-old', 'old-run', 'touched-run']);
     expect(report.kept).toBe(2);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(emptyOld)).toBe(false);
