@@ -259,7 +259,13 @@ describe('meltanoJob', () => {
     const notices: Array<{ event: string; outcome?: string; running: boolean }> = [];
     let taskRunning = false;
     const activities: Activities = {
-      resolveJob: async () => ({ ...JOB, notify: { on: ['late', 'success'], deadlineMs: 3_600_000 } }),
+      resolveJob: async () => ({
+        ...JOB,
+        tasks: [JOB.tasks[0] as ResolvedJob['tasks'][0]],
+        // The skipped 2 hours pass without heartbeats: a heartbeat timeout longer than the task.
+        policy: { ...DEFAULT_POLICY, heartbeatTimeout: '3h' },
+        notify: { on: ['late', 'success'], deadlineMs: 3_600_000 },
+      }),
       runMeltanoTask: async (input) => {
         taskRunning = true;
         // Two hours of workflow time (skipped), heartbeating like the real task.
