@@ -23,7 +23,7 @@ import type { ActivityDeps } from './index.js';
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
 /** After SIGTERM, how long Meltano gets to stop its plugins before SIGKILL. */
-export const STOP_GRACE_MS = Number(process.env.MELTANO_TEMPORAL_STOP_GRACE_MS ?? 15_000);
+const STOP_GRACE_MS = Number(process.env.MELTANO_TEMPORAL_STOP_GRACE_MS ?? 15_000);
 /** Meltano declares a run stale after 5 minutes without heartbeat; wait longer than that. */
 const ALREADY_RUNNING_DELAY = '6m';
 

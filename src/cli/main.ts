@@ -12,7 +12,7 @@ import { notifyCommand } from './notify.js';
 import { addTemporalScheduleCommands } from './schedule-temporal.js';
 import { syncAfterEdit } from './schedule-edit-sync.js';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('meltano-temporal')
     .description("Run Meltano's scheduled ELT jobs on Temporal instead of Airflow.")
     .option(

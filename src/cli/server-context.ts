@@ -40,7 +40,7 @@ export interface Server {
 }
 
 /** Connect and build the schedules service for this command's project and scope. */
-export async function openServer(cmd: Command, project?: Project): Promise<Server> {
+async function openServer(cmd: Command, project?: Project): Promise<Server> {
   const flags = serverFlags(cmd);
   const p = project ?? loadProject(projectOptions(cmd));
   const { client, connection } = await connectClient(await connectionSettings(flags));

@@ -23,7 +23,7 @@ export interface Check {
 }
 
 /** Meltano's system database is the local SQLite file: its state and run lock are this host's only. */
-export function usesLocalSystemDb(env: NodeJS.ProcessEnv = process.env): boolean {
+function usesLocalSystemDb(env: NodeJS.ProcessEnv = process.env): boolean {
   const uri = env.MELTANO_DATABASE_URI;
   return !uri || uri.startsWith('sqlite');
 }

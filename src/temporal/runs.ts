@@ -22,7 +22,7 @@ export interface RunRow {
 const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
 
 /** The visibility query for this scope's runs, optionally of one schedule. */
-export function runsQuery(scope: Pick<Scope, 'projectKey' | 'environment'>, schedule?: string): string {
+function runsQuery(scope: Pick<Scope, 'projectKey' | 'environment'>, schedule?: string): string {
   let query = `MeltanoProject=${quote(scope.projectKey)} AND MeltanoEnvironment=${quote(scope.environment ?? 'default')}`;
   if (schedule) query += ` AND MeltanoSchedule=${quote(schedule)}`;
   return query;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions } from '@temporalio/client';
-import { UserError } from '../project/errors.js';
+import { InternalError, UserError } from '../project/errors.js';
 import { meltanoJob } from '../../workflows/index.js';
 import {
   desiredSchedule,
@@ -80,7 +80,7 @@ const OVERLAP_ENUM: Record<string, string> = {
   allow_all: 'ALLOW_ALL',
 };
 
-export async function searchAttributePairs(d: DesiredSchedule) {
+async function searchAttributePairs(d: DesiredSchedule) {
   const { defineSearchAttributeKey, SearchAttributeType } = await import('@temporalio/common');
   return SEARCH_ATTRIBUTE_NAMES.map((name) => ({
     key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD),
@@ -339,9 +339,11 @@ export async function applySync(
   let done = 0;
   const total = plan.items.length;
   const results = await mapLimit(plan.items, 8, async (item): Promise<SyncItem> => {
+    const d = item.desired;
+    if ((item.action === 'create' || item.action === 'update') && !d)
+      throw new InternalError(`sync plan: ${item.action} of '${item.schedule}' without its desired schedule`);
     let result: SyncItem = item;
     try {
-      const d = item.desired;
       if (item.action === 'create' && d) {
         const known = compiled.get(specKey(d));
         const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
