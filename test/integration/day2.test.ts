@@ -88,7 +88,8 @@ function lines(file: string): string[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('day-2 operations', () => {
+// Each test runs real meltano several times: on a loaded shared host that takes minutes.
+describe('day-2 operations', { timeout: 300_000 }, () => {
   it('failure alert once per failed run, `runs retry` from the failed task, then a recovery alert; no secret anywhere', async () => {
     const hook = await receiver();
     const dir = pipelineProject(
@@ -184,6 +185,15 @@ describe('day-2 operations', () => {
     }
     expect(listed.sort()).toEqual([failedId, retryId].sort());
     expect(await history(retryId)).not.toContain(SECRET);
+
+    // --from-start re-runs every task; its success after a success sends nothing.
+    const full = await cli(['runs', 'retry', failedId, '--from-start']);
+    expect(full.exitCode, full.stderr).toBe(0);
+    expect(full.stderr).toContain('from the first task');
+    expect(lines(path.join(dir, 'marks.txt'))).toEqual(['run', 'second', 'second', 'run', 'second']);
+    expect(lines(path.join(dir, 'out.jsonl'))).toHaveLength(12);
+    await sleep(1500);
+    expect(hook.requests).toHaveLength(2);
 
     // A completed run is not retried; a missing one is named.
     const again = await cli(['runs', 'retry', retryId]);
