@@ -6,6 +6,8 @@
 import type { JobRunInput, ResolvedJob, TaskActivityInput, TaskResult } from '../workflows/types.js';
 import { resolveJob } from './resolve-job.js';
 import { runMeltanoTask } from './run-task.js';
+import { notifyRun } from './notify-run.js';
+import type { NoticeOutcome, NotifyRunInput } from '../src/notify/notifier.js';
 
 export interface ActivityDeps {
   /**
@@ -14,12 +16,15 @@ export interface ActivityDeps {
    * checkout, so the same schedules work whatever the path on each host.
    */
   projectRoot: string;
+  /** Base URL of the Temporal Web UI, for links to runs in notifications. */
+  uiUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     resolveJob: (input: JobRunInput): Promise<ResolvedJob> => resolveJob(deps, input),
     runMeltanoTask: (input: TaskActivityInput): Promise<TaskResult> => runMeltanoTask(deps, input),
+    notifyRun: (input: NotifyRunInput): Promise<NoticeOutcome> => notifyRun(deps, input),
   };
 }
 

@@ -9,7 +9,22 @@ import { loadProject } from '../src/project/load.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
 import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
+import { effectiveNotifySettings, notifyPlan, type NotifyPlan, type NotifySettings } from '../src/notify/settings.js';
 import type { ActivityDeps } from './index.js';
+
+/**
+ * When the run notifies (events and deadline, no URL). A broken worker-wide
+ * default (MELTANO_TEMPORAL_NOTIFY_*) costs the alerts, never the run; the
+ * worker reports it when it starts.
+ */
+function notifyPlanFor(own: NotifySettings | false | undefined): NotifyPlan | undefined {
+  try {
+    return notifyPlan(effectiveNotifySettings(own, process.env));
+  } catch (err) {
+    if (err instanceof UserError) return undefined;
+    throw err;
+  }
+}
 
 function configError(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: 'MeltanoConfigError', message, nonRetryable: true });
@@ -19,8 +34,14 @@ export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promis
   try {
     const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
     if (input.schedule) {
-      const { policy } = temporalAnnotations(requireSchedule(project, input.schedule));
-      return { ...scheduleTasks(project, input.schedule), schedule: input.schedule, policy };
+      const annotations = temporalAnnotations(requireSchedule(project, input.schedule));
+      const notify = notifyPlanFor(annotations.notify);
+      return {
+        ...scheduleTasks(project, input.schedule),
+        schedule: input.schedule,
+        policy: annotations.policy,
+        ...(notify ? { notify } : {}),
+      };
     }
     if (!input.job) throw configError('The run names neither a schedule nor a job.');
     return { ...jobTasks(project, input.job), policy: DEFAULT_POLICY };

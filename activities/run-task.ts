@@ -7,7 +7,6 @@
  * log file per attempt; failures are classified for the retry policy.
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
@@ -15,6 +14,9 @@ import { findMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
 import { ownRunIsStale } from '../src/meltano/stale-run.js';
+import { runOptionArgs } from '../src/meltano/run-options.js';
+import { TaskLog } from '../src/meltano/task-log.js';
+import { masker as secretMasker } from '../src/util/mask.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
 import type { ActivityDeps } from './index.js';
 
@@ -33,12 +35,9 @@ const CONFIG_ERROR_PATTERNS = [
   /Environment '.*' was not found/u,
 ];
 
-/** Values of the schedule's env, masked wherever they would leave the worker. */
+/** Values of the schedule's env, masked wherever they would leave the worker (log file included). */
 function masker(env: Record<string, string>): (text: string) => string {
-  const secrets = Object.values(env)
-    .filter((v) => v.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+  return secretMasker(Object.values(env));
 }
 
 function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
@@ -52,6 +51,14 @@ function scheduleEnv(input: TaskActivityInput, root: string): Record<string, str
 function logFilePath(root: string, input: TaskActivityInput, workflowId: string, attempt: number): string {
   const safe = workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_');
   return path.join(root, '.meltano', 'logs', 'temporal', safe, `task-${input.task.index + 1}-attempt-${attempt}.log`);
+}
+
+/** `meltano elt` knows only --full-refresh and --refresh-catalog of the run options. */
+function eltOptionArgs(input: TaskActivityInput): string[] {
+  const o = input.runOptions;
+  return runOptionArgs(
+    o && { ...(o.fullRefresh ? { fullRefresh: true } : {}), ...(o.refreshCatalog ? { refreshCatalog: true } : {}) },
+  );
 }
 
 /** What the task needs from whoever runs it: a Temporal activity, or `schedule run --local`. */
@@ -99,15 +106,22 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   let force = false;
   const buildArgs = (): string[] =>
     input.task.command === 'run'
-      ? ['run', '--run-id', input.runId, ...(force ? ['--force'] : []), ...input.task.args]
-      : ['elt', ...input.task.args];
+      ? [
+          'run',
+          '--run-id',
+          input.runId,
+          ...(force ? ['--force'] : []),
+          ...runOptionArgs(input.runOptions),
+          ...input.task.args,
+        ]
+      : ['elt', ...eltOptionArgs(input), ...input.task.args];
   let args = buildArgs();
 
   const logFile = logFilePath(root, input, ctx.runKey, attempt);
-  mkdirSync(path.dirname(logFile), { recursive: true });
   // One pass normally; a second only when the lock is our own dead attempt's (see ownRunIsStale).
   for (;;) {
-    const log = createWriteStream(logFile, { flags: 'a' });
+    // Created with the first line: a task that prints nothing leaves no file behind.
+    const log = new TaskLog(logFile);
     const tail: string[] = [];
     const rows = new RowCounter();
     let lines = 0;
@@ -120,11 +134,11 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       env,
       onLine: (line) => {
         lines++;
-        log.write(`${line}\n`);
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
         rows.add(line);
         const shown = mask(line);
+        log.write(shown);
         ctx.log.info(shown, { task: label, attempt });
         ctx.onLine?.(shown);
       },
@@ -154,7 +168,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     } finally {
       clearInterval(timer);
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
-      await new Promise<void>((resolve) => log.end(resolve));
+      await log.end();
     }
     const durationMs = Math.round(performance.now() - started);
     if (cancelled) throw cancelled;
@@ -186,12 +200,12 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
         durationMs,
         runId: input.runId,
         rowsPerStream: rows.rowsPerStream(input.task.args),
-        logFile,
+        ...(log.written ? { logFile } : {}),
       };
     }
     const output = mask(tail.join('\n'));
-    const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${logFile})\n${output}`;
-    const details = [{ exitCode, logFile, attempt }];
+    const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${log.written ? logFile : 'none, no output'})\n${output}`;
+    const details = [{ exitCode, ...(log.written ? { logFile } : {}), attempt }];
     if (/Another '.*' pipeline is already running/u.test(output)) {
       throw ApplicationFailure.create({
         type: 'MeltanoAlreadyRunning',

@@ -9,11 +9,13 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { NOTIFY_PATCH, notifyFinished, watchForLate, type NoticeBase } from './notify.js';
 import {
   TASK_FAILED_TYPE,
   type JobProgress,
@@ -35,10 +37,30 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   setHandler(progressQuery, () => progress);
 
   const resolved = await resolveJob(input);
+  // `runs retry`: the tasks before this one completed in the original run.
+  const fromTask = input.resume?.fromTask ?? 0;
   progress = {
     job: resolved.job,
-    tasks: resolved.tasks.map((t) => ({ index: t.index, args: t.args, state: 'pending' })),
+    tasks: resolved.tasks.map((t) => ({
+      index: t.index,
+      args: t.args,
+      state: t.index < fromTask ? 'skipped' : 'pending',
+    })),
   };
+  // Runs that started before notifications existed replay without their commands.
+  const notify = resolved.notify && input.schedule && patched(NOTIFY_PATCH) ? resolved.notify : undefined;
+  const noticeBase: NoticeBase | undefined =
+    notify && input.schedule
+      ? {
+          ...(input.projectRoot ? { projectRoot: input.projectRoot } : {}),
+          ...(input.project ? { project: input.project } : {}),
+          schedule: input.schedule,
+          ...(input.environment ? { environment: input.environment } : {}),
+          job: resolved.job,
+          ...(input.resume ? { retryOf: input.resume.retryOf } : {}),
+        }
+      : undefined;
+  const lateWatch = notify && noticeBase ? watchForLate(notify, noticeBase) : undefined;
   const { runMeltanoTask } = proxyActivities<Activities>({
     startToCloseTimeout: resolved.policy.taskTimeout,
     heartbeatTimeout: resolved.policy.heartbeatTimeout,
@@ -55,6 +77,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
 
   const results: TaskResult[] = [];
   for (const task of resolved.tasks) {
+    if (task.index < fromTask) continue;
     const entry = progress.tasks[task.index];
     if (entry) entry.state = 'running';
     try {
@@ -64,6 +87,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         ...(input.environment ? { environment: input.environment } : {}),
         task,
         runId: uuid4(),
+        ...(input.runOptions ? { runOptions: input.runOptions } : {}),
       });
       results.push(result);
       if (entry) {
@@ -73,6 +97,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     } catch (err) {
       if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
         if (entry) entry.state = 'cancelled';
+        await lateWatch?.stop();
         throw err;
       }
       if (entry) entry.state = 'failed';
@@ -86,19 +111,31 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         job: resolved.job,
         completed: results,
       };
+      const message = `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`;
+      await lateWatch?.stop();
+      if (notify && noticeBase) {
+        await notifyFinished(notify, noticeBase, {
+          outcome: 'failed',
+          failedTask: { index: task.index, total: resolved.tasks.length, args: task.args },
+          error: message,
+        });
+      }
       throw ApplicationFailure.create({
         type: TASK_FAILED_TYPE,
-        message: `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`,
+        message,
         nonRetryable: true,
         ...(cause ? { cause } : {}),
         details: [details],
       });
     }
   }
+  await lateWatch?.stop();
+  if (notify && noticeBase) await notifyFinished(notify, noticeBase, { outcome: 'succeeded' });
   return {
     job: resolved.job,
     ...(resolved.schedule ? { schedule: resolved.schedule } : {}),
     ...(input.environment ? { environment: input.environment } : {}),
     tasks: results,
+    ...(fromTask ? { resumedFrom: fromTask } : {}),
   };
 }

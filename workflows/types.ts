@@ -1,3 +1,6 @@
+import type { MeltanoRunOptions } from '../src/meltano/run-options.js';
+import type { NotifyPlan } from '../src/notify/settings.js';
+
 /**
  * Data exchanged between the job workflow, its activities and clients.
  * Everything here lands in Temporal history: names and arguments only,
@@ -15,6 +18,10 @@ export interface JobRunInput {
   job?: string;
   /** Meltano environment (`--environment`); omitted: Meltano's own default. */
   environment?: string;
+  /** `meltano run` options of a manual run, passed to every task. */
+  runOptions?: MeltanoRunOptions;
+  /** `runs retry`: skip the tasks before `fromTask` (they completed in the original run). */
+  resume?: { fromTask: number; retryOf: { workflowId: string; runId: string } };
 }
 
 /** Retry and timeout settings of the task activities (from `annotations.temporal`). */
@@ -40,6 +47,8 @@ export interface ResolvedJob {
   schedule?: string;
   tasks: ResolvedTask[];
   policy: TaskPolicy;
+  /** When to notify (events, deadline); the webhook itself stays on the worker. */
+  notify?: NotifyPlan;
 }
 
 export interface TaskActivityInput {
@@ -49,6 +58,7 @@ export interface TaskActivityInput {
   task: ResolvedTask;
   /** Meltano run id, fixed per task by the workflow (the same for every attempt). */
   runId: string;
+  runOptions?: MeltanoRunOptions;
 }
 
 export interface TaskResult {
@@ -60,8 +70,8 @@ export interface TaskResult {
   runId: string;
   /** Rows per stream reported by the extractor's Singer METRIC lines. */
   rowsPerStream: Record<string, number>;
-  /** Full output of the attempt on the worker host. */
-  logFile: string;
+  /** Full output of the attempt on the worker host; absent when the task printed nothing. */
+  logFile?: string;
 }
 
 export interface TaskHeartbeat {
@@ -71,7 +81,7 @@ export interface TaskHeartbeat {
   pid?: number;
 }
 
-export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface JobProgress {
   job: string;
@@ -83,6 +93,8 @@ export interface JobRunResult {
   schedule?: string;
   environment?: string;
   tasks: TaskResult[];
+  /** `runs retry`: the tasks before this one were skipped (done by the original run). */
+  resumedFrom?: number;
 }
 
 /**

@@ -8,6 +8,7 @@ import { syncCommand } from './sync.js';
 import { runsCommand } from './runs.js';
 import { upCommand } from './up.js';
 import { doctorCommand } from './doctor.js';
+import { notifyCommand } from './notify.js';
 import { addTemporalScheduleCommands } from './schedule-temporal.js';
 import { syncAfterEdit } from './schedule-edit-sync.js';
 
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   program.addCommand(runsCommand());
   program.addCommand(upCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(notifyCommand());
   return program;
 }
 

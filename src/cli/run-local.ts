@@ -2,8 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { loadProject, type LoadOptions } from '../project/load.js';
 import { scheduleTasks } from '../project/resolve.js';
+import type { MeltanoRunOptions } from '../meltano/run-options.js';
 
-export async function runLocally(options: LoadOptions, name: string, environment?: string): Promise<number> {
+export async function runLocally(
+  options: LoadOptions,
+  name: string,
+  environment?: string,
+  runOptions?: MeltanoRunOptions,
+): Promise<number> {
   const project = loadProject(options);
   const { tasks } = scheduleTasks(project, name);
   const { executeTask } = await import('../../activities/run-task.js');
@@ -19,7 +25,13 @@ export async function runLocally(options: LoadOptions, name: string, environment
       try {
         const result = await executeTask(
           project.root,
-          { schedule: name, ...(environment ? { environment } : {}), task, runId: randomUUID() },
+          {
+            schedule: name,
+            ...(environment ? { environment } : {}),
+            task,
+            runId: randomUUID(),
+            ...(runOptions ? { runOptions } : {}),
+          },
           {
             attempt: 1,
             runKey,

@@ -3,9 +3,12 @@ import { Command } from 'commander';
 import { UsageError } from '../project/errors.js';
 import { action, checkFormat } from './context.js';
 import { addServerOptions, withServer } from './server-context.js';
+import { addRunsRetryCommand } from './runs-retry.js';
 
 export function runsCommand(): Command {
-  return addServerOptions(new Command('runs'))
+  const runs = addServerOptions(new Command('runs'));
+  addRunsRetryCommand(runs);
+  return runs
     .description(
       'List recent runs (all schedules of the project, or one) with status, start, duration and the failed task.',
     )

@@ -4,10 +4,22 @@
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../project/errors.js';
+import { findSchedule, loadProject } from '../project/load.js';
+import { normaliseRunOptions, unsupportedByElt } from '../meltano/run-options.js';
 import type { BackfillOverlap, ScheduleView } from '../temporal/schedules.js';
 import { action, checkFormat, projectOptions } from './context.js';
 import { runPrinter } from './run-output.js';
 import { addServerOptions, withServer } from './server-context.js';
+
+interface ScheduleRunFlags {
+  wait: boolean;
+  local?: boolean;
+  fullRefresh?: boolean;
+  refreshCatalog?: boolean;
+  /** commander's name for --no-state-update */
+  stateUpdate?: boolean;
+  stateIdSuffix?: string;
+}
 
 function parseTime(value: string, flag: string): Date {
   const d = new Date(value);
@@ -38,19 +50,43 @@ function describeText(v: ScheduleView): string {
 export function addTemporalScheduleCommands(schedule: Command): void {
   addServerOptions(schedule.command('run'))
     .description(
-      "Trigger a run through Temporal (respecting the overlap policy) and follow it live; the exit code is the run's outcome. --local runs the tasks here without a server, like `meltano schedule run`.",
+      "Trigger a run through Temporal (respecting the overlap policy) and follow it live; the exit code is the run's outcome. --local runs the tasks here without a server, like `meltano schedule run`. The meltano run options are passed to every task; a run with options is started directly with the schedule's action (a trigger cannot carry them).",
     )
     .argument('<name>')
     .option('--no-wait', 'return as soon as the run is started')
     .option('--local', 'run the tasks in this process with the same task code, no Temporal server')
+    .option('--full-refresh', 'meltano run --full-refresh: ignore the state left by previous runs')
+    .option('--refresh-catalog', 'meltano run --refresh-catalog: run discovery again instead of the cached catalog')
+    .option('--no-state-update', 'meltano run --no-state-update: save no state')
+    .option('--state-id-suffix <suffix>', 'meltano run --state-id-suffix: state under <env>:<tap>-to-<target>:<suffix>')
     .action(
-      action(async (name: string, opts: { wait: boolean; local?: boolean }, cmd: Command) => {
+      action(async (name: string, opts: ScheduleRunFlags, cmd: Command) => {
+        const runOptions = normaliseRunOptions({
+          fullRefresh: opts.fullRefresh ?? false,
+          refreshCatalog: opts.refreshCatalog ?? false,
+          noStateUpdate: opts.stateUpdate === false,
+          ...(opts.stateIdSuffix !== undefined ? { stateIdSuffix: opts.stateIdSuffix } : {}),
+        });
+        const schedule = findSchedule(loadProject(projectOptions(cmd)), name);
+        const unsupported = schedule?.kind === 'elt' ? unsupportedByElt(runOptions) : [];
+        if (unsupported.length)
+          throw new UsageError(
+            `Schedule '${name}' is a legacy elt schedule: meltano elt has no ${unsupported.join(', ')}.`,
+            'use --full-refresh or --refresh-catalog only, or turn the schedule into a job schedule',
+          );
         if (opts.local) {
           const { runLocally } = await import('./run-local.js');
-          return runLocally(projectOptions(cmd), name, cmd.optsWithGlobals<{ environment?: string }>().environment);
+          return runLocally(
+            projectOptions(cmd),
+            name,
+            cmd.optsWithGlobals<{ environment?: string }>().environment,
+            runOptions,
+          );
         }
         return withServer(cmd, async ({ schedules }) => {
-          const { started, running, overlap, scheduleId } = await schedules.trigger(name);
+          const { started, running, overlap, scheduleId } = runOptions
+            ? await schedules.runWithOptions(name, runOptions)
+            : await schedules.trigger(name);
           if (!started) {
             const why = running.length
               ? `a run is already in progress (${running.join(', ')}) and the overlap policy is ${overlap}`

@@ -118,6 +118,34 @@ export class ServerUnreachableError extends UserError {
   }
 }
 
+/** No run of that workflow id (and run id) in the namespace. */
+export class RunNotFoundError extends UserError {
+  constructor(
+    readonly workflowId: string,
+    readonly runId: string | undefined,
+    readonly namespace: string,
+  ) {
+    super(
+      `No run ${workflowId}${runId ? ` (run ${runId})` : ''} in namespace ${namespace}.`,
+      EXIT.failure,
+      'see the runs with: meltano-temporal runs',
+    );
+    this.name = 'RunNotFoundError';
+  }
+}
+
+/** `runs retry` of a run that is not a job run, or has not failed (still running, or completed). */
+export class RunNotRetryableError extends UserError {
+  constructor(
+    readonly workflowId: string,
+    problem: string,
+    hint?: string,
+  ) {
+    super(`Run ${workflowId} ${problem}`, EXIT.failure, hint);
+    this.name = 'RunNotRetryableError';
+  }
+}
+
 /** A bug or an impossible state in this tool, not the user's input: printed with its stack. */
 export class InternalError extends Error {
   readonly exitCode = EXIT.failure;

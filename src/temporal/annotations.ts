@@ -7,6 +7,8 @@
 import { ProjectFileError } from '../project/errors.js';
 import type { ScheduleDef } from '../project/model.js';
 import type { TaskPolicy } from '../../workflows/types.js';
+import { durationMs } from '../util/duration.js';
+import { parseNotifyAnnotation, type NotifySettings } from '../notify/settings.js';
 
 export const OVERLAP_POLICIES = [
   'skip',
@@ -26,6 +28,8 @@ export interface TemporalAnnotations {
   jitter?: string;
   paused: boolean;
   pauseOnFailure: boolean;
+  /** `notify:` (webhook alerts); absent when the schedule has none of its own. */
+  notify?: NotifySettings | false;
 }
 
 /** Documented defaults (README "Retries and timeouts" and "Mapping"). */
@@ -52,17 +56,10 @@ const KNOWN = new Set([
   'jitter',
   'paused',
   'pause_on_failure',
+  'notify',
 ]);
 
-const DURATION = /^(\d+(\.\d+)?)(ms|s|m|h|d)$/u;
-
-export function durationMs(value: string): number {
-  const m = DURATION.exec(value);
-  if (!m) return Number.NaN;
-  const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 'ms'];
-  return n * unit;
-}
+export { durationMs };
 
 function isTimezone(tz: string): boolean {
   try {
@@ -137,6 +134,7 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     fail(`timezone ${JSON.stringify(timezone)} is not an IANA time zone`, 'set timezone: Europe/Paris (or UTC)');
   }
   const jitter = a.jitter === undefined ? undefined : duration('jitter', '0s');
+  const notify = a.notify === undefined ? undefined : parseNotifyAnnotation(a.notify, fail);
   return {
     policy,
     overlap: overlap as OverlapPolicyName,
@@ -145,5 +143,6 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     pauseOnFailure: bool('pause_on_failure'),
     ...(typeof timezone === 'string' ? { timezone } : {}),
     ...(jitter ? { jitter } : {}),
+    ...(notify !== undefined ? { notify } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * attributes, workers on the task queue, a shared system database). Each
  * check says what it found and, when it fails, the fix.
  */
+import { webhookProblems } from '../notify/notifier.js';
 import { execa } from 'execa';
 import { UserError } from '../project/errors.js';
 import type { Project } from '../project/model.js';
@@ -69,6 +70,28 @@ function schedulesCheck(project: Project): Check {
     : { name: 'schedules', ok: true, detail: `all ${project.schedules.length} have their job and valid settings` };
 }
 
+/** Each configured webhook resolves from this host's environment (nothing is posted); no line when none is configured. */
+function webhooksCheck(project: Project, env: NodeJS.ProcessEnv = process.env): Check[] {
+  let result;
+  try {
+    result = webhookProblems(project, env);
+  } catch (err) {
+    result = { configured: 1, problems: [err instanceof UserError ? err.message : String(err)] };
+  }
+  const { configured, problems } = result;
+  if (!configured && !problems.length) return [];
+  return [
+    problems.length
+      ? {
+          name: 'webhooks',
+          ok: false,
+          detail: problems.join('; '),
+          fix: 'export the variables named on every worker (and here), or correct annotations.temporal.notify.webhook',
+        }
+      : { name: 'webhooks', ok: true, detail: `${configured} schedule(s) notify; every webhook resolves` },
+  ];
+}
+
 /** The project, meltano, the schedules; the project is undefined when it does not load. */
 export async function localChecks(load: () => Project): Promise<{ checks: Check[]; project?: Project }> {
   let project: Project;
@@ -88,6 +111,7 @@ export async function localChecks(load: () => Project): Promise<{ checks: Check[
     },
     await meltanoCheck(project),
     schedulesCheck(project),
+    ...webhooksCheck(project),
   ];
   return { checks, project };
 }

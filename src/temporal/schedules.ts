@@ -8,6 +8,7 @@ import type { Client, ScheduleHandle } from '@temporalio/client';
 import { ScheduleNotFoundError, ScheduleNotSyncedError } from '../project/errors.js';
 import { findSchedule } from '../project/load.js';
 import type { Project, ScheduleDef } from '../project/model.js';
+import type { MeltanoRunOptions } from '../meltano/run-options.js';
 import { desiredSchedule, scheduleId } from './schedule-mapping.js';
 import { mappingContext, type Scope } from './scope.js';
 import { activityPollers } from './task-queue.js';
@@ -149,6 +150,24 @@ export class ScheduleService {
   async trigger(name: string): Promise<TriggerOutcome & { scheduleId: string }> {
     const { id, handle } = await this.handle(name);
     return { ...(await triggerAndFindRun(handle)), scheduleId: id };
+  }
+
+  /**
+   * Start a run now with `meltano run` options. A trigger can only repeat the
+   * schedule's action, so the run is started directly from that action (see
+   * manual-run.ts); none is started while one of the schedule's runs is in
+   * progress, unless its overlap policy is allow_all.
+   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotSyncedError} not in Temporal
+   */
+  async runWithOptions(name: string, runOptions: MeltanoRunOptions): Promise<TriggerOutcome & { scheduleId: string }> {
+    const { id, description } = await this.described(name);
+    const running = description.info.runningActions.map((a) => a.workflow.workflowId);
+    const overlap = description.policies.overlap;
+    if (running.length && overlap !== 'ALLOW_ALL') return { running, overlap, scheduleId: id };
+    const { startManualRun } = await import('./manual-run.js');
+    const { workflowId } = await startManualRun(this.client, description, runOptions);
+    return { started: workflowId, running, overlap, scheduleId: id };
   }
 
   /**

@@ -41,7 +41,7 @@ export interface UpOptions {
   /** The embedded server's ports (used when no server is configured). */
   port: number;
   uiPort: number;
-  worker: Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind'>;
+  worker: Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention'>;
   /** Trigger one run of this schedule once everything is up, and follow it. */
   trigger?: string;
   signal: AbortSignal;
@@ -137,6 +137,8 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       connection,
       taskQueue: scope.taskQueue,
       ...options.worker,
+      // Notifications link to runs in the embedded UI (MELTANO_TEMPORAL_UI_URL wins).
+      ...(devServer ? { uiUrl: devServer.uiUrl } : {}),
       signal: workerStop.signal,
       onReady: (i) => onEvent({ type: 'worker-ready', taskQueue: i.taskQueue }),
     });

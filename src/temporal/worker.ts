@@ -9,6 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import { connectWorker, dataConverter, type ConnectionSettings } from './connection.js';
+import { namespaceRetentionMs } from './namespace-retention.js';
+import { startLogPruner, type LogPruner } from '../logs/retention.js';
+import { defaultNotifySettings } from '../notify/settings.js';
+import { UserError } from '../project/errors.js';
+import { durationMs, formatDuration } from '../util/duration.js';
+
+/** When neither --log-retention nor the namespace says: 30 days. */
+const FALLBACK_LOG_RETENTION_MS = 30 * 86_400_000;
 
 export interface WorkerOptions {
   /** The project this worker serves (runs without a projectRoot use it). */
@@ -23,6 +31,10 @@ export interface WorkerOptions {
   metricsBind?: string;
   /** Stop the worker when this signal aborts (besides SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /** Task logs older than this are deleted (a duration such as `14d`); default: the namespace's retention. */
+  logRetention?: string;
+  /** Base URL of the Temporal Web UI for links in notifications (MELTANO_TEMPORAL_UI_URL wins). */
+  uiUrl?: string;
   /** Called once the worker polls. */
   onReady?: (info: { taskQueue: string; namespace: string; address: string }) => void;
 }
@@ -64,6 +76,46 @@ async function installRuntime(metricsBind?: string): Promise<void> {
   runtimeInstalled = true;
 }
 
+type Logger = import('@temporalio/worker').Logger;
+
+/** A broken MELTANO_TEMPORAL_NOTIFY_* default costs the alerts, not the runs: say so once, at start. */
+function checkNotifyDefault(log: Logger): void {
+  try {
+    defaultNotifySettings(process.env);
+  } catch (err) {
+    log.warn(`notifications: ${err instanceof UserError ? err.describe() : String(err)}`);
+  }
+}
+
+/** Prune task logs at start and hourly: for --log-retention, else as long as the namespace keeps history. */
+async function startTaskLogPruner(
+  options: WorkerOptions,
+  connection: import('@temporalio/worker').NativeConnection,
+  log: Logger,
+): Promise<LogPruner> {
+  let retentionMs = options.logRetention ? durationMs(options.logRetention) : undefined;
+  let label = options.logRetention;
+  if (retentionMs === undefined) {
+    retentionMs = await namespaceRetentionMs(connection, options.connection.namespace).catch(() => undefined);
+    label = retentionMs ? `${formatDuration(retentionMs)} (the namespace's retention)` : undefined;
+  }
+  if (!retentionMs) {
+    retentionMs = FALLBACK_LOG_RETENTION_MS;
+    label = `${formatDuration(retentionMs)} (the namespace's retention is unknown)`;
+  }
+  return startLogPruner({
+    projectRoot: options.projectRoot,
+    retentionMs,
+    onPrune: (r) => {
+      if (r.removed.length)
+        log.info(
+          `task logs: removed ${r.removed.length} run ${r.removed.length === 1 ? 'directory' : 'directories'} older than ${label}`,
+        );
+    },
+    onError: (err) => log.warn(`task logs: pruning failed: ${String(err)}`),
+  });
+}
+
 export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind);
   const { Worker } = await import('@temporalio/worker');
@@ -77,12 +129,19 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
     : { workflowsPath };
   const dc = await dataConverter();
+  const uiUrl = process.env.MELTANO_TEMPORAL_UI_URL || options.uiUrl;
+  const log = (await import('@temporalio/worker')).Runtime.instance().logger;
+  checkNotifyDefault(log);
+  const pruner = await startTaskLogPruner(options, connection, log);
   const worker = await Worker.create({
     connection,
     namespace: options.connection.namespace,
     taskQueue,
     ...workflowSource,
-    activities: createActivities({ projectRoot: options.projectRoot }),
+    activities: createActivities({
+      projectRoot: options.projectRoot,
+      ...(uiUrl ? { uiUrl } : {}),
+    }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
     shutdownGraceTime: options.shutdownGraceTime ?? '5m',
     // Heartbeats carry cancellation back: send them often enough that a cancel
@@ -99,6 +158,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await running;
   } finally {
     options.signal?.removeEventListener('abort', stop);
+    pruner.stop();
     await connection.close();
   }
 }

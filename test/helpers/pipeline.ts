@@ -3,7 +3,11 @@
  * (plain Python, no network, no install): `tap-count` emits numbered rows
  * from its state bookmark on, `target-lines` appends them to a file and
  * emits state. Behaviour is steered by environment variables, which the
- * schedules' `env` sets, so the tests also prove env reaches the plugins.
+ * schedules' `env` sets, so the tests also prove env reaches the plugins:
+ * TAP_COUNT_FAIL_FILE (fail the first TAP_COUNT_FAIL_TIMES attempts),
+ * TAP_COUNT_FAIL_WHILE (fail while that file exists), TAP_COUNT_MARK_FILE
+ * (+ TAP_COUNT_LABEL: one line per run), TAP_COUNT_SLEEP, TAP_COUNT_ROWS.
+ * `pluginEnv` gives `tap-count-b` its own env (Meltano's plugin `env:`).
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +32,10 @@ if fail_file:
     with open(fail_file, 'w') as f: f.write(str(n + 1))
     if n < int(os.environ.get('TAP_COUNT_FAIL_TIMES', '1')):
         sys.stderr.write('tap-count: failing on purpose (attempt %d)\\n' % (n + 1)); sys.exit(1)
+fail_while = os.environ.get('TAP_COUNT_FAIL_WHILE')
+if fail_while and os.path.exists(fail_while):
+    # Fail while the flag file exists; print TAP_COUNT_SECRET so tests see it masked.
+    sys.stderr.write('tap-count: failing while %s exists (token %s)\\n' % (fail_while, os.environ.get('TAP_COUNT_SECRET', '-'))); sys.exit(1)
 pid_file = os.environ.get('TAP_COUNT_PID_FILE')
 if pid_file:
     child = subprocess.Popen(['sleep', '300'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -59,7 +67,7 @@ with open(os.environ.get('TARGET_LINES_FILE', 'out.jsonl'), 'a') as out:
 `;
 
 /** `__DIR__` in the schedules or jobs text stands for the project directory. */
-export function pipelineProject(schedules: string, jobs?: string): string {
+export function pipelineProject(schedules: string, jobs?: string, pluginEnv?: Record<string, string>): string {
   const dir = makeProject({});
   mkdirSync(path.join(dir, 'bin'));
   for (const [name, text] of [
@@ -87,7 +95,13 @@ plugins:
     capabilities: [catalog, discover, state]
   - name: tap-count-b
     inherit_from: tap-count
-  loaders:
+${
+  pluginEnv
+    ? `    env:\n${Object.entries(pluginEnv)
+        .map(([k, v]) => `      ${k}: '${v}'\n`)
+        .join('')}`
+    : ''
+}  loaders:
   - name: target-lines
     namespace: target_lines
     executable: ${path.join(dir, 'bin', 'target-lines')}

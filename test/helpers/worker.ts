@@ -14,6 +14,7 @@ export function startWorker(
   serverEnv: Record<string, string>,
   taskQueue: string,
   extraEnv: Record<string, string> = {},
+  extraArgs: string[] = [],
 ): WorkerProcess {
   let output = '';
   const concurrency = extraEnv.MELTANO_TEMPORAL_MAX ?? '4';
@@ -30,6 +31,7 @@ export function startWorker(
       '5s',
       '--max-concurrent-tasks',
       concurrency,
+      ...extraArgs,
     ],
     {
       env: {

@@ -77,7 +77,7 @@ describe('job workflow', () => {
     ]);
     expect(result.tasks.map((t) => t.rowsPerStream)).toEqual([{ numbers: 3 }, { numbers: 3 }]);
     expect(new Set(result.tasks.map((t) => t.runId)).size).toBe(2);
-    for (const t of result.tasks) expect(readFileSync(t.logFile, 'utf8')).toContain(`run ID '${t.runId}'`);
+    for (const t of result.tasks) expect(readFileSync(String(t.logFile), 'utf8')).toContain(`run ID '${t.runId}'`);
     // The second task resumed from the first task's bookmark: rows 1..6, each once.
     const rows = readFileSync(path.join(dir, 'out.jsonl'), 'utf8')
       .trim()

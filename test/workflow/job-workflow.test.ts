@@ -24,6 +24,7 @@ import {
 } from '../../workflows/types.js';
 import { DEFAULT_POLICY } from '../../src/temporal/annotations.js';
 import { REPO_ROOT, VENV_BIN, requireFile } from '../helpers/run.js';
+import type { NotifyRunInput } from '../../src/notify/notifier.js';
 
 const TEST_SERVER = path.join(VENV_BIN, 'temporal-test-server');
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'workflow-bundle.js');
@@ -97,6 +98,7 @@ describe('meltanoJob', () => {
       gate = resolve;
     });
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async (input) => {
         order.push(input.task.index);
@@ -125,6 +127,7 @@ describe('meltanoJob', () => {
   it("retries a failing task with the schedule's backoff (30 s, skipped by the test server), same run id", async () => {
     const seen: Array<[number, string]> = [];
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => ({ ...JOB, tasks: [JOB.tasks[0] as ResolvedJob['tasks'][0]] }),
       runMeltanoTask: async (input) => {
         const { attempt } = Context.current().info;
@@ -141,6 +144,7 @@ describe('meltanoJob', () => {
 
   it('a failed task fails the run; the failure carries the task index and name in its details', async () => {
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async (input) => {
         if (input.task.index === 1)
@@ -180,6 +184,7 @@ describe('meltanoJob', () => {
       running = resolve;
     });
     const activities: Activities = {
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async () => {
         const ctx = Context.current();
@@ -212,5 +217,110 @@ describe('meltanoJob', () => {
     // WAIT_CANCELLATION_COMPLETED: the run ends only after the task has stopped.
     expect(stoppedAtResult).toBe(true);
     expect(progress?.tasks.map((t) => t.state)).toEqual(['cancelled', 'pending']);
+  });
+
+  it('notifications: one failure notice after the last attempt; a webhook that keeps failing leaves the failure as it was', async () => {
+    const notices: NotifyRunInput[] = [];
+    const activities: Activities = {
+      resolveJob: async () => ({
+        ...JOB,
+        policy: { ...DEFAULT_POLICY, maximumAttempts: 2 },
+        notify: { on: ['failure', 'recovery'] },
+      }),
+      runMeltanoTask: async (input) => {
+        if (input.task.index === 1) throw ApplicationFailure.create({ type: 'MeltanoTaskError', message: 'boom' });
+        return result(input);
+      },
+      notifyRun: async (input) => {
+        notices.push(input);
+        // Down for good: retried by the notify policy until its 10 minutes are over (skipped by the test server).
+        throw ApplicationFailure.create({ type: 'WebhookUnavailable', message: 'webhook answered HTTP 503' });
+      },
+    };
+    const err = await withWorker(activities, (queue) =>
+      start(queue, 'notify-fail')
+        .then((h) => h.result())
+        .then(
+          () => null,
+          (e: unknown) => e,
+        ),
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(TASK_FAILED_TYPE);
+    expect(new Set(notices.map((n) => JSON.stringify([n.event, n.outcome, n.failedTask])))).toEqual(
+      new Set([JSON.stringify(['finished', 'failed', { index: 1, total: 2, args: ['tap-b', 'target-b'] }])]),
+    );
+    expect(notices.length).toBeGreaterThan(1);
+    expect(notices[0]?.error).toMatch(/^Task 2\/2 'tap-b target-b' of job 'j' failed: boom/u);
+  });
+
+  it('late: one notice while the task still runs, after the deadline; success notices after the run', async () => {
+    const notices: Array<{ event: string; outcome?: string; running: boolean }> = [];
+    let taskRunning = false;
+    const activities: Activities = {
+      resolveJob: async () => ({
+        ...JOB,
+        tasks: [JOB.tasks[0] as ResolvedJob['tasks'][0]],
+        // The skipped 2 hours pass without heartbeats: a heartbeat timeout longer than the task.
+        policy: { ...DEFAULT_POLICY, heartbeatTimeout: '3h' },
+        notify: { on: ['late', 'success'], deadlineMs: 3_600_000 },
+      }),
+      runMeltanoTask: async (input) => {
+        taskRunning = true;
+        // Two hours of workflow time (skipped), heartbeating like the real task.
+        const ctx = Context.current();
+        for (let i = 0; i < 4; i++) {
+          ctx.heartbeat({ elapsedMs: 0, lines: 0, lastLine: '' });
+          await ctx.sleep(100);
+          await env.sleep('30m');
+        }
+        taskRunning = false;
+        return result(input);
+      },
+      notifyRun: async (input) => {
+        notices.push({
+          event: input.event,
+          ...(input.outcome ? { outcome: input.outcome } : {}),
+          running: taskRunning,
+        });
+        return { sent: input.event === 'late' ? 'late' : 'success' };
+      },
+    };
+    await withWorker(activities, (queue) => start(queue, 'late').then((h) => h.result()));
+    expect(notices).toEqual([
+      { event: 'late', running: true },
+      { event: 'finished', outcome: 'succeeded', running: false },
+    ]);
+  });
+
+  it('a retry skips the tasks before its start; run options reach every task', async () => {
+    const inputs: TaskActivityInput[] = [];
+    const activities: Activities = {
+      resolveJob: async () => JOB,
+      runMeltanoTask: async (input) => {
+        inputs.push(input);
+        return result(input);
+      },
+      notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
+    };
+    const r = await withWorker(activities, (queue) =>
+      env.client.workflow
+        .start(meltanoJob, {
+          taskQueue: queue,
+          workflowId: 'resume',
+          args: [
+            {
+              schedule: 's',
+              resume: { fromTask: 1, retryOf: { workflowId: 'w', runId: 'r' } },
+              runOptions: { fullRefresh: true, stateIdSuffix: 'x' },
+            },
+          ],
+        })
+        .then(async (h) => ({ result: await h.result(), progress: await h.query(progressQuery) })),
+    );
+    expect(inputs.map((i) => [i.task.index, i.runOptions])).toEqual([[1, { fullRefresh: true, stateIdSuffix: 'x' }]]);
+    expect(r.result.resumedFrom).toBe(1);
+    expect(r.progress?.tasks.map((t) => t.state)).toEqual(['skipped', 'succeeded']);
   });
 });

@@ -1,0 +1,77 @@
+/**
+ * The notify activity: sends a run's notification from the worker (see
+ * src/notify/notifier.ts). Its failures are classified for the workflow's
+ * retry policy: a webhook that is down or answers 5xx/429 is retried with
+ * backoff (429 after its Retry-After); a 4xx or a webhook that does not
+ * resolve on this worker is not. No error carries the URL.
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { PastRun } from '../src/notify/events.js';
+import { deliverRunNotice, type NoticeOutcome, type NotifyRunInput } from '../src/notify/notifier.js';
+import { WebhookError } from '../src/notify/send.js';
+import { WebhookConfigError } from '../src/notify/settings.js';
+import { UserError } from '../src/project/errors.js';
+import type { ActivityDeps } from './index.js';
+
+export const WEBHOOK_REJECTED = 'WebhookRejected';
+export const WEBHOOK_UNAVAILABLE = 'WebhookUnavailable';
+export const WEBHOOK_CONFIG_ERROR = 'WebhookConfigError';
+
+/** Runs of the same schedule (project, environment, schedule search attributes of the current run). */
+async function pastRunsOfSameSchedule(workflowId: string, runId: string): Promise<PastRun[]> {
+  const { client } = Context.current();
+  const current = await client.workflow.getHandle(workflowId, runId).describe();
+  const attrs = new Map(current.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
+  const parts = ['MeltanoProject', 'MeltanoEnvironment', 'MeltanoSchedule'].map((k) => [k, attrs.get(k)] as const);
+  if (parts.some(([, v]) => typeof v !== 'string')) return [];
+  const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
+  const query = `${parts.map(([k, v]) => `${k}=${quote(v as string)}`).join(' AND ')} AND ExecutionStatus!="Running"`;
+  const runs: PastRun[] = [];
+  for await (const wf of client.workflow.list({ query, pageSize: 20 })) {
+    runs.push({
+      workflowId: wf.workflowId,
+      runId: wf.runId,
+      status: wf.status.name,
+      ...(wf.closeTime ? { closeTime: wf.closeTime } : {}),
+    });
+    if (runs.length >= 20) break;
+  }
+  return runs;
+}
+
+export async function notifyRun(deps: ActivityDeps, input: NotifyRunInput): Promise<NoticeOutcome> {
+  const ctx = Context.current();
+  const execution = ctx.info.workflowExecution;
+  if (!execution) throw ApplicationFailure.nonRetryable('notifyRun runs only as an activity of a job run');
+  const namespace = ctx.info.workflowNamespace ?? ctx.info.activityNamespace ?? 'default';
+  try {
+    const outcome = await deliverRunNotice(input.projectRoot ?? deps.projectRoot, input, {
+      workflowId: execution.workflowId,
+      runId: execution.runId,
+      namespace,
+      pastRuns: () => pastRunsOfSameSchedule(execution.workflowId, execution.runId),
+      ...(deps.uiUrl ? { uiUrl: deps.uiUrl } : {}),
+      env: process.env,
+    });
+    if (outcome.sent) ctx.log.info('notification sent', { schedule: input.schedule, state: outcome.sent });
+    else ctx.log.info(`no notification: ${outcome.skipped ?? ''}`, { schedule: input.schedule });
+    return {
+      ...(outcome.sent ? { sent: outcome.sent } : {}),
+      ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
+    };
+  } catch (err) {
+    if (err instanceof WebhookError) {
+      ctx.log.warn(`notification not delivered: ${err.message}`, { schedule: input.schedule });
+      throw ApplicationFailure.create({
+        type: err.retryable ? WEBHOOK_UNAVAILABLE : WEBHOOK_REJECTED,
+        message: err.message,
+        nonRetryable: !err.retryable,
+        ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+      });
+    }
+    if (err instanceof WebhookConfigError || err instanceof UserError) {
+      throw ApplicationFailure.create({ type: WEBHOOK_CONFIG_ERROR, message: err.describe(), nonRetryable: true });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `runs retry WORKFLOW_ID`: a new run of a failed, cancelled, terminated or
+ * timed-out run's job that starts at the first task that did not finish
+ * (or at the first task with `fromStart`), with the original's input, task
+ * queue and search attributes (so it lists with the schedule's runs), and a
+ * link back to the original in its memo and details.
+ * @throws {RunNotFoundError} no such run
+ * @throws {RunNotRetryableError} not a job run, or still running, or completed
+ */
+import type { Client } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import { RunNotFoundError, RunNotRetryableError } from '../project/errors.js';
+import { WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
+import {
+  completedTaskCount,
+  RETRYABLE_STATUSES,
+  retryDetails,
+  retryFromTask,
+  retryWorkflowId,
+  type RetryOrigin,
+} from './retry-plan.js';
+
+export interface RetryStarted {
+  workflowId: string;
+  runId: string;
+  origin: RetryOrigin;
+  /** Tasks the original completed in its own run (the retry skips them). */
+  completedInOriginal: number;
+}
+
+/** Search attributes this tool sets (the server's own, Temporal*, cannot be set by a client). */
+const OWN_ATTRIBUTE = /^Meltano/u;
+
+export async function retryRun(
+  client: Client,
+  workflowId: string,
+  options: { runId?: string; fromStart?: boolean; now?: Date } = {},
+): Promise<RetryStarted> {
+  const { WorkflowNotFoundError } = await import('@temporalio/client');
+  const handle = client.workflow.getHandle(workflowId, options.runId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      throw new RunNotFoundError(workflowId, options.runId, client.options.namespace);
+    }
+    throw err;
+  }
+  if (description.type !== WORKFLOW_TYPE) {
+    throw new RunNotRetryableError(
+      workflowId,
+      `is a ${description.type} workflow, not a run of a Meltano job (${WORKFLOW_TYPE}).`,
+    );
+  }
+  const status = description.status.name;
+  if (!(RETRYABLE_STATUSES as readonly string[]).includes(status)) {
+    throw new RunNotRetryableError(
+      workflowId,
+      `is ${status}: only a failed, cancelled, terminated or timed-out run can be retried.`,
+      status === 'RUNNING'
+        ? 'wait for it to end, or cancel it first (temporal workflow cancel --workflow-id ...)'
+        : 'to run the job again, use: meltano-temporal schedule run NAME',
+    );
+  }
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const startedEvent = events[0]?.workflowExecutionStartedEventAttributes;
+  const [original] = (await decodeArrayFromPayloads(
+    client.workflow.options.loadedDataConverter,
+    startedEvent?.input?.payloads,
+  )) as [JobRunInput | undefined];
+  if (!original) throw new RunNotRetryableError(workflowId, 'has no input in its history: it cannot be retried.');
+  const completed = completedTaskCount(events);
+  const origin: RetryOrigin = {
+    workflowId,
+    runId: description.runId,
+    fromTask: retryFromTask(original.resume?.fromTask ?? 0, completed, options.fromStart ?? false),
+  };
+  const input: JobRunInput = {
+    ...original,
+    resume: { fromTask: origin.fromTask, retryOf: { workflowId: origin.workflowId, runId: origin.runId } },
+  };
+  const id = retryWorkflowId(workflowId, options.now ?? new Date());
+  const { TypedSearchAttributes } = await import('@temporalio/common');
+  const attributes = new TypedSearchAttributes(
+    description.typedSearchAttributes.getAll().filter((p) => OWN_ATTRIBUTE.test(p.key.name)),
+  );
+  const details = retryDetails(origin);
+  const started = await client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: description.taskQueue,
+    workflowId: id,
+    args: [input],
+    typedSearchAttributes: attributes,
+    memo: { retryOf: { workflowId: origin.workflowId, runId: origin.runId }, fromTask: origin.fromTask },
+    staticSummary: details,
+    staticDetails: details,
+  });
+  return { workflowId: id, runId: started.firstExecutionRunId, origin, completedInOriginal: completed };
+}
