@@ -8,6 +8,7 @@ import { syncCommand } from './sync.js';
 import { runsCommand } from './runs.js';
 import { upCommand } from './up.js';
 import { doctorCommand } from './doctor.js';
+import { codecServerCommand } from './codec-server.js';
 import { addServerScheduleCommands, syncAfterEdit } from './schedule-server.js';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(runsCommand());
   program.addCommand(upCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(codecServerCommand());
   return program;
 }
 

@@ -210,3 +210,49 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       }),
   };
 }
+
+/** The token clients must send, from the environment (not a flag: flags show in `ps`). */
+export const CODEC_TOKEN_ENV = 'MELTANO_TEMPORAL_CODEC_TOKEN';
+
+/**
+ * The codec server with this tool's codec: the key from
+ * MELTANO_TEMPORAL_ENCRYPTION_KEY, the token from MELTANO_TEMPORAL_CODEC_TOKEN.
+ */
+export async function startCodecServerFromEnv(
+  options: Omit<CodecServerOptions, 'codec' | 'token'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CodecServer> {
+  const [{ codecFromEnv }, { UserError }] = await Promise.all([import('./codec.js'), import('../project/errors.js')]);
+  const codec = codecFromEnv(env);
+  if (!codec) {
+    throw new UserError(
+      'The codec server needs MELTANO_TEMPORAL_ENCRYPTION_KEY: without it there is nothing to decode.',
+      1,
+      'set it to the key your workers use (32 bytes, base64)',
+    );
+  }
+  for (const origin of options.uiOrigins ?? []) {
+    try {
+      normaliseOrigin(origin);
+    } catch {
+      throw new UserError(
+        `--ui-origin '${origin}' is not a URL.`,
+        2,
+        'give the Web UI address as the browser shows it, e.g. http://localhost:8233',
+      );
+    }
+  }
+  const token = env[CODEC_TOKEN_ENV];
+  try {
+    return await startCodecServer({ ...options, codec, ...(token ? { token } : {}) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UserError(
+        `Port ${options.port ?? DEFAULT_CODEC_PORT} is already in use on ${options.host ?? '127.0.0.1'}.`,
+        1,
+        'stop what listens there or pass another --port',
+      );
+    }
+    throw err;
+  }
+}

@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { AesGcmCodec } from '../../src/temporal/codec.js';
 import { startCodecServer, type CodecServer, type JsonPayload } from '../../src/temporal/codec-server.js';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { TEMPORAL } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { CLI, TEMPORAL, ours } from '../helpers/run.js';
+import { freePort, startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
@@ -233,5 +233,60 @@ describe('codec server', () => {
     );
     expect(res.status).toBe(422);
     expect((res.json as { error: string }).error).toMatch(/cannot decode/u);
+  });
+});
+
+describe('meltano-temporal codec-server', () => {
+  it('serves the codec with the key and token from the environment; refuses without a key', async () => {
+    const port = await freePort();
+    let output = '';
+    const proc = execa('node', [CLI, 'codec-server', '--port', String(port), '--ui-origin', 'http://localhost:8233/'], {
+      env: { MELTANO_TEMPORAL_ENCRYPTION_KEY: KEY.toString('base64'), MELTANO_TEMPORAL_CODEC_TOKEN: TOKEN },
+      reject: false,
+      all: true,
+      buffer: false,
+      stdin: 'ignore',
+    });
+    proc.all?.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!output.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain(`listening on http://127.0.0.1:${port}`);
+      const [encrypted] = await new AesGcmCodec(KEY).encode([
+        { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"from the worker"') },
+      ]);
+      const body = JSON.stringify({
+        payloads: [
+          {
+            metadata: Object.fromEntries(
+              Object.entries(encrypted?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+            ),
+            data: Buffer.from(encrypted?.data ?? new Uint8Array()).toString('base64'),
+          },
+        ],
+      });
+      const call = (headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${port}/decode`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
+          body,
+        });
+      expect((await call({})).status).toBe(401);
+      expect((await call({ Authorization: `Bearer ${TOKEN}`, Origin: 'http://localhost:9999' })).status).toBe(403);
+      const ok = await call({ Authorization: `Bearer ${TOKEN}`, Origin: 'http://localhost:8233' });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+      const decoded = ((await ok.json()) as { payloads: JsonPayload[] }).payloads[0];
+      expect(Buffer.from(decoded?.data ?? '', 'base64').toString()).toBe('"from the worker"');
+      expect(output).toMatch(/403 origin http:\/\/localhost:9999 is not allowed/u);
+    } finally {
+      proc.kill('SIGTERM');
+      await proc;
+    }
+    expect(proc.exitCode).toBe(0);
+
+    const noKey = await ours('/', ['codec-server', '--port', '0']);
+    expect(noKey.exitCode).toBe(1);
+    expect(noKey.stderr).toMatch(/needs MELTANO_TEMPORAL_ENCRYPTION_KEY/u);
   });
 });
