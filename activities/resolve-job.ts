@@ -6,57 +6,26 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { UserError } from '../src/project/errors.js';
 import { loadProject } from '../src/project/load.js';
-import { eltArgs } from '../src/project/listing.js';
-import { taskArgs } from '../src/project/tasks.js';
+import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
 import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
-import { projectRootFor } from './worker-project.js';
+import type { ActivityDeps } from './index.js';
 
 function configError(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: 'MeltanoConfigError', message, nonRetryable: true });
 }
 
-export async function resolveJob(input: JobRunInput): Promise<ResolvedJob> {
+export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {
   try {
-    const project = loadProject({ root: projectRootFor(input) });
+    const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
     if (input.schedule) {
-      const schedule = project.schedules.find((s) => s.name === input.schedule);
-      if (!schedule) {
-        const problem = project.problems.find((p) => p.kind === 'schedule' && p.name === input.schedule);
-        throw configError(
-          problem
-            ? `${problem.file}: ${problem.message}`
-            : `Schedule '${input.schedule}' was not found in ${project.root}/meltano.yml.`,
-        );
-      }
-      const { policy } = temporalAnnotations(schedule);
-      if (schedule.kind === 'elt') {
-        return {
-          job: schedule.name,
-          schedule: schedule.name,
-          policy,
-          tasks: [{ index: 0, command: 'elt', args: eltArgs(schedule) }],
-        };
-      }
-      return resolveNamedJob(project, schedule.job, schedule.name, policy);
+      const { policy } = temporalAnnotations(requireSchedule(project, input.schedule));
+      return { ...scheduleTasks(project, input.schedule), schedule: input.schedule, policy };
     }
     if (!input.job) throw configError('The run names neither a schedule nor a job.');
-    return resolveNamedJob(project, input.job, undefined, DEFAULT_POLICY);
+    return { ...jobTasks(project, input.job), policy: DEFAULT_POLICY };
   } catch (err) {
     if (err instanceof UserError) throw configError(err.describe());
     throw err;
   }
-}
-
-function resolveNamedJob(
-  project: ReturnType<typeof loadProject>,
-  name: string,
-  schedule: string | undefined,
-  policy: ResolvedJob['policy'],
-): ResolvedJob {
-  const job = project.jobs.find((j) => j.name === name);
-  if (!job) throw configError(`Job '${name}' was not found.${schedule ? ` (schedule '${schedule}')` : ''}`);
-  const tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run' as const, args }));
-  if (tasks.length === 0) throw configError(`Job '${name}' has no tasks.`);
-  return { job: name, ...(schedule ? { schedule } : {}), policy, tasks };
 }

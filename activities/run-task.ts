@@ -10,18 +10,18 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadProject } from '../src/project/load.js';
+import { findSchedule, loadProject } from '../src/project/load.js';
 import { findMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
 import { ownRunIsStale } from '../src/meltano/stale-run.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
-import { projectRootFor } from './worker-project.js';
+import type { ActivityDeps } from './index.js';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
 /** After SIGTERM, how long Meltano gets to stop its plugins before SIGKILL. */
-export const STOP_GRACE_MS = Number(process.env.MELTANO_TEMPORAL_STOP_GRACE_MS ?? 15_000);
+const STOP_GRACE_MS = Number(process.env.MELTANO_TEMPORAL_STOP_GRACE_MS ?? 15_000);
 /** Meltano declares a run stale after 5 minutes without heartbeat; wait longer than that. */
 const ALREADY_RUNNING_DELAY = '6m';
 
@@ -44,7 +44,7 @@ function masker(env: Record<string, string>): (text: string) => string {
 function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
   if (!input.schedule) return {};
   const project = loadProject({ root });
-  const schedule = project.schedules.find((s) => s.name === input.schedule);
+  const schedule = findSchedule(project, input.schedule);
   // Meltano passes schedule env values verbatim, as strings.
   return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
@@ -69,9 +69,9 @@ export interface TaskRuntime {
   onLine?: (line: string) => void;
 }
 
-export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResult> {
+export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInput): Promise<TaskResult> {
   const ctx = Context.current();
-  return executeTask(input, {
+  return executeTask(input.projectRoot ?? deps.projectRoot, input, {
     attempt: ctx.info.attempt,
     runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
     heartbeat: (d) => ctx.heartbeat(d),
@@ -80,9 +80,9 @@ export async function runMeltanoTask(input: TaskActivityInput): Promise<TaskResu
   });
 }
 
-export async function executeTask(input: TaskActivityInput, ctx: TaskRuntime): Promise<TaskResult> {
+/** Run one task in the project at `root`: the activity's body, also used by `schedule run --local`. */
+export async function executeTask(root: string, input: TaskActivityInput, ctx: TaskRuntime): Promise<TaskResult> {
   const { attempt } = ctx;
-  const root = projectRootFor(input);
   const meltano = findMeltano(root);
   if (!meltano) {
     throw ApplicationFailure.create({

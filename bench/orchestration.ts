@@ -14,6 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDevServer } from '../src/temporal/dev-server.js';
 import { runWorker } from '../src/temporal/worker.js';
+import { meltanoJob } from '../workflows/index.js';
 import { median } from './util.js';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -47,7 +48,7 @@ const server = await startDevServer({
 const abort = new AbortController();
 const worker = runWorker({
   projectRoot: dir,
-  connection: { address: server.address, namespace: 'default' },
+  connection: { address: server.address, namespace: 'default', addressGiven: true },
   taskQueue: 'bench',
   signal: abort.signal,
   maxConcurrentTasks: 1,
@@ -61,7 +62,7 @@ try {
     writeFileSync(stamps, '');
     const t0 = Date.now();
     const p0 = performance.now();
-    await client.workflow.execute('meltanoJob', {
+    await client.workflow.execute(meltanoJob, {
       taskQueue: 'bench',
       workflowId: `bench-${i}-${t0}`,
       args: [{ projectRoot: dir, job: 'three' }],

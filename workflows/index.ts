@@ -13,12 +13,19 @@ import {
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
-import type * as activities from '../activities/index.js';
-import type { JobProgress, JobRunInput, JobRunResult, TaskResult } from './types.js';
+import type { Activities } from '../activities/index.js';
+import {
+  TASK_FAILED_TYPE,
+  type JobProgress,
+  type JobRunInput,
+  type JobRunResult,
+  type TaskFailureDetails,
+  type TaskResult,
+} from './types.js';
 
 export const progressQuery = defineQuery<JobProgress | null>('progress');
 
-const { resolveJob } = proxyActivities<typeof activities>({
+const { resolveJob } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, initialInterval: '5s' },
 });
@@ -32,7 +39,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     job: resolved.job,
     tasks: resolved.tasks.map((t) => ({ index: t.index, args: t.args, state: 'pending' })),
   };
-  const { runMeltanoTask } = proxyActivities<typeof activities>({
+  const { runMeltanoTask } = proxyActivities<Activities>({
     startToCloseTimeout: resolved.policy.taskTimeout,
     heartbeatTimeout: resolved.policy.heartbeatTimeout,
     // Cancelling the workflow waits until the task's processes are gone.
@@ -72,12 +79,19 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       const cause = err instanceof Error ? err : undefined;
       // An ActivityFailure wraps the ApplicationFailure that carries Meltano's output.
       const inner = cause?.cause instanceof Error ? cause.cause : cause;
+      const details: TaskFailureDetails = {
+        taskIndex: task.index,
+        task: task.args.join(' '),
+        taskCount: resolved.tasks.length,
+        job: resolved.job,
+        completed: results,
+      };
       throw ApplicationFailure.create({
-        type: 'MeltanoTaskFailed',
-        message: `Task ${task.index + 1}/${resolved.tasks.length} '${task.args.join(' ')}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`,
+        type: TASK_FAILED_TYPE,
+        message: `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`,
         nonRetryable: true,
         ...(cause ? { cause } : {}),
-        details: [{ completed: results }],
+        details: [details],
       });
     }
   }

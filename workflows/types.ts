@@ -85,5 +85,25 @@ export interface JobRunResult {
   tasks: TaskResult[];
 }
 
+/**
+ * The structured details of the failure a job run ends with (the first
+ * `ApplicationFailure.details` entry of type `MeltanoTaskFailed`), so clients
+ * read which task failed without parsing the message.
+ */
+export interface TaskFailureDetails {
+  /** 0-based position of the failed task in the job. */
+  taskIndex: number;
+  /** The failed task's words, joined by spaces: `tap-x target-y`. */
+  task: string;
+  taskCount: number;
+  job: string;
+  /** The tasks that finished before it. */
+  completed: TaskResult[];
+}
+
+/** The failure type a job run ends with when one of its tasks failed. */
+export const TASK_FAILED_TYPE = 'MeltanoTaskFailed';
+
 export const TASK_QUEUE_DEFAULT = 'meltano';
+/** The workflow's type name (the name of the `meltanoJob` function); compared with what schedules hold on the server. */
 export const WORKFLOW_TYPE = 'meltanoJob';

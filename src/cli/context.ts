@@ -1,6 +1,6 @@
 /** Shared plumbing for commands: project options, output, and error-to-exit-code mapping. */
 import type { Command } from 'commander';
-import { UserError } from '../project/errors.js';
+import { InternalError, UserError } from '../project/errors.js';
 import type { LoadOptions } from '../project/load.js';
 
 /** The global `--project DIR` option, wherever it was given. */
@@ -15,7 +15,9 @@ export function printError(err: unknown): number {
     return err.exitCode;
   }
   const e = err as Error;
-  process.stderr.write(`Error: ${e?.stack ?? String(err)}\n`);
+  // Anything else is a bug or an unexpected failure: show where it happened.
+  const what = err instanceof InternalError ? 'internal error (a bug in meltano-temporal): ' : '';
+  process.stderr.write(`Error: ${what}${e?.stack ?? String(err)}\n`);
   return 1;
 }
 

@@ -9,9 +9,10 @@ import { runsCommand } from './runs.js';
 import { upCommand } from './up.js';
 import { doctorCommand } from './doctor.js';
 import { codecServerCommand } from './codec-server.js';
-import { addServerScheduleCommands, syncAfterEdit } from './schedule-server.js';
+import { addTemporalScheduleCommands } from './schedule-temporal.js';
+import { syncAfterEdit } from './schedule-edit-sync.js';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('meltano-temporal')
     .description("Run Meltano's scheduled ELT jobs on Temporal instead of Airflow.")
     .option(
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
   program.addCommand(jobCommand());
-  program.addCommand(scheduleCommand(addServerScheduleCommands, syncAfterEdit));
+  program.addCommand(scheduleCommand(addTemporalScheduleCommands, syncAfterEdit));
   program.addCommand(workerCommand());
   program.addCommand(syncCommand());
   program.addCommand(runsCommand());

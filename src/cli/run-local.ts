@@ -1,33 +1,11 @@
 /** `schedule run NAME --local`: the same task code, in this process, without a server. */
 import { randomUUID } from 'node:crypto';
-import { UserError } from '../project/errors.js';
 import { loadProject, type LoadOptions } from '../project/load.js';
-import { eltArgs } from '../project/listing.js';
-import { taskArgs } from '../project/tasks.js';
-import type { ResolvedTask } from '../../workflows/types.js';
+import { scheduleTasks } from '../project/resolve.js';
 
 export async function runLocally(options: LoadOptions, name: string, environment?: string): Promise<number> {
   const project = loadProject(options);
-  const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule)
-    throw new UserError(
-      `Schedule '${name}' was not found.`,
-      1,
-      'see the schedules with: meltano-temporal schedule list',
-    );
-  let tasks: ResolvedTask[];
-  if (schedule.kind === 'elt') {
-    tasks = [{ index: 0, command: 'elt', args: eltArgs(schedule) }];
-  } else {
-    const job = project.jobs.find((j) => j.name === schedule.job);
-    if (!job)
-      throw new UserError(
-        `Job '${schedule.job}' was not found.`,
-        1,
-        `add it or change the schedule: meltano-temporal schedule set ${name} --job NAME`,
-      );
-    tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run', args }));
-  }
+  const { tasks } = scheduleTasks(project, name);
   const { executeTask } = await import('../../activities/run-task.js');
   const abort = new AbortController();
   const stop = (): void => abort.abort(new Error('interrupted'));
@@ -40,13 +18,8 @@ export async function runLocally(options: LoadOptions, name: string, environment
       process.stderr.write(`${label}: started\n`);
       try {
         const result = await executeTask(
-          {
-            projectRoot: project.root,
-            schedule: name,
-            ...(environment ? { environment } : {}),
-            task,
-            runId: randomUUID(),
-          },
+          project.root,
+          { schedule: name, ...(environment ? { environment } : {}), task, runId: randomUUID() },
           {
             attempt: 1,
             runKey,

@@ -1,4 +1,4 @@
-/** What commands that talk to Temporal share: connection, project key, environment, task queue. */
+/** What commands that talk to Temporal share: the flags, and one connected schedules service. */
 import type { Command } from 'commander';
 import { loadProject } from '../project/load.js';
 import type { Project } from '../project/model.js';
@@ -7,14 +7,13 @@ import {
   connectClient,
   connectionSettings,
   type ConnectionFlags,
+  type ConnectionSettings,
 } from '../temporal/connection.js';
-import { environmentName, projectName, type MappingContext } from '../temporal/schedule-mapping.js';
+import type { ScheduleService } from '../temporal/schedules.js';
+import { resolveScope, type ScopeOptions } from '../temporal/scope.js';
 import { projectOptions } from './context.js';
 
-export interface ServerFlags extends ConnectionFlags {
-  environment?: string;
-  taskQueue?: string;
-}
+export interface ServerFlags extends ConnectionFlags, ScopeOptions {}
 
 export function addServerOptions(cmd: Command): Command {
   return addConnectionOptions(cmd)
@@ -25,27 +24,38 @@ export function addServerOptions(cmd: Command): Command {
     .option('--task-queue <name>', 'task queue of the workers (env MELTANO_TEMPORAL_TASK_QUEUE, default meltano)');
 }
 
-export interface ServerContext {
+export function serverFlags(cmd: Command): ServerFlags {
+  return cmd.optsWithGlobals<ServerFlags>();
+}
+
+/** Connection settings from the profile file, the environment and this command's flags. */
+export function settingsOf(cmd: Command): Promise<ConnectionSettings> {
+  return connectionSettings(serverFlags(cmd));
+}
+
+export interface Server {
   project: Project;
-  ctx: MappingContext;
-  client: import('@temporalio/client').Client;
+  schedules: ScheduleService;
   close(): Promise<void>;
 }
 
-export async function serverContext(cmd: Command, project?: Project): Promise<ServerContext> {
-  const flags = cmd.optsWithGlobals<ServerFlags>();
+/** Connect and build the schedules service for this command's project and scope. */
+async function openServer(cmd: Command, project?: Project): Promise<Server> {
+  const flags = serverFlags(cmd);
   const p = project ?? loadProject(projectOptions(cmd));
-  const { client, connection } = await connectClient(connectionSettings(flags));
-  const taskQueue = flags.taskQueue ?? process.env.MELTANO_TEMPORAL_TASK_QUEUE;
-  return {
-    project: p,
-    client,
-    ctx: {
-      project: p,
-      projectKey: projectName(p),
-      environment: environmentName(p, flags.environment),
-      ...(taskQueue ? { taskQueue } : {}),
-    },
-    close: () => connection.close(),
-  };
+  const { client, connection } = await connectClient(await connectionSettings(flags));
+  // Loaded here, not at startup: it pulls in the SDK, which commands that edit meltano.yml never need.
+  const { ScheduleService } = await import('../temporal/schedules.js');
+  const schedules = new ScheduleService({ client, project: p, scope: resolveScope(p, flags) });
+  return { project: p, schedules, close: () => connection.close() };
+}
+
+/** Run `fn` with a connected server, closing the connection afterwards. */
+export async function withServer<T>(cmd: Command, fn: (s: Server) => Promise<T>, project?: Project): Promise<T> {
+  const server = await openServer(cmd, project);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
 }

@@ -1,7 +1,23 @@
 /** `meltano-temporal sync`: make Temporal's schedules match meltano.yml. */
 import { Command } from 'commander';
+import type { SyncReport } from '../temporal/sync.js';
 import { action, checkFormat } from './context.js';
-import { addServerOptions, serverContext } from './server-context.js';
+import { addServerOptions, withServer } from './server-context.js';
+
+async function printReport(report: SyncReport): Promise<void> {
+  const { formatSyncItem } = await import('../temporal/sync.js');
+  const counts = new Map<string, number>();
+  for (const item of report.items) {
+    counts.set(item.action, (counts.get(item.action) ?? 0) + 1);
+    (item.action === 'error' ? process.stderr : process.stdout).write(`${formatSyncItem(item)}\n`);
+  }
+  const summary = ['create', 'update', 'delete', 'unchanged', 'error']
+    .map((a) => `${counts.get(a) ?? 0} ${a}`)
+    .join(', ');
+  process.stdout.write(
+    `${report.dryRun ? 'dry run (nothing changed): ' : ''}${summary} — project ${report.project}, environment ${report.environment ?? 'default'}, namespace ${report.namespace}\n`,
+  );
+}
 
 export function syncCommand(): Command {
   return addServerOptions(new Command('sync'))
@@ -17,43 +33,25 @@ export function syncCommand(): Command {
     .action(
       action(async (opts: { dryRun?: boolean; prune?: boolean; format: string }, cmd: Command) => {
         checkFormat(opts.format, ['text', 'json']);
-        const server = await serverContext(cmd);
-        try {
-          const { ensureSearchAttributes, formatSyncItem, syncSchedules } = await import('../temporal/sync.js');
+        const text = opts.format === 'text';
+        const progress = text && process.stderr.isTTY;
+        const report = await withServer(cmd, async ({ schedules }) => {
           if (!opts.dryRun) {
-            const added = await ensureSearchAttributes(server.client);
-            if (added.length && opts.format === 'text')
-              process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
+            const added = await schedules.registerSearchAttributes();
+            if (added.length && text) process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
           }
-          const text = opts.format === 'text';
-          const report = await syncSchedules(server.client, server.project, server.ctx, {
-            dryRun: Boolean(opts.dryRun),
-            prune: Boolean(opts.prune),
+          const plan = await schedules.planSync({ prune: Boolean(opts.prune) });
+          if (opts.dryRun) return schedules.dryRunReport(plan);
+          return schedules.applySync(plan, {
             onItem: (_item, done, total) => {
-              if (text && process.stderr.isTTY) process.stderr.write(`\rsyncing ${done}/${total}`);
+              if (progress) process.stderr.write(`\rsyncing ${done}/${total}`);
             },
           });
-          if (text && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-          if (opts.format === 'json') {
-            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-          } else {
-            const counts = new Map<string, number>();
-            for (const item of report.items) {
-              counts.set(item.action, (counts.get(item.action) ?? 0) + 1);
-              const line = formatSyncItem(item);
-              (item.action === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
-            }
-            const summary = ['create', 'update', 'delete', 'unchanged', 'error']
-              .map((a) => `${counts.get(a) ?? 0} ${a}`)
-              .join(', ');
-            process.stdout.write(
-              `${report.dryRun ? 'dry run (nothing changed): ' : ''}${summary} — project ${report.project}, environment ${report.environment ?? 'default'}, namespace ${report.namespace}\n`,
-            );
-          }
-          return report.ok ? 0 : 1;
-        } finally {
-          await server.close();
-        }
+        });
+        if (progress) process.stderr.write('\r\x1b[K');
+        if (text) await printReport(report);
+        else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return report.ok ? 0 : 1;
       }),
     );
 }

@@ -1,11 +1,18 @@
 /**
- * Errors a user can act on. Each names the file and the entry at fault and
- * says how to fix it; the CLI prints `message` and exits with `exitCode`.
+ * Every error a user can act on, in one place. Each names what is at fault
+ * and says how to fix it; the CLI prints `describe()` and exits with
+ * `exitCode`: Meltano's codes, 2 for usage errors (like click), 1 for every
+ * other failure. Core code throws the domain errors below; only the CLI
+ * words command-line flags.
  */
+
+/** Meltano's exit codes. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly exitCode: number = 1,
+    readonly exitCode: number = EXIT.failure,
     readonly hint?: string,
   ) {
     super(message);
@@ -26,15 +33,96 @@ export class ProjectFileError extends UserError {
     problem: string,
     hint?: string,
   ) {
-    super(`${file}${entry ? `: ${entry}` : ''}: ${problem}`, 1, hint);
+    super(`${file}${entry ? `: ${entry}` : ''}: ${problem}`, EXIT.failure, hint);
     this.name = 'ProjectFileError';
   }
 }
 
-/** Usage errors (wrong flags), exit code 2 like click's UsageError. */
+/** Usage errors (wrong or missing flags), exit code 2 like click's UsageError. */
 export class UsageError extends UserError {
   constructor(message: string, hint?: string) {
-    super(message, 2, hint);
+    super(message, EXIT.usage, hint);
     this.name = 'UsageError';
+  }
+}
+
+/** A required option of a command is missing; `option` is its long name without dashes. */
+export class MissingOptionError extends UsageError {
+  constructor(
+    readonly option: string,
+    hint?: string,
+  ) {
+    super(`Missing option '--${option}'.`, hint);
+    this.name = 'MissingOptionError';
+  }
+}
+
+/** No schedule of that name in the project (meltano.yml and its include files). */
+export class ScheduleNotFoundError extends UserError {
+  constructor(readonly schedule: string) {
+    super(
+      `Schedule '${schedule}' was not found.`,
+      EXIT.failure,
+      'see the schedules with: meltano-temporal schedule list',
+    );
+    this.name = 'ScheduleNotFoundError';
+  }
+}
+
+/** No job of that name in the project; `schedule` is the schedule that names it, if any. */
+export class JobNotFoundError extends UserError {
+  constructor(
+    readonly job: string,
+    readonly schedule?: string,
+  ) {
+    super(
+      `Job '${job}' was not found.`,
+      EXIT.failure,
+      schedule
+        ? `add the job, or point the schedule at an existing one: meltano-temporal schedule set ${schedule} --job NAME`
+        : 'see the jobs with: meltano-temporal job list',
+    );
+    this.name = 'JobNotFoundError';
+  }
+}
+
+/** The schedule is in meltano.yml but has no Temporal Schedule yet (never synced, or deleted on the server). */
+export class ScheduleNotSyncedError extends UserError {
+  constructor(
+    readonly schedule: string,
+    readonly scheduleId: string,
+    readonly namespace: string,
+  ) {
+    super(
+      `Schedule '${schedule}' is not in Temporal yet (no schedule ${scheduleId} in namespace ${namespace}).`,
+      EXIT.failure,
+      'run: meltano-temporal sync',
+    );
+    this.name = 'ScheduleNotSyncedError';
+  }
+}
+
+/** The Temporal server cannot be reached with the connection settings given. */
+export class ServerUnreachableError extends UserError {
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    cause: unknown,
+  ) {
+    super(
+      `Cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(cause as Error)?.message ?? String(cause)}`,
+      EXIT.failure,
+      'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours',
+    );
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+/** A bug or an impossible state in this tool, not the user's input: printed with its stack. */
+export class InternalError extends Error {
+  readonly exitCode = EXIT.failure;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
   }
 }

@@ -3,7 +3,8 @@
  * that scripts written for `meltano schedule list --format=json` keep working.
  */
 import { cronInterval } from './interval.js';
-import type { EltSchedule, JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
+import { eltArgs } from './resolve.js';
+import type { JobDef, JobSchedule, Project, ScheduleDef } from './model.js';
 import type { TasksValue } from './tasks.js';
 
 /** Python's `json.dumps(value, indent=2)`: ensure_ascii escapes everything outside printable ASCII. */
@@ -69,9 +70,8 @@ export interface ScheduleListJson {
   schedules: { job: JobScheduleJson[]; elt: EltScheduleJson[] };
 }
 
-export function eltArgs(s: EltSchedule): string[] {
-  return [s.extractor, s.loader, `--transform=${s.transform}`, `--state-id=${s.name}`];
-}
+/** Moved to resolve.ts (what a schedule runs); kept here for existing importers. */
+export { eltArgs };
 
 /** A job schedule whose job does not exist. */
 export interface MissingJob {

@@ -4,7 +4,7 @@
  * or throws a UserError (then nothing is written).
  */
 import { MELTANO_FILE } from './load.js';
-import { ProjectFileError, UserError } from './errors.js';
+import { JobNotFoundError, MissingOptionError, ProjectFileError, ScheduleNotFoundError, UserError } from './errors.js';
 import { badIntervalMessage, isValidInterval } from './interval.js';
 import type { Project, Transform } from './model.js';
 import { blocksProblem } from './blocks.js';
@@ -80,7 +80,7 @@ export function planJobSet(project: Project, name: string, rawTasks: string): Ed
 
 export function planJobRemove(project: Project, name: string): EditPlan<Outcome> {
   const job = project.jobs.find((j) => j.name === name);
-  if (!job) throw new UserError(`Job '${name}' was not found.`, 1, 'see the jobs with: meltano-temporal job list');
+  if (!job) throw new JobNotFoundError(name);
   // Meltano removes the job and leaves its schedules broken; refuse instead.
   const users = project.schedules.filter((s) => s.kind === 'job' && s.job === name);
   if (users.length) {
@@ -109,7 +109,7 @@ export interface ScheduleOptions {
 const MIX = 'Cannot mix --job with --extractor/--loader/--transform';
 
 export function planScheduleAdd(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
-  if (!o.interval) throw new UserError("Missing option '--interval'.", 2);
+  if (!o.interval) throw new MissingOptionError('interval');
   checkInterval(o.interval);
   if (o.job && (o.extractor || o.loader)) throw new UserError(MIX, 1);
   let entry: Record<string, unknown>;
@@ -118,9 +118,8 @@ export function planScheduleAdd(project: Project, name: string, o: ScheduleOptio
     entry = { name, interval: o.interval, job: o.job };
     message = `Scheduled job '${name}' at ${o.interval}`;
   } else {
-    if (!o.extractor)
-      throw new UserError('Missing --extractor', 2, 'give --job JOB, or --extractor TAP --loader TARGET');
-    if (!o.loader) throw new UserError('Missing --loader', 2, 'give --loader TARGET');
+    if (!o.extractor) throw new MissingOptionError('extractor', 'give --job JOB, or --extractor TAP --loader TARGET');
+    if (!o.loader) throw new MissingOptionError('loader', 'give --loader TARGET');
     entry = { name, interval: o.interval, extractor: o.extractor, loader: o.loader, transform: o.transform ?? 'skip' };
     message = `Scheduled elt '${name}' at ${o.interval}`;
   }
@@ -133,12 +132,7 @@ export function planScheduleAdd(project: Project, name: string, o: ScheduleOptio
 export function planScheduleSet(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
   if (o.interval !== undefined) checkInterval(o.interval);
   const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule)
-    throw new UserError(
-      `Schedule '${name}' was not found.`,
-      1,
-      'see the schedules with: meltano-temporal schedule list',
-    );
+  if (!schedule) throw new ScheduleNotFoundError(name);
   const changes: Record<string, unknown> = {};
   if (schedule.kind === 'job') {
     if (o.extractor || o.loader || o.transform) throw new UserError(MIX, 1);
@@ -159,12 +153,7 @@ export function planScheduleSet(project: Project, name: string, o: ScheduleOptio
 
 export function planScheduleRemove(project: Project, name: string): EditPlan<Outcome> {
   const schedule = project.schedules.find((s) => s.name === name);
-  if (!schedule)
-    throw new UserError(
-      `Schedule '${name}' was not found.`,
-      1,
-      'see the schedules with: meltano-temporal schedule list',
-    );
+  if (!schedule) throw new ScheduleNotFoundError(name);
   return {
     edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],
     result: { message: '', warning: `Removed schedule '${name}'` },

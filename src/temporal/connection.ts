@@ -1,25 +1,18 @@
 /**
- * Where the Temporal server is and how to reach it: flags first, then the
- * standard TEMPORAL_* variables (the same ones the `temporal` CLI reads).
- * Used by every command that talks to a server.
+ * Where the Temporal server is and how to reach it, read the way the
+ * `temporal` CLI reads it (`@temporalio/envconfig`): the profile in
+ * Temporal's TOML config file (TEMPORAL_CONFIG_FILE, else
+ * ~/.config/temporalio/temporal.toml; profile TEMPORAL_PROFILE or
+ * --profile, else "default"), then the TEMPORAL_* variables (including the
+ * *_DATA variants and TEMPORAL_GRPC_META_*), then our flags on top.
+ * Payload encryption (MELTANO_TEMPORAL_ENCRYPTION_KEY) is ours: see codec.ts.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../project/errors.js';
-
-export interface ConnectionSettings {
-  address: string;
-  namespace: string;
-  apiKey?: string;
-  tls?: {
-    clientCertPath?: string;
-    clientKeyPath?: string;
-    serverCaCertPath?: string;
-    serverName?: string;
-  };
-}
+import type { ClientConfigProfile, ClientConfigTLS } from '@temporalio/envconfig';
+import { ServerUnreachableError, UsageError, UserError } from '../project/errors.js';
 
 export interface ConnectionFlags {
+  profile?: string;
   address?: string;
   namespace?: string;
   apiKey?: string;
@@ -30,11 +23,26 @@ export interface ConnectionFlags {
   tlsServerName?: string;
 }
 
-export const DEFAULT_ADDRESS = 'localhost:7233';
+/** The merged settings: plain data (paths, not file contents), so they can be shown and tested. */
+export interface ConnectionSettings {
+  address: string;
+  namespace: string;
+  /** Whether the address came from a flag, the environment or a profile (not the default). */
+  addressGiven: boolean;
+  apiKey?: string;
+  /** undefined: plain connection (TLS only when an API key is set). */
+  tls?: ClientConfigTLS;
+  /** gRPC headers (profile `grpc_meta`, TEMPORAL_GRPC_META_*). */
+  metadata?: Record<string, string>;
+}
 
-/** Adds --address, --namespace, --api-key and the --tls-* flags to a command. */
+export const DEFAULT_ADDRESS = 'localhost:7233';
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Adds --profile, --address, --namespace, --api-key and the --tls-* flags to a command. */
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
+    .option('--profile <name>', 'profile of the Temporal config file (env TEMPORAL_PROFILE, default "default")')
     .option('--address <host:port>', `Temporal frontend (env TEMPORAL_ADDRESS, default ${DEFAULT_ADDRESS})`)
     .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
     .option('--api-key <key>', 'API key, e.g. for Temporal Cloud (env TEMPORAL_API_KEY)')
@@ -45,65 +53,90 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--tls-server-name <name>', 'server name to verify (env TEMPORAL_TLS_SERVER_NAME)');
 }
 
-export function connectionSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const clientCertPath = flags.tlsCertPath ?? env.TEMPORAL_TLS_CLIENT_CERT_PATH;
-  const clientKeyPath = flags.tlsKeyPath ?? env.TEMPORAL_TLS_CLIENT_KEY_PATH;
-  const serverCaCertPath = flags.tlsCaPath ?? env.TEMPORAL_TLS_SERVER_CA_CERT_PATH;
-  const serverName = flags.tlsServerName ?? env.TEMPORAL_TLS_SERVER_NAME;
-  const apiKey = flags.apiKey ?? env.TEMPORAL_API_KEY;
-  if (Boolean(clientCertPath) !== Boolean(clientKeyPath)) {
+/** envconfig reads TEMPORAL_TLS as '1'/'true' only; this tool always also took 'yes' and any case. */
+function normalisedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  if (out.TEMPORAL_TLS !== undefined) out.TEMPORAL_TLS = /^(1|true|yes)$/iu.test(out.TEMPORAL_TLS) ? 'true' : 'false';
+  return out;
+}
+
+async function loadProfile(profile: string | undefined, env: Record<string, string>): Promise<ClientConfigProfile> {
+  const { loadClientConfigProfile } = await import('@temporalio/envconfig');
+  try {
+    return loadClientConfigProfile({ ...(profile ? { profile } : {}), overrideEnvVars: env });
+  } catch (err) {
+    const file = env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml';
     throw new UserError(
+      `Cannot read the Temporal connection profile${profile ? ` '${profile}'` : ''} (${file}): ${(err as Error).message}`,
+      1,
+      'correct the profile file, set TEMPORAL_CONFIG_FILE, or pass --profile with a profile it defines',
+    );
+  }
+}
+
+/**
+ * The connection settings: profile file, then environment, then flags.
+ * @throws {UsageError} a client certificate without its key, or the reverse
+ * @throws {UserError} the profile file cannot be read or names no such profile
+ */
+export async function connectionSettings(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConnectionSettings> {
+  const profile = await loadProfile(flags.profile, normalisedEnv(env));
+  const fromFlags: ClientConfigTLS = {
+    ...(flags.tlsCertPath ? { clientCert: { path: flags.tlsCertPath } } : {}),
+    ...(flags.tlsKeyPath ? { clientKey: { path: flags.tlsKeyPath } } : {}),
+    ...(flags.tlsCaPath ? { serverCACert: { path: flags.tlsCaPath } } : {}),
+    ...(flags.tlsServerName ? { serverName: flags.tlsServerName } : {}),
+  };
+  let tls: ClientConfigTLS | undefined =
+    profile.tls || flags.tls || Object.keys(fromFlags).length ? { ...profile.tls, ...fromFlags } : undefined;
+  if (flags.tls && tls) tls = { ...tls, disabled: false };
+  if (tls && Boolean(tls.clientCert) !== Boolean(tls.clientKey)) {
+    throw new UsageError(
       'mTLS needs both a client certificate and its key.',
-      2,
       'pass both --tls-cert-path and --tls-key-path (or TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)',
     );
   }
-  const tlsOn =
-    flags.tls ||
-    /^(1|true|yes)$/iu.test(env.TEMPORAL_TLS ?? '') ||
-    clientCertPath ||
-    serverCaCertPath ||
-    serverName ||
-    apiKey;
+  const address = flags.address ?? profile.address;
+  const apiKey = flags.apiKey ?? profile.apiKey;
+  const metadata = profile.grpcMeta && Object.keys(profile.grpcMeta).length ? profile.grpcMeta : undefined;
   return {
-    address: flags.address ?? env.TEMPORAL_ADDRESS ?? DEFAULT_ADDRESS,
-    namespace: flags.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
+    address: address ?? DEFAULT_ADDRESS,
+    namespace: flags.namespace ?? profile.namespace ?? DEFAULT_NAMESPACE,
+    addressGiven: Boolean(address),
     ...(apiKey ? { apiKey } : {}),
-    ...(tlsOn
-      ? {
-          tls: {
-            ...(clientCertPath ? { clientCertPath } : {}),
-            ...(clientKeyPath ? { clientKeyPath } : {}),
-            ...(serverCaCertPath ? { serverCaCertPath } : {}),
-            ...(serverName ? { serverName } : {}),
-          },
-        }
-      : {}),
+    ...(tls ? { tls } : {}),
+    ...(metadata ? { metadata } : {}),
   };
 }
 
-function read(file: string, what: string): Buffer {
+/** The options both Connection (client) and NativeConnection (worker) take (TLS files are read here). */
+export async function connectOptions(s: ConnectionSettings) {
+  const { toClientOptions } = await import('@temporalio/envconfig');
+  let options;
   try {
-    return readFileSync(file);
+    // An API key implies TLS, as in the `temporal` CLI, unless TLS is turned off explicitly.
+    options = toClientOptions({
+      address: s.address,
+      ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+      ...(s.tls ? { tls: s.tls } : {}),
+      ...(s.metadata ? { grpcMeta: s.metadata } : {}),
+    }).connectionOptions;
   } catch (err) {
     throw new UserError(
-      `Cannot read the ${what} ${file}: ${(err as Error).message}`,
+      `Cannot read a TLS file of the connection settings: ${(err as Error).message}`,
       1,
-      `check the path given for the ${what}`,
+      'check the certificate, key and CA paths (flags, TEMPORAL_TLS_* or the profile)',
     );
   }
-}
-
-/** TLS options in the shape both Connection and NativeConnection take. */
-export function tlsConfig(s: ConnectionSettings) {
-  if (!s.tls) return undefined;
-  const { clientCertPath, clientKeyPath, serverCaCertPath, serverName } = s.tls;
   return {
-    ...(serverName ? { serverNameOverride: serverName } : {}),
-    ...(serverCaCertPath ? { serverRootCACertificate: read(serverCaCertPath, 'server CA certificate') } : {}),
-    ...(clientCertPath && clientKeyPath
-      ? { clientCertPair: { crt: read(clientCertPath, 'client certificate'), key: read(clientKeyPath, 'client key') } }
-      : {}),
+    address: s.address,
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
   };
 }
 
@@ -115,25 +148,19 @@ export async function dataConverter() {
 }
 
 function unreachable(s: ConnectionSettings, err: unknown): UserError {
-  return new UserError(
-    `Cannot reach the Temporal server at ${s.address} (namespace ${s.namespace}): ${(err as Error).message}`,
-    1,
-    'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours',
-  );
+  if (err instanceof UserError) return err;
+  return new ServerUnreachableError(s.address, s.namespace, err);
 }
 
-/** A client for schedules and workflows. */
+/**
+ * A client for schedules and workflows.
+ * @throws {ServerUnreachableError} the server does not answer within 10 s
+ */
 export async function connectClient(s: ConnectionSettings) {
   const { Client, Connection } = await import('@temporalio/client');
   let connection;
   try {
-    const tls = tlsConfig(s);
-    connection = await Connection.connect({
-      address: s.address,
-      ...(tls ? { tls } : {}),
-      ...(s.apiKey ? { apiKey: s.apiKey } : {}),
-      connectTimeout: '10s',
-    });
+    connection = await Connection.connect({ ...(await connectOptions(s)), connectTimeout: '10s' });
   } catch (err) {
     throw unreachable(s, err);
   }
@@ -142,16 +169,14 @@ export async function connectClient(s: ConnectionSettings) {
   return { client, connection };
 }
 
-/** The native connection a worker polls with. */
+/**
+ * The native connection a worker polls with.
+ * @throws {ServerUnreachableError} the server cannot be reached
+ */
 export async function connectWorker(s: ConnectionSettings) {
   const { NativeConnection } = await import('@temporalio/worker');
   try {
-    const tls = tlsConfig(s);
-    return await NativeConnection.connect({
-      address: s.address,
-      ...(tls ? { tls } : {}),
-      ...(s.apiKey ? { apiKey: s.apiKey } : {}),
-    });
+    return await NativeConnection.connect(await connectOptions(s));
   } catch (err) {
     throw unreachable(s, err);
   }

@@ -19,7 +19,7 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
+function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   const found = findExecutable('temporal', env.TEMPORAL_CLI);
   if (!found) {
     throw new UserError(

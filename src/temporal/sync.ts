@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions } from '@temporalio/client';
-import type { Project } from '../project/model.js';
-import { UserError } from '../project/errors.js';
+import { InternalError, UserError } from '../project/errors.js';
+import { meltanoJob } from '../../workflows/index.js';
 import {
   desiredSchedule,
   MANAGED_BY,
@@ -80,7 +80,7 @@ const OVERLAP_ENUM: Record<string, string> = {
   allow_all: 'ALLOW_ALL',
 };
 
-export async function searchAttributePairs(d: DesiredSchedule) {
+async function searchAttributePairs(d: DesiredSchedule) {
   const { defineSearchAttributeKey, SearchAttributeType } = await import('@temporalio/common');
   return SEARCH_ATTRIBUTE_NAMES.map((name) => ({
     key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD),
@@ -109,7 +109,7 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
     },
     action: {
       type: 'startWorkflow',
-      workflowType: WORKFLOW_TYPE,
+      workflowType: meltanoJob,
       taskQueue: d.taskQueue,
       workflowId: d.id,
       args: [d.input],
@@ -196,153 +196,194 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-export interface SyncOptions {
-  dryRun?: boolean;
+export interface PlanOptions {
+  /** Also plan deleting managed schedules of this project and environment gone from meltano.yml. */
   prune?: boolean;
   /** Only these meltano schedules (the rest are left alone, never pruned). */
   only?: string[];
-  onItem?: (item: SyncItem, done: number, total: number) => void;
 }
 
-export async function syncSchedules(
-  client: Client,
-  project: Project,
-  ctx: MappingContext,
-  options: SyncOptions = {},
-): Promise<SyncReport> {
-  const { ScheduleNotFoundError } = await import('@temporalio/client');
-  const items: SyncItem[] = [];
-  // The server's compiled form of each distinct spec, learnt once per sync: later
-  // schedules with the same spec record it at creation, without a second write.
-  const compiled = new Map<string, string>();
-  const wanted = project.schedules.filter((s) => !options.only || options.only.includes(s.name));
-  const total = wanted.length;
-  let done = 0;
-  const emit = (item: SyncItem): SyncItem => {
-    items.push(item);
-    options.onItem?.(item, ++done, total);
-    return item;
-  };
-  // Schedules that could not even be read from meltano.yml.
-  for (const p of project.problems.filter(
-    (x) => x.kind === 'schedule' && (!options.only || options.only.includes(x.name)),
-  )) {
-    emit({
-      action: 'error',
-      schedule: p.name,
-      scheduleId: '',
-      changes: [],
-      error: `${p.file}: ${p.message}`,
-      applied: false,
-    });
-  }
-  await mapLimit(wanted, 8, async (schedule) => {
-    let d: DesiredSchedule;
-    try {
-      d = desiredSchedule(ctx, schedule);
-    } catch (err) {
-      return emit({
-        action: 'error',
-        schedule: schedule.name,
-        scheduleId: '',
-        changes: [],
-        error: err instanceof UserError ? err.describe() : String(err),
-        applied: false,
-      });
-    }
-    const handle = client.schedule.getHandle(d.id);
-    try {
-      let current: ScheduleDescription | undefined;
-      try {
-        current = await handle.describe();
-      } catch (err) {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
-      }
-      if (!current) {
-        if (!options.dryRun) {
-          const known = compiled.get(specKey(d));
-          const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
-          if (!known) compiled.set(specKey(d), await recordServerSpec(created));
-        }
-        return emit({
-          action: 'create',
-          schedule: schedule.name,
-          scheduleId: d.id,
-          changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`],
-          applied: !options.dryRun,
-        });
-      }
-      if (!isManaged(current.memo, ctx)) {
-        return emit({
-          action: 'error',
-          schedule: schedule.name,
-          scheduleId: d.id,
-          changes: [],
-          error: `a schedule with id ${d.id} exists but was not created by ${MANAGED_BY} for this project; left untouched`,
-          applied: false,
-        });
-      }
-      const changes = scheduleDrift(current, d);
-      if (changes.length === 0)
-        return emit({ action: 'unchanged', schedule: schedule.name, scheduleId: d.id, changes: [], applied: false });
-      if (!options.dryRun) {
-        const known = compiled.get(specKey(d));
-        const next = await scheduleOptions(d, ctx, known);
-        await handle.update(
-          (prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never,
-        );
-        if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
-      }
-      return emit({ action: 'update', schedule: schedule.name, scheduleId: d.id, changes, applied: !options.dryRun });
-    } catch (err) {
-      return emit({
-        action: 'error',
-        schedule: schedule.name,
-        scheduleId: d.id,
-        changes: [],
-        error: (err as Error).message,
-        applied: false,
-      });
-    }
-  });
+/** One planned step; `desired` and `exists` are what applying it needs. */
+export interface PlannedItem extends SyncItem {
+  desired?: DesiredSchedule;
+}
 
+/** What a sync would do; apply it with `applySync`, or show it (a dry run). */
+export interface SyncPlan {
+  project: string;
+  environment: string | null;
+  namespace: string;
+  items: PlannedItem[];
+}
+
+const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
+
+function errorItem(schedule: string, scheduleId: string, error: string): PlannedItem {
+  return { action: 'error', schedule, scheduleId, changes: [], error, applied: false };
+}
+
+/**
+ * Compare meltano.yml with the server, changing nothing: one item per
+ * schedule (create, update with its changes, unchanged, error) and, with
+ * `prune`, one per managed schedule to delete.
+ */
+export async function planSync(client: Client, ctx: MappingContext, options: PlanOptions = {}): Promise<SyncPlan> {
+  const { ScheduleNotFoundError } = await import('@temporalio/client');
+  const { project } = ctx;
+  const items: PlannedItem[] = [];
+  const wanted = (name: string): boolean => !options.only || options.only.includes(name);
+  // Schedules that could not even be read from meltano.yml.
+  for (const p of project.problems.filter((x) => x.kind === 'schedule' && wanted(x.name))) {
+    items.push(errorItem(p.name, '', `${p.file}: ${p.message}`));
+  }
+  await mapLimit(
+    project.schedules.filter((s) => wanted(s.name)),
+    8,
+    async (schedule) => {
+      let d: DesiredSchedule;
+      try {
+        d = desiredSchedule(ctx, schedule);
+      } catch (err) {
+        items.push(errorItem(schedule.name, '', err instanceof UserError ? err.describe() : String(err)));
+        return;
+      }
+      try {
+        let current: ScheduleDescription | undefined;
+        try {
+          current = await client.schedule.getHandle(d.id).describe();
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        }
+        const base = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+        if (!current) {
+          items.push({
+            ...base,
+            action: 'create',
+            changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`],
+          });
+        } else if (!isManaged(current.memo, ctx)) {
+          items.push(
+            errorItem(
+              schedule.name,
+              d.id,
+              `a schedule with id ${d.id} exists but was not created by ${MANAGED_BY} for this project; left untouched`,
+            ),
+          );
+        } else {
+          const changes = scheduleDrift(current, d);
+          items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
+        }
+      } catch (err) {
+        items.push(errorItem(schedule.name, d.id, (err as Error).message));
+      }
+    },
+  );
   if (options.prune && !options.only) {
     const keep = new Set(project.schedules.map((s) => s.name));
     for await (const summary of client.schedule.list()) {
       if (!isManaged(summary.memo, ctx)) continue;
       const name = String(summary.memo?.schedule ?? '');
       if (keep.has(name)) continue;
-      try {
-        if (!options.dryRun) await client.schedule.getHandle(summary.scheduleId).delete();
-        emit({
-          action: 'delete',
-          schedule: name,
-          scheduleId: summary.scheduleId,
-          changes: [],
-          applied: !options.dryRun,
-        });
-      } catch (err) {
-        emit({
-          action: 'error',
-          schedule: name,
-          scheduleId: summary.scheduleId,
-          changes: [],
-          error: (err as Error).message,
-          applied: false,
-        });
-      }
+      items.push({ action: 'delete', schedule: name, scheduleId: summary.scheduleId, changes: [], applied: false });
     }
   }
-  const order: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
-  items.sort((a, b) => order[a.action] - order[b.action] || a.schedule.localeCompare(b.schedule));
+  items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.schedule.localeCompare(b.schedule));
   return {
     project: ctx.projectKey,
     environment: ctx.environment ?? null,
     namespace: client.options.namespace,
-    dryRun: Boolean(options.dryRun),
     items,
-    ok: items.every((i) => i.action !== 'error'),
   };
+}
+
+export interface ApplyOptions {
+  /** Called as each item is done (applied, or failed). */
+  onItem?: (item: SyncItem, done: number, total: number) => void;
+}
+
+/** The report of a plan, applied or not (a dry run): what `sync --format=json` prints. */
+export function syncReport(plan: SyncPlan, items: SyncItem[], dryRun: boolean): SyncReport {
+  const publicItems = items
+    .map(({ action, schedule, scheduleId, changes, error, applied }) => ({
+      action,
+      schedule,
+      scheduleId,
+      changes,
+      ...(error !== undefined ? { error } : {}),
+      applied,
+    }))
+    .sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.schedule.localeCompare(b.schedule));
+  return {
+    project: plan.project,
+    environment: plan.environment,
+    namespace: plan.namespace,
+    dryRun,
+    items: publicItems,
+    ok: publicItems.every((i) => i.action !== 'error'),
+  };
+}
+
+/**
+ * Apply a plan: create, update and delete; an item that fails turns into an
+ * error item and the others still apply.
+ */
+export async function applySync(
+  client: Client,
+  ctx: MappingContext,
+  plan: SyncPlan,
+  options: ApplyOptions = {},
+): Promise<SyncReport> {
+  // The server's compiled form of each distinct spec, learnt once per sync: later
+  // schedules with the same spec record it at creation, without a second write.
+  const compiled = new Map<string, string>();
+  let done = 0;
+  const total = plan.items.length;
+  const results = await mapLimit(plan.items, 8, async (item): Promise<SyncItem> => {
+    const d = item.desired;
+    if ((item.action === 'create' || item.action === 'update') && !d)
+      throw new InternalError(`sync plan: ${item.action} of '${item.schedule}' without its desired schedule`);
+    let result: SyncItem = item;
+    try {
+      if (item.action === 'create' && d) {
+        const known = compiled.get(specKey(d));
+        const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
+        if (!known) compiled.set(specKey(d), await recordServerSpec(created));
+        result = { ...item, applied: true };
+      } else if (item.action === 'update' && d) {
+        const known = compiled.get(specKey(d));
+        const next = await scheduleOptions(d, ctx, known);
+        const handle = client.schedule.getHandle(d.id);
+        await handle.update(
+          (prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never,
+        );
+        if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
+        result = { ...item, applied: true };
+      } else if (item.action === 'delete') {
+        await client.schedule.getHandle(item.scheduleId).delete();
+        result = { ...item, applied: true };
+      }
+    } catch (err) {
+      result = errorItem(item.schedule, item.scheduleId, (err as Error).message);
+    }
+    options.onItem?.(result, ++done, total);
+    return result;
+  });
+  return syncReport(plan, results, false);
+}
+
+/**
+ * Delete the managed schedule of one meltano schedule (after `schedule remove`).
+ * @returns whether there was one to delete
+ */
+export async function deleteSchedule(client: Client, scheduleId: string): Promise<boolean> {
+  try {
+    await client.schedule.getHandle(scheduleId).delete();
+    return true;
+  } catch (err) {
+    const { ScheduleNotFoundError } = await import('@temporalio/client');
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Register our search attributes on the namespace when missing (operator API). */

@@ -9,13 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import { connectWorker, dataConverter, type ConnectionSettings } from './connection.js';
-import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
 
 export interface WorkerOptions {
   /** The project this worker serves (runs without a projectRoot use it). */
   projectRoot: string;
   connection: ConnectionSettings;
-  taskQueue?: string;
+  taskQueue: string;
   /** At most this many `meltano` tasks at once on this worker. */
   maxConcurrentTasks?: number;
   /** How long running tasks may finish after a shutdown request. */
@@ -68,10 +67,9 @@ async function installRuntime(metricsBind?: string): Promise<void> {
 export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind);
   const { Worker } = await import('@temporalio/worker');
-  const activities = await import('../../activities/index.js');
-  (await import('../../activities/worker-project.js')).setWorkerProjectRoot(options.projectRoot);
+  const { createActivities } = await import('../../activities/index.js');
   const connection = await connectWorker(options.connection);
-  const taskQueue = options.taskQueue ?? TASK_QUEUE_DEFAULT;
+  const { taskQueue } = options;
   // The prebuilt bundle starts in well under a second; building from source
   // (development checkouts without `npm run build`) takes several.
   const workflowsPath = fileURLToPath(new URL('../../workflows/index.js', import.meta.url));
@@ -84,7 +82,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     namespace: options.connection.namespace,
     taskQueue,
     ...workflowSource,
-    activities,
+    activities: createActivities({ projectRoot: options.projectRoot }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
     shutdownGraceTime: options.shutdownGraceTime ?? '5m',
     // Heartbeats carry cancellation back: send them often enough that a cancel

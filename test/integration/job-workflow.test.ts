@@ -12,6 +12,7 @@ import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { TEMPORAL } from '../helpers/run.js';
 import { descendants, signalPid } from '../../src/meltano/process-tree.js';
+import { meltanoJob } from '../../workflows/index.js';
 import type { JobRunInput, JobRunResult } from '../../workflows/types.js';
 
 let server: DevServer;
@@ -44,7 +45,7 @@ async function withWorker(
 }
 
 function start(queue: string, input: JobRunInput, id = `${queue}-run`) {
-  return client.workflow.start('meltanoJob', { taskQueue: queue, workflowId: id, args: [input] });
+  return client.workflow.start(meltanoJob, { taskQueue: queue, workflowId: id, args: [input] });
 }
 
 /** Alive and not a zombie (a zombie has exited; only its parent has not reaped it yet). */

@@ -1,0 +1,137 @@
+/**
+ * The schedule commands that act on Temporal: run (trigger and follow, or
+ * --local), pause, unpause, backfill, describe.
+ */
+import { Command, Option } from 'commander';
+import { UsageError } from '../project/errors.js';
+import type { BackfillOverlap, ScheduleView } from '../temporal/schedules.js';
+import { action, checkFormat, projectOptions } from './context.js';
+import { runPrinter } from './run-output.js';
+import { addServerOptions, withServer } from './server-context.js';
+
+function parseTime(value: string, flag: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError(
+      `${flag} '${value}' is not a date and time.`,
+      `use ISO 8601, e.g. ${flag} 2026-11-01T00:00:00Z`,
+    );
+  return d;
+}
+
+function describeText(v: ScheduleView): string {
+  return [
+    `schedule   ${v.name}  (${v.scheduleId})`,
+    `interval   ${v.interval}  -> ${v.cron ?? 'manual runs only'}`,
+    `job        ${v.job}`,
+    `paused     ${v.paused ? `yes (${v.note})` : 'no'}`,
+    `overlap    ${v.overlap}`,
+    `next runs  ${v.nextRuns.slice(0, 5).join(', ') || '(none: manual only or paused)'}`,
+    `running    ${v.running.join(', ') || '(none)'}`,
+    `recent     ${v.recentRuns.length ? '' : '(none)'}`,
+    ...v.recentRuns.slice(-5).map((r) => `  ${r.takenAt}  ${r.workflowId}`),
+    `drift      ${v.drift.length ? '' : 'none: in step with meltano.yml'}`,
+    ...v.drift.map((d) => `  ${d}`),
+  ].join('\n');
+}
+
+export function addTemporalScheduleCommands(schedule: Command): void {
+  addServerOptions(schedule.command('run'))
+    .description(
+      "Trigger a run through Temporal (respecting the overlap policy) and follow it live; the exit code is the run's outcome. --local runs the tasks here without a server, like `meltano schedule run`.",
+    )
+    .argument('<name>')
+    .option('--no-wait', 'return as soon as the run is started')
+    .option('--local', 'run the tasks in this process with the same task code, no Temporal server')
+    .action(
+      action(async (name: string, opts: { wait: boolean; local?: boolean }, cmd: Command) => {
+        if (opts.local) {
+          const { runLocally } = await import('./run-local.js');
+          return runLocally(projectOptions(cmd), name, cmd.optsWithGlobals<{ environment?: string }>().environment);
+        }
+        return withServer(cmd, async ({ schedules }) => {
+          const { started, running, overlap, scheduleId } = await schedules.trigger(name);
+          if (!started) {
+            const why = running.length
+              ? `a run is already in progress (${running.join(', ')}) and the overlap policy is ${overlap}`
+              : 'the server started no run';
+            process.stderr.write(`Schedule ${scheduleId} was triggered but no run started: ${why}.\n`);
+            return 3;
+          }
+          process.stderr.write(`started ${started} (schedule ${scheduleId})\n`);
+          if (!opts.wait) {
+            process.stdout.write(`${started}\n`);
+            return 0;
+          }
+          const { followRun } = await import('../temporal/follow.js');
+          return (await followRun(schedules.client, started, runPrinter(started))) ? 0 : 1;
+        });
+      }),
+    );
+
+  for (const [verb, past] of [
+    ['pause', 'Paused'],
+    ['unpause', 'Unpaused'],
+  ] as const) {
+    addServerOptions(schedule.command(verb))
+      .description(
+        verb === 'pause'
+          ? 'Pause automatic runs of a schedule (manual triggers still work).'
+          : 'Resume automatic runs of a schedule.',
+      )
+      .argument('<name>')
+      .option('--note <text>', 'why', `${verb}d with meltano-temporal`)
+      .action(
+        action((name: string, opts: { note: string }, cmd: Command) =>
+          withServer(cmd, async ({ schedules }) => {
+            const id = await schedules[verb](name, opts.note);
+            process.stdout.write(`${past} schedule '${name}' (${id})\n`);
+          }),
+        ),
+      );
+  }
+
+  addServerOptions(schedule.command('backfill'))
+    .description(
+      'Run the schedule for every time its spec matches between --start and --end (one after the other by default).',
+    )
+    .argument('<name>')
+    .requiredOption('--start <time>', 'ISO 8601 start, e.g. 2026-11-01T00:00:00Z')
+    .requiredOption('--end <time>', 'ISO 8601 end')
+    .addOption(
+      new Option('--overlap <policy>', 'overlap policy for the backfilled runs')
+        .choices(['buffer_all', 'allow_all', 'skip', 'buffer_one', 'cancel_other', 'terminate_other'])
+        .default('buffer_all'),
+    )
+    .action(
+      action((name: string, opts: { start: string; end: string; overlap: string }, cmd: Command) => {
+        const start = parseTime(opts.start, '--start');
+        const end = parseTime(opts.end, '--end');
+        if (end <= start) throw new UsageError('--end must be after --start.');
+        return withServer(cmd, async ({ schedules }) => {
+          const id = await schedules.backfill(name, {
+            start,
+            end,
+            overlap: opts.overlap.toUpperCase() as BackfillOverlap,
+          });
+          process.stdout.write(
+            `Backfill of '${name}' (${id}) requested from ${start.toISOString()} to ${end.toISOString()}; follow it with: meltano-temporal runs ${name}\n`,
+          );
+        });
+      }),
+    );
+
+  addServerOptions(schedule.command('describe'))
+    .description('Show a schedule: its spec, next run times, recent runs, paused state and drift from meltano.yml.')
+    .argument('<name>')
+    .option('--format <format>', 'text or json', 'text')
+    .action(
+      action((name: string, opts: { format: string }, cmd: Command) => {
+        checkFormat(opts.format, ['text', 'json']);
+        return withServer(cmd, async ({ schedules }) => {
+          const view = await schedules.describe(name);
+          process.stdout.write(`${opts.format === 'json' ? JSON.stringify(view, null, 2) : describeText(view)}\n`);
+        });
+      }),
+    );
+}

@@ -1,0 +1,69 @@
+/**
+ * What a schedule runs: its job's top-level tasks (one `meltano run` each),
+ * or the one `meltano elt` of a legacy elt schedule. Shared by the worker's
+ * `resolveJob` activity and `schedule run --local`, so both run the same.
+ */
+import { JobNotFoundError, ProjectFileError, ScheduleNotFoundError } from './errors.js';
+import { findJob, findSchedule } from './load.js';
+import type { EltSchedule, Project, ScheduleDef } from './model.js';
+import { taskArgs } from './tasks.js';
+
+export interface RunnableTask {
+  /** 0-based position in the job. */
+  index: number;
+  command: 'run' | 'elt';
+  /** Words after `meltano run` (or after `meltano elt`). */
+  args: string[];
+}
+
+export interface RunnableJob {
+  /** The job's name; for an elt schedule, the schedule's. */
+  job: string;
+  tasks: RunnableTask[];
+}
+
+/** The arguments of `meltano elt` for a legacy elt schedule, as `meltano schedule run` builds them. */
+export function eltArgs(s: EltSchedule): string[] {
+  return [s.extractor, s.loader, `--transform=${s.transform}`, `--state-id=${s.name}`];
+}
+
+/**
+ * A schedule by name; when the entry exists but could not be read, the
+ * problem found while loading it.
+ * @throws {ProjectFileError} the schedule's entry in meltano.yml is broken
+ * @throws {ScheduleNotFoundError} no schedule of that name
+ */
+export function requireSchedule(project: Project, name: string): ScheduleDef {
+  const schedule = findSchedule(project, name);
+  if (schedule) return schedule;
+  const problem = project.problems.find((p) => p.kind === 'schedule' && p.name === name);
+  if (problem) throw new ProjectFileError(problem.file, undefined, problem.message);
+  throw new ScheduleNotFoundError(name);
+}
+
+/**
+ * The tasks of a job.
+ * @throws {JobNotFoundError} no job of that name
+ * @throws {ProjectFileError} the job has no tasks
+ */
+export function jobTasks(project: Project, name: string, schedule?: string): RunnableJob {
+  const job = findJob(project, name);
+  if (!job) throw new JobNotFoundError(name, schedule);
+  const tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run' as const, args }));
+  if (tasks.length === 0) throw new ProjectFileError(job.file, `job '${name}'`, 'has no tasks');
+  return { job: name, tasks };
+}
+
+/**
+ * The tasks a schedule runs.
+ * @throws {ScheduleNotFoundError} no schedule of that name
+ * @throws {ProjectFileError} the schedule's entry is broken, or its job has no tasks
+ * @throws {JobNotFoundError} the schedule's job does not exist
+ */
+export function scheduleTasks(project: Project, name: string): RunnableJob {
+  const schedule = requireSchedule(project, name);
+  if (schedule.kind === 'elt') {
+    return { job: schedule.name, tasks: [{ index: 0, command: 'elt', args: eltArgs(schedule) }] };
+  }
+  return jobTasks(project, schedule.job, schedule.name);
+}

@@ -1,0 +1,204 @@
+/**
+ * `doctor`'s checks, as data: local ones first (the project, meltano, the
+ * schedules' settings), then the server (reachable, namespace, search
+ * attributes, workers on the task queue, a shared system database). Each
+ * check says what it found and, when it fails, the fix.
+ */
+import { execa } from 'execa';
+import { UserError } from '../project/errors.js';
+import type { Project } from '../project/model.js';
+import { findMeltano } from '../meltano/executable.js';
+import { connectClient, type ConnectionSettings } from './connection.js';
+import { desiredSchedule, SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
+import { resolveScope, type ScopeOptions } from './scope.js';
+import { activityPollers } from './task-queue.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+  warning?: boolean;
+}
+
+/** Meltano's system database is the local SQLite file: its state and run lock are this host's only. */
+function usesLocalSystemDb(env: NodeJS.ProcessEnv = process.env): boolean {
+  const uri = env.MELTANO_DATABASE_URI;
+  return !uri || uri.startsWith('sqlite');
+}
+
+const message = (err: unknown): string => (err instanceof UserError ? err.message : (err as Error).message);
+
+async function meltanoCheck(project: Project): Promise<Check> {
+  const meltano = findMeltano(project.root);
+  if (!meltano) {
+    return {
+      name: 'meltano',
+      ok: false,
+      detail: 'not found (MELTANO_BIN, .meltano/run/bin, PATH)',
+      fix: 'pip install meltano==4.4.1, or set MELTANO_BIN',
+    };
+  }
+  const r = await execa(meltano, ['--version'], { reject: false, timeout: 60_000 });
+  return r.exitCode === 0
+    ? { name: 'meltano', ok: true, detail: `${meltano}: ${r.stdout.trim()}` }
+    : {
+        name: 'meltano',
+        ok: false,
+        detail: `${meltano} --version failed: ${r.stderr.trim().split('\n').pop() ?? ''}`,
+        fix: 'reinstall meltano in that environment',
+      };
+}
+
+function schedulesCheck(project: Project): Check {
+  const bad: string[] = project.problems.map((p) => `${p.file}: ${p.message}`);
+  for (const s of project.schedules) {
+    try {
+      desiredSchedule({ project, projectKey: 'doctor', environment: undefined }, s);
+    } catch (err) {
+      bad.push(err instanceof UserError ? err.message : String(err));
+    }
+  }
+  return bad.length
+    ? {
+        name: 'schedules',
+        ok: false,
+        detail: bad.join('; '),
+        fix: 'fix the entries named (meltano-temporal schedule set / job add)',
+      }
+    : { name: 'schedules', ok: true, detail: `all ${project.schedules.length} have their job and valid settings` };
+}
+
+/** The project, meltano, the schedules; the project is undefined when it does not load. */
+export async function localChecks(load: () => Project): Promise<{ checks: Check[]; project?: Project }> {
+  let project: Project;
+  try {
+    project = load();
+  } catch (err) {
+    const fix = err instanceof UserError ? (err.hint ?? 'correct meltano.yml') : 'correct meltano.yml';
+    return {
+      checks: [{ name: 'project', ok: false, detail: err instanceof UserError ? err.message : String(err), fix }],
+    };
+  }
+  const checks: Check[] = [
+    {
+      name: 'project',
+      ok: true,
+      detail: `${project.root}: ${project.jobs.length} jobs, ${project.schedules.length} schedules`,
+    },
+    await meltanoCheck(project),
+    schedulesCheck(project),
+  ];
+  return { checks, project };
+}
+
+function systemDbCheck(pollers: number, queue: string, env: NodeJS.ProcessEnv): Check {
+  if (pollers > 1 && usesLocalSystemDb(env)) {
+    return {
+      name: 'system database',
+      ok: false,
+      detail: `${pollers} workers poll '${queue}' but MELTANO_DATABASE_URI is ${env.MELTANO_DATABASE_URI ? 'SQLite' : 'unset (SQLite in .meltano/meltano.db)'}: state and the run lock are not shared`,
+      fix: 'point MELTANO_DATABASE_URI at one PostgreSQL database for every worker',
+    };
+  }
+  return {
+    name: 'system database',
+    ok: true,
+    detail: usesLocalSystemDb(env) ? 'local SQLite (fine for one worker)' : 'shared (MELTANO_DATABASE_URI)',
+  };
+}
+
+/** The server, namespace, search attributes, workers and system database checks. */
+export async function serverChecks(
+  project: Project,
+  settings: () => Promise<ConnectionSettings>,
+  scopeOptions: ScopeOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Check[]> {
+  const checks: Check[] = [];
+  let connected: Awaited<ReturnType<typeof connectClient>>;
+  try {
+    const s = await settings();
+    connected = await connectClient(s);
+    await connected.client.connection.workflowService.getSystemInfo({});
+    checks.push({ name: 'server', ok: true, detail: `reachable at ${s.address}` });
+  } catch (err) {
+    checks.push({
+      name: 'server',
+      ok: false,
+      detail: message(err),
+      fix: 'start one (meltano-temporal up) or set TEMPORAL_ADDRESS, and the TLS/API key settings for a secured cluster',
+    });
+    return checks;
+  }
+  const { client, connection } = connected;
+  const namespace = client.options.namespace;
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+    checks.push({ name: 'namespace', ok: true, detail: namespace });
+    const attrs = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => !(n in (attrs.customAttributes ?? {})));
+    checks.push(
+      missing.length
+        ? {
+            name: 'search attributes',
+            ok: false,
+            detail: `missing ${missing.join(', ')}`,
+            fix: 'run meltano-temporal sync (registers them), or temporal operator search-attribute create --name NAME --type Keyword',
+          }
+        : { name: 'search attributes', ok: true, detail: SEARCH_ATTRIBUTE_NAMES.join(', ') },
+    );
+    const queue = resolveScope(project, scopeOptions, env).taskQueue;
+    const pollers = await activityPollers(client, queue);
+    checks.push(
+      pollers.length
+        ? {
+            name: 'workers',
+            ok: true,
+            detail: `${pollers.length} polling task queue '${queue}': ${pollers.join(', ')}`,
+          }
+        : {
+            name: 'workers',
+            ok: false,
+            detail: `nobody polls task queue '${queue}': runs will wait`,
+            fix: 'start one: meltano-temporal worker',
+          },
+    );
+    checks.push(systemDbCheck(pollers.length, queue, env));
+  } catch (err) {
+    checks.push({
+      name: 'namespace',
+      ok: false,
+      detail: `${namespace}: ${(err as Error).message}`,
+      fix: `create it (temporal operator namespace create --namespace ${namespace}) or set TEMPORAL_NAMESPACE`,
+    });
+  } finally {
+    await connection.close();
+  }
+  return checks;
+}
+
+/**
+ * Several workers on one queue while this one uses Meltano's local SQLite:
+ * the warning to print, or undefined. Advisory: connection problems yield
+ * undefined (the worker reports those itself).
+ */
+export async function unsharedStateWarning(
+  settings: ConnectionSettings,
+  taskQueue: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (!usesLocalSystemDb(env)) return undefined;
+  try {
+    const { client, connection } = await connectClient(settings);
+    try {
+      const pollers = await activityPollers(client, taskQueue);
+      if (pollers.length <= 1) return undefined;
+      return `${pollers.length} workers poll '${taskQueue}' but this one uses a local SQLite system database: Meltano state and its run lock are not shared between them. Point MELTANO_DATABASE_URI at one PostgreSQL database for every worker.`;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return undefined;
+  }
+}

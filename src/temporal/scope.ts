@@ -1,0 +1,40 @@
+/**
+ * The scope of every Temporal call for one project: the project key and
+ * environment that name its schedules (`meltano:<key>:<env>:<schedule>`)
+ * and the task queue its runs go to. Resolved here, once.
+ */
+import type { Project } from '../project/model.js';
+import { environmentName, projectName, type MappingContext } from './schedule-mapping.js';
+import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
+
+export interface Scope {
+  projectKey: string;
+  environment: string | undefined;
+  taskQueue: string;
+}
+
+export interface ScopeOptions {
+  environment?: string;
+  taskQueue?: string;
+}
+
+/**
+ * Project key: MELTANO_TEMPORAL_PROJECT, else the directory's name.
+ * Environment: --environment, else MELTANO_ENVIRONMENT, else default_environment.
+ * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE, else `meltano`.
+ */
+export function resolveScope(
+  project: Pick<Project, 'root' | 'defaultEnvironment'>,
+  options: ScopeOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Scope {
+  return {
+    projectKey: projectName(project, env),
+    environment: environmentName(project, options.environment, env),
+    taskQueue: options.taskQueue ?? env.MELTANO_TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+  };
+}
+
+export function mappingContext(project: Project, scope: Scope): MappingContext {
+  return { project, ...scope };
+}

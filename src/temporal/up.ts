@@ -1,0 +1,173 @@
+/**
+ * Everything on one host (`up`): the embedded Temporal dev server (unless a
+ * server is configured), search attributes, a sync with prune, a worker,
+ * a re-sync whenever meltano.yml or an included file changes, and
+ * optionally one triggered run followed live. What happens is reported as
+ * events; the caller decides how to show them. Stops when `signal` aborts:
+ * the worker first (running tasks get the grace period), then the server.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { ScheduleNotFoundError } from '../project/errors.js';
+import { findSchedule, loadProject } from '../project/load.js';
+import type { Project } from '../project/model.js';
+import { connectClient, type ConnectionSettings } from './connection.js';
+import { followRun, type FollowEvent } from './follow.js';
+import { ScheduleService, type ScheduleOverview } from './schedules.js';
+import { resolveScope, type ScopeOptions } from './scope.js';
+import type { SyncReport } from './sync.js';
+import { runWorker, type WorkerOptions } from './worker.js';
+
+export type UpEvent =
+  | { type: 'server-starting'; dataDir: string }
+  | { type: 'server-started'; address: string }
+  | { type: 'server-external'; address: string }
+  | { type: 'sync-progress'; done: number; total: number }
+  | { type: 'synced'; report: SyncReport }
+  | { type: 'schedules'; schedules: ScheduleOverview[]; uiUrl?: string; namespace: string }
+  | { type: 'config-changed' }
+  | { type: 'config-error'; error: unknown }
+  | { type: 'worker-ready'; taskQueue: string }
+  | { type: 'triggered'; schedule: string; workflowId?: string; url?: string }
+  | { type: 'run'; schedule: string; event: FollowEvent }
+  | { type: 'run-finished'; schedule: string; ok: boolean }
+  | { type: 'stopping' }
+  | { type: 'server-stopped' };
+
+export interface UpOptions {
+  project: Project;
+  connection: ConnectionSettings;
+  scope: ScopeOptions;
+  /** The embedded server's ports (used when no server is configured). */
+  port: number;
+  uiPort: number;
+  worker: Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind'>;
+  /** Trigger one run of this schedule once everything is up, and follow it. */
+  trigger?: string;
+  signal: AbortSignal;
+}
+
+async function syncAll(schedules: ScheduleService, onEvent: (e: UpEvent) => void): Promise<void> {
+  const plan = await schedules.planSync({ prune: true });
+  const report = await schedules.applySync(plan, {
+    onItem: (_item, done, total) => onEvent({ type: 'sync-progress', done, total }),
+  });
+  onEvent({ type: 'synced', report });
+}
+
+/** Re-sync when a YAML file of the project changes (debounced); a broken edit is reported, the last good state keeps running. */
+function watchProject(
+  project: Project,
+  onChange: (next: Project) => Promise<void>,
+  onEvent: (e: UpEvent) => void,
+): FSWatcher {
+  let timer: NodeJS.Timeout | undefined;
+  let last = new Map(project.files.map((f) => [f.path, f.text]));
+  const resync = async (): Promise<void> => {
+    try {
+      const next = loadProject({ root: project.root });
+      const texts = new Map(next.files.map((f) => [f.path, f.text]));
+      if (texts.size === last.size && [...texts].every(([p, t]) => last.get(p) === t)) return;
+      last = texts;
+      onEvent({ type: 'config-changed' });
+      await onChange(next);
+    } catch (err) {
+      onEvent({ type: 'config-error', error: err });
+    }
+  };
+  return watch(project.root, { recursive: false }, (_event, file) => {
+    if (!file || !/\.ya?ml$/u.test(String(file))) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void resync(), 500);
+  });
+}
+
+/**
+ * Run until `signal` aborts.
+ * @throws {ScheduleNotFoundError} `trigger` names no schedule of the project
+ * @throws {ServerUnreachableError} the configured server cannot be reached
+ * @throws {UserError} the embedded server cannot start (port in use, no `temporal` CLI)
+ */
+export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): Promise<void> {
+  const { project } = options;
+  if (options.trigger && !findSchedule(project, options.trigger)) throw new ScheduleNotFoundError(options.trigger);
+  let connection = options.connection;
+  let devServer: Awaited<ReturnType<(typeof import('./dev-server.js'))['startDevServer']>> | undefined;
+  if (!connection.addressGiven) {
+    const { startDevServer } = await import('./dev-server.js');
+    onEvent({ type: 'server-starting', dataDir: path.join(project.root, '.meltano', 'temporal') });
+    devServer = await startDevServer({ projectRoot: project.root, port: options.port, uiPort: options.uiPort });
+    connection = { ...connection, address: devServer.address, addressGiven: true };
+    onEvent({ type: 'server-started', address: devServer.address });
+  } else {
+    onEvent({ type: 'server-external', address: connection.address });
+  }
+  let watcher: FSWatcher | undefined;
+  let closeClient: (() => Promise<void>) | undefined;
+  const workerStop = new AbortController();
+  const stop = (): void => {
+    onEvent({ type: 'stopping' });
+    workerStop.abort();
+  };
+  if (options.signal.aborted) stop();
+  else options.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const { client, connection: clientConnection } = await connectClient(connection);
+    closeClient = () => clientConnection.close();
+    const scope = resolveScope(project, options.scope);
+    let schedules = new ScheduleService({ client, project, scope });
+    await schedules.registerSearchAttributes();
+    await syncAll(schedules, onEvent);
+    onEvent({
+      type: 'schedules',
+      schedules: await schedules.overview(),
+      namespace: client.options.namespace,
+      ...(devServer ? { uiUrl: devServer.uiUrl } : {}),
+    });
+    watcher = watchProject(
+      project,
+      async (next) => {
+        schedules = new ScheduleService({ client, project: next, scope: resolveScope(next, options.scope) });
+        await syncAll(schedules, onEvent);
+      },
+      onEvent,
+    );
+    const worker = runWorker({
+      projectRoot: project.root,
+      connection,
+      taskQueue: scope.taskQueue,
+      ...options.worker,
+      signal: workerStop.signal,
+      onReady: (i) => onEvent({ type: 'worker-ready', taskQueue: i.taskQueue }),
+    });
+    if (options.trigger) {
+      const name = options.trigger;
+      const { started } = await schedules.trigger(name);
+      const url =
+        started && devServer
+          ? `${devServer.uiUrl}/namespaces/${client.options.namespace}/workflows/${encodeURIComponent(started)}`
+          : undefined;
+      onEvent({
+        type: 'triggered',
+        schedule: name,
+        ...(started ? { workflowId: started } : {}),
+        ...(url ? { url } : {}),
+      });
+      if (started) {
+        void followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event })).then((ok) =>
+          onEvent({ type: 'run-finished', schedule: name, ok }),
+        );
+      }
+    }
+    await worker;
+  } finally {
+    watcher?.close();
+    workerStop.abort();
+    options.signal.removeEventListener('abort', stop);
+    await closeClient?.().catch(() => {});
+    if (devServer) {
+      await devServer.stop();
+      onEvent({ type: 'server-stopped' });
+    }
+  }
+}
