@@ -13,6 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
 import { findMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
+import { secretMasker } from '../src/meltano/mask.js';
+import { taskLogPath } from '../src/meltano/task-logs.js';
+import { rowsReporter } from './progress.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
 import { ownRunIsStale } from '../src/meltano/stale-run.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
@@ -33,25 +36,12 @@ const CONFIG_ERROR_PATTERNS = [
   /Environment '.*' was not found/u,
 ];
 
-/** Values of the schedule's env, masked wherever they would leave the worker. */
-function masker(env: Record<string, string>): (text: string) => string {
-  const secrets = Object.values(env)
-    .filter((v) => v.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return (text) => secrets.reduce((t, s) => t.split(s).join('***'), text);
-}
-
 function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
   if (!input.schedule) return {};
   const project = loadProject({ root });
   const schedule = findSchedule(project, input.schedule);
   // Meltano passes schedule env values verbatim, as strings.
   return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
-}
-
-function logFilePath(root: string, input: TaskActivityInput, workflowId: string, attempt: number): string {
-  const safe = workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_');
-  return path.join(root, '.meltano', 'logs', 'temporal', safe, `task-${input.task.index + 1}-attempt-${attempt}.log`);
 }
 
 /** What the task needs from whoever runs it: a Temporal activity, or `schedule run --local`. */
@@ -67,17 +57,39 @@ export interface TaskRuntime {
   };
   /** Each output line as it arrives (after masking). */
   onLine?: (line: string) => void;
+  /** Rows per stream counted so far, each time a METRIC line changes them. */
+  onRows?: (rows: Record<string, number>) => void;
 }
 
 export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInput): Promise<TaskResult> {
   const ctx = Context.current();
-  return executeTask(input.projectRoot ?? deps.projectRoot, input, {
+  // Rows so far go to the workflow, for the UI's current details.
+  let client: Context['client'] | undefined;
+  try {
+    client = ctx.client;
+  } catch {
+    client = undefined; // a test environment without a client: no live rows
+  }
+  const reporter = rowsReporter({
+    client,
+    workflowId: ctx.info.workflowExecution?.workflowId,
+    runId: ctx.info.workflowExecution?.runId,
+    index: input.task.index,
     attempt: ctx.info.attempt,
-    runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
-    heartbeat: (d) => ctx.heartbeat(d),
-    cancellationSignal: ctx.cancellationSignal,
-    log: ctx.log,
+    warn: (message) => ctx.log.warn(message),
   });
+  try {
+    return await executeTask(input.projectRoot ?? deps.projectRoot, input, {
+      attempt: ctx.info.attempt,
+      runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
+      heartbeat: (d) => ctx.heartbeat(d),
+      cancellationSignal: ctx.cancellationSignal,
+      log: ctx.log,
+      onRows: (rows) => reporter.update(rows),
+    });
+  } finally {
+    await reporter.close();
+  }
 }
 
 /** Run one task in the project at `root`: the activity's body, also used by `schedule run --local`. */
@@ -93,7 +105,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     });
   }
   const extraEnv = scheduleEnv(input, root);
-  const mask = masker(extraEnv);
+  const mask = secretMasker(Object.values(extraEnv));
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
   let force = false;
@@ -103,7 +115,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       : ['elt', ...input.task.args];
   let args = buildArgs();
 
-  const logFile = logFilePath(root, input, ctx.runKey, attempt);
+  const logFile = taskLogPath(root, ctx.runKey, input.task.index, attempt);
   mkdirSync(path.dirname(logFile), { recursive: true });
   // One pass normally; a second only when the lock is our own dead attempt's (see ownRunIsStale).
   for (;;) {
@@ -123,7 +135,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
         log.write(`${line}\n`);
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
-        rows.add(line);
+        if (rows.add(line)) ctx.onRows?.(rows.rowsPerStream(input.task.args));
         const shown = mask(line);
         ctx.log.info(shown, { task: label, attempt });
         ctx.onLine?.(shown);
