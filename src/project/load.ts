@@ -11,16 +11,7 @@ import path from 'node:path';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import { globSync } from 'tinyglobby';
 import { ProjectFileError, UserError } from './errors.js';
-import type {
-  EntryProblem,
-  EnvironmentDef,
-  JobDef,
-  PluginDef,
-  Project,
-  ProjectFile,
-  ScheduleDef,
-  Transform,
-} from './model.js';
+import type { EntryProblem, JobDef, PluginDef, Project, ProjectFile, ScheduleDef, Transform } from './model.js';
 import { describeType, tasksShapeProblem, type TasksValue } from './tasks.js';
 
 export const MELTANO_FILE = 'meltano.yml';
@@ -173,8 +164,7 @@ function readJob(file: ProjectFile, raw: unknown, index: number, problems: Entry
     return problem(`job '${name}' has unknown key(s) ${extra.join(', ')}; a job has only name, tasks and annotations`);
   const shape = tasksShapeProblem(entry.tasks);
   if (shape) return problem(`job '${name}': ${shape}`);
-  const annotations = asRecord(entry.annotations);
-  return { name, tasks: entry.tasks as TasksValue, ...(annotations ? { annotations } : {}), file: file.relPath, index };
+  return { name, tasks: entry.tasks as TasksValue, file: file.relPath, index };
 }
 
 function readSchedule(
@@ -238,26 +228,10 @@ function readPlugins(data: Record<string, unknown>): PluginDef[] {
       const mappings = Array.isArray(plugin.mappings)
         ? plugin.mappings.map((m) => asRecord(m)?.name).filter((n): n is string => typeof n === 'string')
         : [];
-      const commands = Object.keys(asRecord(plugin.commands) ?? {});
-      result.push({ name: plugin.name, type, mappings, commands });
+      result.push({ name: plugin.name, type, mappings });
     }
   }
   return result;
-}
-
-function readEnvironments(file: ProjectFile, data: Record<string, unknown>): EnvironmentDef[] {
-  return listOf(file, data, 'environments').flatMap((raw) => {
-    const env = asRecord(raw);
-    if (!env || typeof env.name !== 'string') return [];
-    const suffix = env.state_id_suffix;
-    return [
-      {
-        name: env.name,
-        env: asRecord(env.env) ?? {},
-        ...(typeof suffix === 'string' ? { stateIdSuffix: suffix } : {}),
-      },
-    ];
-  });
 }
 
 /** Fail when a name is defined twice: Meltano refuses that across include files, and a second definition is never what was meant. */
@@ -298,7 +272,6 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
   const jobs: JobDef[] = [];
   const schedules: ScheduleDef[] = [];
   const plugins: PluginDef[] = [];
-  const environments: EnvironmentDef[] = [];
   let main: Record<string, unknown> = {};
   for (const [i, file] of files.entries()) {
     const data = asRecord(file.data) ?? {};
@@ -312,21 +285,18 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
       if (schedule) schedules.push(schedule);
     });
     plugins.push(...readPlugins(data));
-    environments.push(...readEnvironments(file, data));
+    listOf(file, data, 'environments'); // validated (a list), not otherwise read
   }
   checkUnique(jobs, 'job');
   checkUnique(schedules, 'schedule');
   const defaultEnvironment = typeof main.default_environment === 'string' ? main.default_environment : null;
   return {
     root,
-    meltanoFile: path.join(root, MELTANO_FILE),
     files,
     jobs,
     schedules,
     plugins,
-    environments,
     defaultEnvironment,
-    env: asRecord(main.env) ?? {},
     problems,
   };
 }

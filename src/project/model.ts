@@ -16,7 +16,6 @@ export interface ProjectFile {
 export interface JobDef {
   name: string;
   tasks: TasksValue;
-  annotations?: Record<string, unknown>;
   /** Relative path of the file that defines it. */
   file: string;
   /** Index of the entry in that file's `jobs` list. */
@@ -66,13 +65,6 @@ export interface PluginDef {
   type: PluginType | string;
   /** Names of `mappings` of a mapper: each is a block name of its own. */
   mappings: string[];
-  commands: string[];
-}
-
-export interface EnvironmentDef {
-  name: string;
-  env: Record<string, unknown>;
-  stateIdSuffix?: string;
 }
 
 /** A problem with one entry that does not stop the rest of the project from loading. */
@@ -85,14 +77,11 @@ export interface EntryProblem {
 
 export interface Project {
   root: string;
-  meltanoFile: string;
   files: ProjectFile[];
   jobs: JobDef[];
   schedules: ScheduleDef[];
   plugins: PluginDef[];
-  environments: EnvironmentDef[];
   defaultEnvironment: string | null;
-  env: Record<string, unknown>;
   /** Entries that could not be read; reported, the rest still usable. */
   problems: EntryProblem[];
 }

@@ -100,7 +100,7 @@ export async function connectionSettings(
       'pass both --tls-cert-path and --tls-key-path (or TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)',
     );
   }
-  const address = flags.address ?? profile.address;
+  const address = flags.address || profile.address || undefined;
   const apiKey = flags.apiKey ?? profile.apiKey;
   const metadata = profile.grpcMeta && Object.keys(profile.grpcMeta).length ? profile.grpcMeta : undefined;
   return {

@@ -206,5 +206,5 @@ describe('doctor detects', () => {
     });
     expect(noMeltano.stdout).toMatch(/✗ meltano: not found/u);
     expect(noMeltano.exitCode).toBe(1);
-  }, 120_000);
+  }, 300_000); // five doctor runs and a dev server; each doctor runs `meltano --version`, slow on a loaded host
 });
