@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AesGcmCodec } from '../../src/temporal/codec.js';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { CLI, MELTANO, REPO_ROOT, VENV_BIN } from '../helpers/run.js';
 import { freePort } from '../helpers/temporal.js';
@@ -60,6 +61,7 @@ async function browse(url: string, screenshot: string): Promise<string> {
       timeout: 120_000,
     },
   );
+  writeFileSync(path.join(artifacts, screenshot.replace(/\.png$/u, '.html')), dom.stdout);
   return dom.stdout;
 }
 
@@ -160,5 +162,30 @@ describe('embedded Web UI with encryption on', () => {
     // The decoded result (rows per stream), only readable through the codec server.
     expect(dom).toMatch(/rowsPerStream/u);
     expect(dom).toMatch(/numbers/u);
+  }, 300_000);
+
+  it("the run's User Metadata tab shows its summary, details and current details, decoded", async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    let runId: string;
+    try {
+      const codec = new AesGcmCodec(Buffer.from(KEY, 'base64'));
+      const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
+      runId = (await client.workflow.getHandle(workflowId).describe()).runId;
+    } finally {
+      await connection.close();
+    }
+    const url = `http://127.0.0.1:${uiPort}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/${runId}/user-metadata`;
+    const dom = await browse(url, 'ui-encrypted-metadata.png');
+    // The UI renders each markdown text in an iframe (`/render?content=<text>`), by element id.
+    const rendered = (id: string): string => {
+      const src = new RegExp(`<iframe[^>]*src="(/render\\?[^"]*)"[^>]*id="${id}"`, 'u').exec(dom)?.[1] ?? '';
+      return new URL(src.replaceAll('&amp;', '&'), 'http://ui').searchParams.get('content') ?? '';
+    };
+    expect(rendered('user-metadata-summary')).toBe('demo: tap-count target-lines → tap-count target-lines [uienc/dev]');
+    const texts = [...dom.matchAll(/<iframe[^>]*src="(\/render\?[^"]*)"/gu)].map(
+      (m) => new URL((m[1] ?? '').replaceAll('&amp;', '&'), 'http://ui').searchParams.get('content') ?? '',
+    );
+    expect(texts.some((t) => t.includes('**Started by** schedule `meltano:uienc:dev:demo`'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('**Completed 2 of 2 tasks** · 10 rows so far'))).toBe(true);
   }, 300_000);
 });
