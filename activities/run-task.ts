@@ -12,11 +12,13 @@ import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
 import { findMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
+import { secretMasker } from '../src/meltano/mask.js';
+import { taskLogPath } from '../src/meltano/task-logs.js';
+import { rowsReporter } from './progress.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
 import { ownRunIsStale } from '../src/meltano/stale-run.js';
 import { runOptionArgs } from '../src/meltano/run-options.js';
 import { TaskLog } from '../src/meltano/task-log.js';
-import { masker as secretMasker } from '../src/util/mask.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
 import type { ActivityDeps } from './index.js';
 
@@ -48,11 +50,6 @@ function scheduleEnv(input: TaskActivityInput, root: string): Record<string, str
   return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
-function logFilePath(root: string, input: TaskActivityInput, workflowId: string, attempt: number): string {
-  const safe = workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_');
-  return path.join(root, '.meltano', 'logs', 'temporal', safe, `task-${input.task.index + 1}-attempt-${attempt}.log`);
-}
-
 /** `meltano elt` knows only --full-refresh and --refresh-catalog of the run options. */
 function eltOptionArgs(input: TaskActivityInput): string[] {
   const o = input.runOptions;
@@ -74,17 +71,39 @@ export interface TaskRuntime {
   };
   /** Each output line as it arrives (after masking). */
   onLine?: (line: string) => void;
+  /** Rows per stream counted so far, each time a METRIC line changes them. */
+  onRows?: (rows: Record<string, number>) => void;
 }
 
 export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInput): Promise<TaskResult> {
   const ctx = Context.current();
-  return executeTask(input.projectRoot ?? deps.projectRoot, input, {
+  // Rows so far go to the workflow, for the UI's current details.
+  let client: Context['client'] | undefined;
+  try {
+    client = ctx.client;
+  } catch {
+    client = undefined; // a test environment without a client: no live rows
+  }
+  const reporter = rowsReporter({
+    client,
+    workflowId: ctx.info.workflowExecution?.workflowId,
+    runId: ctx.info.workflowExecution?.runId,
+    index: input.task.index,
     attempt: ctx.info.attempt,
-    runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
-    heartbeat: (d) => ctx.heartbeat(d),
-    cancellationSignal: ctx.cancellationSignal,
-    log: ctx.log,
+    warn: (message) => ctx.log.warn(message),
   });
+  try {
+    return await executeTask(input.projectRoot ?? deps.projectRoot, input, {
+      attempt: ctx.info.attempt,
+      runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
+      heartbeat: (d) => ctx.heartbeat(d),
+      cancellationSignal: ctx.cancellationSignal,
+      log: ctx.log,
+      onRows: (rows) => reporter.update(rows),
+    });
+  } finally {
+    await reporter.close();
+  }
 }
 
 /** Run one task in the project at `root`: the activity's body, also used by `schedule run --local`. */
@@ -100,7 +119,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     });
   }
   const extraEnv = scheduleEnv(input, root);
-  const mask = masker(extraEnv);
+  const mask = secretMasker(Object.values(extraEnv));
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
   let force = false;
@@ -117,7 +136,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       : ['elt', ...eltOptionArgs(input), ...input.task.args];
   let args = buildArgs();
 
-  const logFile = logFilePath(root, input, ctx.runKey, attempt);
+  const logFile = taskLogPath(root, ctx.runKey, input.task.index, attempt);
   // One pass normally; a second only when the lock is our own dead attempt's (see ownRunIsStale).
   for (;;) {
     // Created with the first line: a task that prints nothing leaves no file behind.
@@ -136,7 +155,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
         lines++;
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
-        rows.add(line);
+        if (rows.add(line)) ctx.onRows?.(rows.rowsPerStream(input.task.args));
         const shown = mask(line);
         log.write(shown);
         ctx.log.info(shown, { task: label, attempt });

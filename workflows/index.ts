@@ -13,7 +13,12 @@ import {
   proxyActivities,
   setHandler,
   uuid4,
+  workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { RunTracker, taskRowsSignal } from './progress.js';
+import { scheduledOrigin, taskSummary, type RunOrigin } from './summary.js';
 import type { Activities } from '../activities/index.js';
 import { NOTIFY_PATCH, notifyFinished, watchForLate, type NoticeBase } from './notify.js';
 import {
@@ -61,7 +66,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         }
       : undefined;
   const lateWatch = notify && noticeBase ? watchForLate(notify, noticeBase) : undefined;
-  const { runMeltanoTask } = proxyActivities<Activities>({
+  const taskOptions: ActivityOptions = {
     startToCloseTimeout: resolved.policy.taskTimeout,
     heartbeatTimeout: resolved.policy.heartbeatTimeout,
     // Cancelling the workflow waits until the task's processes are gone.
@@ -73,23 +78,38 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       maximumInterval: resolved.policy.maximumInterval,
       nonRetryableErrorTypes: ['MeltanoConfigError'],
     },
-  });
+  };
+  const { runMeltanoTask } = proxyActivities<Activities>(taskOptions);
+  // The UI's current details: which task of how many, rows so far (reported by the running task).
+  const tracker = new RunTracker(resolved.tasks, runOrigin());
+  setHandler(taskRowsSignal, (update) => tracker.rows(update));
 
   const results: TaskResult[] = [];
   for (const task of resolved.tasks) {
-    if (task.index < fromTask) continue;
+    if (task.index < fromTask) {
+      tracker.skipped(task.index);
+      continue;
+    }
     const entry = progress.tasks[task.index];
     if (entry) entry.state = 'running';
+    tracker.running(task.index);
     try {
-      const result = await runMeltanoTask({
-        ...(input.projectRoot ? { projectRoot: input.projectRoot } : {}),
-        ...(input.schedule ? { schedule: input.schedule } : {}),
-        ...(input.environment ? { environment: input.environment } : {}),
-        task,
-        runId: uuid4(),
-        ...(input.runOptions ? { runOptions: input.runOptions } : {}),
-      });
+      // The summary names the step in the UI's timeline (it does not change the command: replay-safe).
+      const result = await runMeltanoTask.executeWithOptions(
+        { ...taskOptions, summary: taskSummary(task, resolved.tasks.length) },
+        [
+          {
+            ...(input.projectRoot ? { projectRoot: input.projectRoot } : {}),
+            ...(input.schedule ? { schedule: input.schedule } : {}),
+            ...(input.environment ? { environment: input.environment } : {}),
+            task,
+            runId: uuid4(),
+            ...(input.runOptions ? { runOptions: input.runOptions } : {}),
+          },
+        ],
+      );
       results.push(result);
+      tracker.succeeded(result);
       if (entry) {
         entry.state = 'succeeded';
         entry.result = result;
@@ -97,10 +117,12 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     } catch (err) {
       if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
         if (entry) entry.state = 'cancelled';
+        tracker.cancelled(task.index);
         await lateWatch?.stop();
         throw err;
       }
       if (entry) entry.state = 'failed';
+      tracker.failed(task.index);
       const cause = err instanceof Error ? err : undefined;
       // An ActivityFailure wraps the ApplicationFailure that carries Meltano's output.
       const inner = cause?.cause instanceof Error ? cause.cause : cause;
@@ -138,4 +160,15 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     tasks: results,
     ...(fromTask ? { resumedFrom: fromTask } : {}),
   };
+}
+
+const SCHEDULED_BY = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
+const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** How this run started, from what the server recorded when it started it (deterministic). */
+function runOrigin(): RunOrigin | undefined {
+  const info = workflowInfo();
+  const scheduleId = info.typedSearchAttributes.get(SCHEDULED_BY);
+  if (!scheduleId) return undefined;
+  return scheduledOrigin(scheduleId, info.typedSearchAttributes.get(SCHEDULED_START), info.startTime);
 }

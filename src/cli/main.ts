@@ -9,6 +9,7 @@ import { runsCommand } from './runs.js';
 import { upCommand } from './up.js';
 import { doctorCommand } from './doctor.js';
 import { notifyCommand } from './notify.js';
+import { codecServerCommand } from './codec-server.js';
 import { addTemporalScheduleCommands } from './schedule-temporal.js';
 import { syncAfterEdit } from './schedule-edit-sync.js';
 
@@ -32,6 +33,7 @@ function buildProgram(): Command {
   program.addCommand(upCommand());
   program.addCommand(doctorCommand());
   program.addCommand(notifyCommand());
+  program.addCommand(codecServerCommand());
   return program;
 }
 

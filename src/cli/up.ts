@@ -32,6 +32,8 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
     const tty = process.stderr.isTTY;
     if (e.type === 'server-starting') say(`starting the embedded Temporal dev server (data: ${e.dataDir})`);
     else if (e.type === 'server-started') say(`Temporal at ${e.address}`);
+    else if (e.type === 'codec-server-started')
+      say(`payload encryption on: codec server for the Web UI at ${e.url} (origins ${e.uiOrigins.join(', ')})`);
     else if (e.type === 'server-external') say(`using the Temporal server at ${e.address}`);
     else if (e.type === 'sync-progress' && tty) process.stderr.write(`\r[up] syncing ${e.done}/${e.total}`);
     else if (e.type === 'synced') {
@@ -78,36 +80,47 @@ export function upCommand(): Command {
     )
     .option('--port <port>', 'embedded server gRPC port', '7233')
     .option('--ui-port <port>', 'embedded Web UI port', '8233')
+    .option(
+      '--codec-port <port>',
+      'with MELTANO_TEMPORAL_ENCRYPTION_KEY set: port of the codec server the embedded Web UI decodes through',
+      '8081',
+    )
     .option('--trigger <schedule>', 'trigger one run of this schedule once everything is up, and follow it')
     .action(
-      action(async (flags: WorkerFlags & { port: string; uiPort: string; trigger?: string }, cmd: Command) => {
-        const project = loadProject(projectOptions(cmd));
-        const worker = workerSettings(flags);
-        const connection = await settingsOf(cmd);
-        const { runUp } = await import('../temporal/up.js');
-        const abort = new AbortController();
-        const shutdown = (): void => abort.abort();
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-        const print = printer((await import('../temporal/sync.js')).formatSyncItem);
-        try {
-          await runUp(
-            {
-              project,
-              connection,
-              scope: serverFlags(cmd),
-              port: Number(flags.port),
-              uiPort: Number(flags.uiPort),
-              worker,
-              ...(flags.trigger ? { trigger: flags.trigger } : {}),
-              signal: abort.signal,
-            },
-            print,
-          );
-        } finally {
-          process.off('SIGINT', shutdown);
-          process.off('SIGTERM', shutdown);
-        }
-      }),
+      action(
+        async (
+          flags: WorkerFlags & { port: string; uiPort: string; codecPort: string; trigger?: string },
+          cmd: Command,
+        ) => {
+          const project = loadProject(projectOptions(cmd));
+          const worker = workerSettings(flags);
+          const connection = await settingsOf(cmd);
+          const { runUp } = await import('../temporal/up.js');
+          const abort = new AbortController();
+          const shutdown = (): void => abort.abort();
+          process.once('SIGINT', shutdown);
+          process.once('SIGTERM', shutdown);
+          const print = printer((await import('../temporal/sync.js')).formatSyncItem);
+          try {
+            await runUp(
+              {
+                project,
+                connection,
+                scope: serverFlags(cmd),
+                port: Number(flags.port),
+                uiPort: Number(flags.uiPort),
+                codecPort: Number(flags.codecPort),
+                worker,
+                ...(flags.trigger ? { trigger: flags.trigger } : {}),
+                signal: abort.signal,
+              },
+              print,
+            );
+          } finally {
+            process.off('SIGINT', shutdown);
+            process.off('SIGTERM', shutdown);
+          }
+        },
+      ),
     );
 }

@@ -46,6 +46,8 @@ export async function startDevServer(options: {
   port: number;
   uiPort: number;
   ip?: string;
+  /** A codec server for the Web UI (payload encryption on): the UI decodes through it. */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -73,6 +75,7 @@ export async function startDevServer(options: {
     '--log-level',
     'warn',
     ...SEARCH_ATTRIBUTE_NAMES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const proc: ResultPromise = execa(cli, args, {
     detached: true,

@@ -4,7 +4,13 @@
  * structured details, see `TaskFailureDetails`).
  */
 import type { Client } from '@temporalio/client';
-import { TASK_FAILED_TYPE, type TaskFailureDetails } from '../../workflows/types.js';
+import {
+  TASK_FAILED_TYPE,
+  type JobRunResult,
+  type TaskFailureDetails,
+  type TaskResult,
+} from '../../workflows/types.js';
+import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
 
 /** One run, as `runs --format=json` prints it. */
@@ -17,6 +23,8 @@ export interface RunRow {
   closeTime: string | null;
   durationMs: number | null;
   failedTask: string | null;
+  /** Rows loaded (all tasks and streams, from Singer METRIC lines): a finished run's result, or the tasks a failed run completed; null while running or when unknown. */
+  rows: number | null;
 }
 
 const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
@@ -28,18 +36,30 @@ function runsQuery(scope: Pick<Scope, 'projectKey' | 'environment'>, schedule?: 
   return query;
 }
 
-/** The failed task's name from a failed run's result: its details when the job's failure carries them, else the first line of the message. */
-export async function failedTask(client: Client, workflowId: string, runId: string): Promise<string | null> {
+const sumRows = (tasks: ReadonlyArray<Pick<TaskResult, 'rowsPerStream'>> | undefined): number | null =>
+  tasks ? tasks.reduce((sum, t) => sum + totalRows(t.rowsPerStream), 0) : null;
+
+/**
+ * What a closed run produced: the failed task's name (from the failure's
+ * details when the job's failure carries them, else the first line of its
+ * message) and the rows it loaded.
+ */
+export async function runOutcome(
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<{ failedTask: string | null; rows: number | null }> {
   try {
-    await client.workflow.getHandle(workflowId, runId).result();
-    return null;
+    const result = (await client.workflow.getHandle(workflowId, runId).result()) as JobRunResult | undefined;
+    return { failedTask: null, rows: sumRows(result?.tasks) };
   } catch (err) {
     const cause = (err as { cause?: Error & { type?: string; details?: unknown[] } }).cause;
     if (cause?.type === TASK_FAILED_TYPE) {
       const details = cause.details?.[0] as TaskFailureDetails | undefined;
-      if (details && typeof details.task === 'string') return details.task;
+      if (details && typeof details.task === 'string')
+        return { failedTask: details.task, rows: sumRows(details.completed) };
     }
-    return (cause?.message ?? '').split('\n')[0] || null;
+    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null };
   }
 }
 
@@ -60,9 +80,24 @@ export async function listRuns(
       startTime: wf.startTime.toISOString(),
       closeTime: wf.closeTime?.toISOString() ?? null,
       durationMs: wf.closeTime ? wf.closeTime.getTime() - wf.startTime.getTime() : null,
-      failedTask: wf.status.name === 'FAILED' ? await failedTask(client, wf.workflowId, wf.runId) : null,
+      ...(wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED'
+        ? await runOutcome(client, wf.workflowId, wf.runId)
+        : { failedTask: null, rows: null }),
     });
     if (rows.length >= options.limit) break;
   }
   return rows;
+}
+
+/** The newest `perSchedule` runs of each of `schedules` (one visibility query each, run in parallel). */
+export async function listRunsPerSchedule(
+  client: Client,
+  scope: Scope,
+  schedules: readonly string[],
+  perSchedule: number,
+): Promise<RunRow[]> {
+  const lists = await Promise.all(
+    schedules.map((schedule) => listRuns(client, scope, { schedule, limit: perSchedule })),
+  );
+  return lists.flat();
 }

@@ -9,6 +9,9 @@ import { cronInterval, isValidInterval, badIntervalMessage } from '../project/in
 import { ProjectFileError } from '../project/errors.js';
 import { temporalAnnotations, type TemporalAnnotations } from './annotations.js';
 import { TASK_QUEUE_DEFAULT, WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
+import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/summary.js';
+import { eltArgs } from '../project/listing.js';
+import { taskArgs } from '../project/tasks.js';
 
 export const MANAGED_BY = 'meltano-temporal';
 export const SEARCH_ATTRIBUTE_NAMES = [
@@ -48,6 +51,9 @@ export interface DesiredSchedule {
   searchAttributes: Record<(typeof SEARCH_ATTRIBUTE_NAMES)[number], string>;
   /** Human-readable facts compared and shown in the plan (`~ update interval: @daily -> @hourly`). */
   summary: Record<string, string>;
+  /** What the UI's schedule list and each run show: the schedule's tasks, project and environment. */
+  staticSummary: string;
+  staticDetails: string;
   /** Hash of everything above that the server holds. */
   fingerprint: string;
 }
@@ -93,8 +99,24 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     schedule: schedule.name,
     ...(ctx.environment ? { environment: ctx.environment } : {}),
   };
+  const tasks =
+    schedule.kind === 'job'
+      ? taskArgs(ctx.project.jobs.find((j) => j.name === schedule.job)?.tasks ?? []).map((args) => args.join(' '))
+      : [taskText({ command: 'elt', args: eltArgs(schedule) })];
+  const id = scheduleId(ctx.projectKey, ctx.environment, schedule.name);
+  const description = {
+    project: ctx.projectKey,
+    environment: ctx.environment ?? 'default',
+    schedule: schedule.name,
+    interval: schedule.interval,
+    job: schedule.kind === 'job' ? schedule.job : schedule.name,
+    tasks,
+    origin: { kind: 'schedule' as const, scheduleId: id },
+  };
   const summary: Record<string, string> = {
     interval: schedule.interval ?? '(none)',
+    // The tasks are in the UI summary of the schedule and its runs: a job edit updates the schedule.
+    tasks: tasks.join(' → '),
     cron: cron ?? 'manual only',
     job,
     'task queue': taskQueue,
@@ -116,7 +138,9 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     .digest('hex')
     .slice(0, 16);
   return {
-    id: scheduleId(ctx.projectKey, ctx.environment, schedule.name),
+    id,
+    staticSummary: runStaticSummary(description),
+    staticDetails: runStaticDetails(description),
     schedule,
     job,
     cron,

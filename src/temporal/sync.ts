@@ -113,6 +113,8 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
       taskQueue: d.taskQueue,
       workflowId: d.id,
       args: [d.input],
+      staticSummary: d.staticSummary,
+      staticDetails: d.staticDetails,
       memo: actionMemo as unknown as Record<string, unknown>,
       typedSearchAttributes: await searchAttributePairs(d),
     },

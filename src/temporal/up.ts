@@ -21,6 +21,7 @@ import { runWorker, type WorkerOptions } from './worker.js';
 export type UpEvent =
   | { type: 'server-starting'; dataDir: string }
   | { type: 'server-started'; address: string }
+  | { type: 'codec-server-started'; url: string; uiOrigins: string[] }
   | { type: 'server-external'; address: string }
   | { type: 'sync-progress'; done: number; total: number }
   | { type: 'synced'; report: SyncReport }
@@ -41,6 +42,8 @@ export interface UpOptions {
   /** The embedded server's ports (used when no server is configured). */
   port: number;
   uiPort: number;
+  /** Port of the codec server started for the embedded UI when payload encryption is on. */
+  codecPort: number;
   worker: Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention'>;
   /** Trigger one run of this schedule once everything is up, and follow it. */
   trigger?: string;
@@ -93,10 +96,28 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
   if (options.trigger && !findSchedule(project, options.trigger)) throw new ScheduleNotFoundError(options.trigger);
   let connection = options.connection;
   let devServer: Awaited<ReturnType<(typeof import('./dev-server.js'))['startDevServer']>> | undefined;
+  let codecServer: import('./codec-server.js').CodecServer | undefined;
   if (!connection.addressGiven) {
     const { startDevServer } = await import('./dev-server.js');
+    // With payload encryption on, the embedded UI decodes through our codec server (same key).
+    if (process.env.MELTANO_TEMPORAL_ENCRYPTION_KEY) {
+      const { startCodecServerFromEnv } = await import('./codec-server.js');
+      const uiOrigins = [`http://127.0.0.1:${options.uiPort}`, `http://localhost:${options.uiPort}`];
+      codecServer = await startCodecServerFromEnv({ port: options.codecPort, uiOrigins });
+      onEvent({ type: 'codec-server-started', url: codecServer.url, uiOrigins });
+    }
     onEvent({ type: 'server-starting', dataDir: path.join(project.root, '.meltano', 'temporal') });
-    devServer = await startDevServer({ projectRoot: project.root, port: options.port, uiPort: options.uiPort });
+    try {
+      devServer = await startDevServer({
+        projectRoot: project.root,
+        port: options.port,
+        uiPort: options.uiPort,
+        ...(codecServer ? { uiCodecEndpoint: codecServer.url } : {}),
+      });
+    } catch (err) {
+      await codecServer?.close();
+      throw err;
+    }
     connection = { ...connection, address: devServer.address, addressGiven: true };
     onEvent({ type: 'server-started', address: devServer.address });
   } else {
@@ -171,5 +192,6 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       await devServer.stop();
       onEvent({ type: 'server-stopped' });
     }
+    await codecServer?.close();
   }
 }

@@ -22,6 +22,8 @@ if '--discover' in args:
     print(json.dumps({"streams": [{"tap_stream_id": stream, "stream": stream, "schema": schema,
         "metadata": [{"breadcrumb": [], "metadata": {"selected": True}}]}]}))
     sys.exit(0)
+if os.environ.get('TAP_COUNT_ECHO'):
+    sys.stderr.write(os.environ['TAP_COUNT_ECHO'] + '\\n')
 mark = os.environ.get('TAP_COUNT_MARK_FILE')
 if mark:
     with open(mark, 'a') as f: f.write(os.environ.get('TAP_COUNT_LABEL', 'run') + '\\n')
@@ -47,11 +49,19 @@ start = state.get('bookmarks', {}).get(stream, {}).get('n', 0)
 count = int(os.environ.get('TAP_COUNT_ROWS', '3'))
 time.sleep(float(os.environ.get('TAP_COUNT_SLEEP', '0')))
 print(json.dumps({"type": "SCHEMA", "stream": stream, "schema": schema, "key_properties": ["n"]}))
+# TAP_COUNT_ROW_SLEEP: a slow tap that reports each row as it goes (a METRIC per row), like a long extraction.
+row_sleep = float(os.environ.get('TAP_COUNT_ROW_SLEEP', '0'))
+def metric(value):
+    sys.stderr.write('METRIC: ' + json.dumps({"type": "counter", "metric": "record_count", "value": value, "tags": {"stream": stream}}) + '\\n')
+    sys.stderr.flush()
 for i in range(start + 1, start + count + 1):
     print(json.dumps({"type": "RECORD", "stream": stream, "record": {"n": i}}))
+    if row_sleep:
+        sys.stdout.flush(); metric(1); time.sleep(row_sleep)
 print(json.dumps({"type": "STATE", "value": {"bookmarks": {stream: {"n": start + count}}}}))
 sys.stdout.flush()
-sys.stderr.write('METRIC: ' + json.dumps({"type": "counter", "metric": "record_count", "value": count, "tags": {"stream": stream}}) + '\\n')
+if not row_sleep:
+    metric(count)
 `;
 
 const TARGET = `#!/usr/bin/env python3

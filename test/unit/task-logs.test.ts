@@ -1,97 +1,141 @@
-/** Task logs on a real file system: created on the first line only, pruned after the retention. */
+/**
+ * Reading a run's task logs from disk: the right task's files, masked, and
+ * following files that a real writer process is still growing.
+ */
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TaskLog } from '../../src/meltano/task-log.js';
-import { pruneTaskLogs, startLogPruner, taskLogRoot, type PruneReport } from '../../src/logs/retention.js';
+import { secretMasker } from '../../src/meltano/mask.js';
+import { listTaskLogs, printTaskLogs, taskLogDir, taskLogPath } from '../../src/meltano/task-logs.js';
 
-const DAY = 86_400_000;
+const WF = 'meltano:shop:dev:mysql2pg-2026-11-25T10:00:00Z';
 
-function runDir(root: string, id: string, ageMs: number, files: string[] = ['task-1-attempt-1.log']): string {
-  const dir = path.join(taskLogRoot(root), id);
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'mt-logs-'));
+  const dir = taskLogDir(root, WF);
   mkdirSync(dir, { recursive: true });
-  const t = (Date.now() - ageMs) / 1000;
-  for (const f of files) {
-    writeFileSync(path.join(dir, f), 'line\n');
-    utimesSync(path.join(dir, f), t, t);
-  }
-  utimesSync(dir, t, t);
-  return dir;
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return root;
 }
 
-describe('TaskLog', () => {
-  it('creates nothing until the first line, then appends lines', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mt-log-'));
-    const file = path.join(taskLogRoot(root), 'wf-1', 'task-1-attempt-1.log');
-    const quiet = new TaskLog(file);
-    await quiet.end();
-    expect(quiet.written).toBe(false);
-    expect(existsSync(path.dirname(file))).toBe(false);
-    const log = new TaskLog(file);
-    log.write('one');
-    log.write('two');
-    await log.end();
-    expect(log.written).toBe(true);
-    expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
-  });
-});
-
-describe('pruneTaskLogs', () => {
-  it('removes run directories whose newest file is older than the retention, keeps the rest', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mt-prune-'));
-    const old = runDir(root, 'old-run', 10 * DAY, ['task-1-attempt-1.log', 'task-2-attempt-1.log']);
-    const recent = runDir(root, 'recent-run', 1 * DAY);
-    // Writing a file touches its directory: only the files' own times count.
-    const touched = runDir(root, 'touched-run', 10 * DAY);
-    const now = Date.now() / 1000;
-    utimesSync(touched, now, now);
-    // An old run with one recent retry log: its newest file counts.
-    const mixed = runDir(root, 'mixed-run', 10 * DAY);
-    const t = (Date.now() - DAY) / 1000;
-    writeFileSync(path.join(mixed, 'task-1-attempt-2.log'), 'x\n');
-    utimesSync(path.join(mixed, 'task-1-attempt-2.log'), t, t);
-    const emptyOld = runDir(root, 'empty-old', 10 * DAY, []);
-    // Outside the run directories nothing is touched, and a symlink is not followed.
-    const outside = mkdtempSync(path.join(os.tmpdir(), 'mt-outside-'));
-    writeFileSync(path.join(outside, 'keep.txt'), 'keep');
-    symlinkSync(outside, path.join(taskLogRoot(root), 'link'));
-    const otherLog = path.join(root, '.meltano', 'logs', 'elt', 'x.log');
-    mkdirSync(path.dirname(otherLog), { recursive: true });
-    writeFileSync(otherLog, 'meltano log');
-
-    const report = await pruneTaskLogs(root, 7 * DAY);
-    expect(report.removed.sort()).toEqual(['empty-old', 'old-run', 'touched-run']);
-    expect(report.kept).toBe(2);
-    expect(existsSync(old)).toBe(false);
-    expect(existsSync(emptyOld)).toBe(false);
-    expect(existsSync(recent)).toBe(true);
-    expect(existsSync(mixed)).toBe(true);
-    expect(readFileSync(path.join(outside, 'keep.txt'), 'utf8')).toBe('keep');
-    expect(readFileSync(otherLog, 'utf8')).toBe('meltano log');
-    expect(await pruneTaskLogs(root, 7 * DAY)).toEqual({ removed: [], kept: 2 });
+describe('task logs', () => {
+  it('lives where the worker writes it, the workflow id made file-safe', () => {
+    expect(taskLogPath('/p', WF, 0, 2)).toBe(
+      '/p/.meltano/logs/temporal/meltano_shop_dev_mysql2pg-2026-11-25T10_00_00Z/task-1-attempt-2.log',
+    );
   });
 
-  it('a project without task logs is fine', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mt-prune-'));
-    expect(await pruneTaskLogs(root, DAY)).toEqual({ removed: [], kept: 0 });
-  });
-
-  it('the pruner runs at once and then on its interval', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'mt-pruner-'));
-    runDir(root, 'a', 3 * DAY);
-    const reports: PruneReport[] = [];
-    const pruner = startLogPruner({
-      projectRoot: root,
-      retentionMs: DAY,
-      everyMs: 50,
-      onPrune: (r) => reports.push(r),
+  it('lists task then attempt order (10 after 2), filters one task, ignores other files', () => {
+    const root = project({
+      'task-10-attempt-1.log': '',
+      'task-2-attempt-2.log': '',
+      'task-2-attempt-1.log': '',
+      'notes.txt': '',
     });
-    await new Promise((r) => setTimeout(r, 30));
-    runDir(root, 'b', 3 * DAY);
-    await new Promise((r) => setTimeout(r, 200));
-    pruner.stop();
-    expect(reports[0]?.removed).toEqual(['a']);
-    expect(reports.flatMap((r) => r.removed)).toEqual(['a', 'b']);
+    expect(listTaskLogs(root, WF).map((l) => [l.task, l.attempt])).toEqual([
+      [2, 1],
+      [2, 2],
+      [10, 1],
+    ]);
+    expect(listTaskLogs(root, WF, 10).map((l) => path.basename(l.file))).toEqual(['task-10-attempt-1.log']);
+    expect(listTaskLogs(root, 'no-such-run')).toEqual([]);
+  });
+
+  it('prints the chosen task masked; several files get tail-style headers; a last line without newline is kept', async () => {
+    const root = project({
+      'task-1-attempt-1.log': 'tap-a | password=hunter22 rejected\nfailed\n',
+      'task-1-attempt-2.log': 'tap-a | ok with hunter22\nno newline at end',
+      'task-2-attempt-1.log': 'dbt | done\n',
+    });
+    let out = '';
+    const mask = secretMasker(['hunter22', 'ab']);
+    const printed = await printTaskLogs(root, WF, { task: 1, mask, write: (t) => (out += t) });
+    expect(printed.map((l) => l.attempt)).toEqual([1, 2]);
+    const dir = taskLogDir(root, WF);
+    expect(out).toBe(
+      [
+        `==> task 1, attempt 1: ${dir}/task-1-attempt-1.log <==`,
+        'tap-a | password=*** rejected',
+        'failed',
+        '',
+        `==> task 1, attempt 2: ${dir}/task-1-attempt-2.log <==`,
+        'tap-a | ok with ***',
+        'no newline at end',
+        '',
+      ].join('\n'),
+    );
+    out = '';
+    await printTaskLogs(root, WF, { task: 2, mask, write: (t) => (out += t) });
+    expect(out).toBe('dbt | done\n'); // one file: no header, like tail
+  });
+
+  it('--follow prints lines as a real process writes them, picks up the next attempt, stops when the run is over', async () => {
+    const root = project({});
+    const first = taskLogPath(root, WF, 0, 1);
+    const second = taskLogPath(root, WF, 0, 2);
+    // A writer that appends a line every 300 ms, sometimes in two halves, then starts attempt 2.
+    const writer = execa('bash', [
+      '-c',
+      `for i in 1 2 3 4; do printf 'line %s secret-token-1 ' "$i" >> "$1"; sleep 0.15; printf 'end\\n' >> "$1"; sleep 0.15; done
+       printf 'attempt two\\n' >> "$2"; sleep 0.5; touch "$1.finished"`,
+      'writer',
+      first,
+      second,
+    ]);
+    const seen: Array<{ at: number; text: string }> = [];
+    const started = Date.now();
+    const printed = await printTaskLogs(root, WF, {
+      mask: secretMasker(['secret-token-1']),
+      write: (text) => seen.push({ at: Date.now() - started, text }),
+      follow: {
+        done: async () => {
+          const { existsSync } = await import('node:fs');
+          return existsSync(`${first}.finished`);
+        },
+        pollMs: 50,
+      },
+    });
+    await writer;
+    const out = seen.map((s) => s.text).join('');
+    expect(out).toBe(
+      [
+        `==> task 1, attempt 1: ${first} <==`,
+        'line 1 *** end',
+        'line 2 *** end',
+        'line 3 *** end',
+        'line 4 *** end',
+        '',
+        `==> task 1, attempt 2: ${second} <==`,
+        'attempt two',
+        '',
+      ].join('\n'),
+    );
+    // Streamed, not read once at the end: the first line arrived long before the last.
+    const firstLine = seen.find((s) => s.text.includes('line 1'));
+    const lastLine = seen.find((s) => s.text.includes('attempt two'));
+    expect((lastLine?.at ?? 0) - (firstLine?.at ?? 0)).toBeGreaterThan(700);
+    // Never a half line: every chunk written ends with a newline.
+    expect(seen.every((s) => s.text.endsWith('\n'))).toBe(true);
+    expect(printed.map((l) => l.attempt)).toEqual([1, 2]);
+  });
+
+  it('--follow on a run with no logs yet waits for them; an abort stops it', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'mt-logs-'));
+    const abort = new AbortController();
+    setTimeout(() => {
+      mkdirSync(taskLogDir(root, WF), { recursive: true });
+      writeFileSync(taskLogPath(root, WF, 1, 1), 'late start\n');
+      setTimeout(() => abort.abort(), 400);
+    }, 300);
+    let out = '';
+    await printTaskLogs(root, WF, {
+      task: 2,
+      mask: (l) => l,
+      write: (t) => (out += t),
+      follow: { done: () => false, signal: abort.signal, pollMs: 50 },
+    });
+    expect(out).toContain('late start\n');
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * `runs logs`: a run's task logs from the worker's log folder, masked with
+ * the schedule's env values. Temporal says which tasks the run has, which
+ * worker ran each (its identity, `pid@host`) and where that worker wrote the
+ * log; the files themselves are read from this host's project, and a task
+ * that ran on another host is named with that host and path instead.
+ */
+import type { Client } from '@temporalio/client';
+import os from 'node:os';
+import { UserError } from '../project/errors.js';
+import type { Project } from '../project/model.js';
+import { scheduleEnv, secretMasker } from '../meltano/mask.js';
+import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
+import type { ResolvedJob, TaskActivityInput, TaskResult } from '../../workflows/types.js';
+
+/** What the history says about one task of the run. */
+export interface TaskRecord {
+  /** 1-based. */
+  task: number;
+  text: string;
+  /** Identity of the worker that ran (or runs) its latest attempt, e.g. `41@host-b`. */
+  worker?: string;
+  /** The log file on that worker's host, when the history names it. */
+  logFile?: string;
+}
+
+export interface RunLogsOptions {
+  /** 1-based task; every task when omitted. */
+  task?: number;
+  follow?: boolean;
+  write: (text: string) => void;
+  /** Notes for the user (tasks that ran elsewhere), kept apart from the log text. */
+  note: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+class RunNotFoundError extends UserError {
+  constructor(workflowId: string, namespace: string) {
+    super(
+      `Run '${workflowId}' was not found in namespace '${namespace}'.`,
+      1,
+      'see the runs with: meltano-temporal runs (the workflow id is the first column of --format=json)',
+    );
+    this.name = 'RunNotFoundError';
+  }
+}
+
+const hostOf = (identity: string | undefined): string | undefined =>
+  identity?.split('@').slice(1).join('@') || undefined;
+
+/** Tasks of the run, from its history: the resolved job, each task's scheduling, who started it, its result. */
+export async function taskRecords(client: Client, workflowId: string): Promise<TaskRecord[]> {
+  const handle = client.workflow.getHandle(workflowId);
+  const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
+  const decode = async <T>(payload: import('@temporalio/common').Payload | undefined): Promise<T | undefined> => {
+    if (!payload) return undefined;
+    let decoded = [payload];
+    for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+    return payloadConverter.fromPayload<T>(decoded[0] as import('@temporalio/common').Payload);
+  };
+  const history = await handle.fetchHistory();
+  const scheduled = new Map<string, number>(); // scheduled event id -> 0-based task index
+  const byActivityId = new Map<string, number>();
+  const records = new Map<number, TaskRecord>();
+  let resolved: ResolvedJob | undefined;
+  let resolveEventId: string | undefined;
+  for (const event of history.events ?? []) {
+    const id = String(event.eventId ?? '');
+    const sched = event.activityTaskScheduledEventAttributes;
+    if (sched) {
+      if (sched.activityType?.name === 'resolveJob') resolveEventId = id;
+      if (sched.activityType?.name === 'runMeltanoTask') {
+        const input = await decode<TaskActivityInput>(sched.input?.payloads?.[0]);
+        if (input) {
+          scheduled.set(id, input.task.index);
+          if (sched.activityId) byActivityId.set(sched.activityId, input.task.index);
+          records.set(input.task.index, { task: input.task.index + 1, text: input.task.args.join(' ') });
+        }
+      }
+    }
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) {
+      const index = scheduled.get(String(started.scheduledEventId ?? ''));
+      const record = index === undefined ? undefined : records.get(index);
+      if (record && started.identity) record.worker = started.identity;
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) {
+      const key = String(completed.scheduledEventId ?? '');
+      if (key === resolveEventId) resolved = await decode<ResolvedJob>(completed.result?.payloads?.[0]);
+      const index = scheduled.get(key);
+      const record = index === undefined ? undefined : records.get(index);
+      const result = record ? await decode<TaskResult>(completed.result?.payloads?.[0]) : undefined;
+      if (record && result?.logFile) record.logFile = result.logFile;
+    }
+  }
+  // A running task's attempt is not in the history yet: the server knows its worker.
+  const description = await handle.describe();
+  for (const pending of description.raw.pendingActivities ?? []) {
+    const index = byActivityId.get(pending.activityId ?? '');
+    const record = index === undefined ? undefined : records.get(index);
+    if (record && pending.lastWorkerIdentity) record.worker = pending.lastWorkerIdentity;
+  }
+  for (const t of resolved?.tasks ?? []) {
+    if (!records.has(t.index)) records.set(t.index, { task: t.index + 1, text: t.args.join(' ') });
+  }
+  return [...records.values()].sort((a, b) => a.task - b.task);
+}
+
+/**
+ * Print the run's task logs; with `follow`, keep printing until the run is closed.
+ * @throws {RunNotFoundError} no such workflow in the namespace
+ * @throws {UserError} `task` is not a task of the run; no log of the run on this host
+ */
+export async function printRunLogs(
+  client: Client,
+  project: Project,
+  workflowId: string,
+  options: RunLogsOptions,
+): Promise<void> {
+  const handle = client.workflow.getHandle(workflowId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowNotFoundError')
+      throw new RunNotFoundError(workflowId, client.options.namespace);
+    throw err;
+  }
+  const scheduleAttr = description.typedSearchAttributes.getAll().find((p) => p.key.name === 'MeltanoSchedule')?.value;
+  const mask = secretMasker(
+    Object.values(scheduleEnv(project, typeof scheduleAttr === 'string' ? scheduleAttr : undefined)),
+  );
+  const records = await taskRecords(client, workflowId);
+  if (options.task !== undefined && records.length && !records.some((r) => r.task === options.task)) {
+    throw new UserError(
+      `Run '${workflowId}' has ${records.length} task${records.length === 1 ? '' : 's'}: there is no task ${options.task}.`,
+      1,
+      `pass --task 1 to --task ${records.length}, or leave --task out for all of them`,
+    );
+  }
+  // Tasks that ran on another host: say where their logs are.
+  const here = os.hostname();
+  const local = new Set(listTaskLogs(project.root, workflowId).map((l: TaskLog) => l.task));
+  for (const r of records) {
+    if (options.task !== undefined && r.task !== options.task) continue;
+    const host = hostOf(r.worker);
+    if (!local.has(r.task) && host && host !== here) {
+      options.note(
+        `task ${r.task} '${r.text}' ran on worker ${r.worker}: its log is on host ${host}, ${r.logFile ?? `in ${taskLogDir('<its project>', workflowId)}`}`,
+      );
+    }
+  }
+  const running = (): Promise<boolean> =>
+    handle.describe().then(
+      (d) => d.status.name !== 'RUNNING',
+      () => true,
+    );
+  const printed = await printTaskLogs(project.root, workflowId, {
+    mask,
+    write: options.write,
+    ...(options.task !== undefined ? { task: options.task } : {}),
+    ...(options.follow && description.status.name === 'RUNNING'
+      ? { follow: { done: running, ...(options.signal ? { signal: options.signal } : {}) } }
+      : {}),
+  });
+  if (!printed.length && !records.some((r) => hostOf(r.worker) && hostOf(r.worker) !== here)) {
+    throw new UserError(
+      `No task log of run '${workflowId}'${options.task !== undefined ? ` for task ${options.task}` : ''} under ${taskLogDir(project.root, workflowId)}.`,
+      1,
+      records.length
+        ? 'the task has not started yet, or its worker serves another project directory: run this where that worker runs'
+        : 'the run has not resolved its tasks yet (no worker polling?)',
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { compactCount, renderRunStrips, type StripRun } from '../../src/cli/run-strip.js';
+
+function run(
+  schedule: string | null,
+  start: string,
+  status: string,
+  durationMs: number | null,
+  rows: number | null,
+  failedTask: string | null = null,
+): StripRun {
+  return {
+    workflowId: `${schedule ?? 'adhoc'}-${start}`,
+    schedule,
+    status,
+    startTime: start,
+    durationMs,
+    failedTask,
+    rows,
+  };
+}
+
+const RUNS: StripRun[] = [
+  run('mysql2pg', '2026-11-25T14:00:02.000Z', 'RUNNING', null, null),
+  run('mysql2pg', '2026-11-25T13:00:01.000Z', 'COMPLETED', 6500, 11),
+  run('mysql2pg', '2026-11-25T12:00:01.000Z', 'FAILED', 2000, null, 'tap-mysql target-postgres'),
+  run('mysql2pg', '2026-11-25T11:00:01.000Z', 'COMPLETED', 61_000, 12_345),
+  run('mysql2pg', '2026-11-25T10:00:01.000Z', 'COMPLETED', 7000, 3),
+  run('daily', '2026-11-25T00:00:00.000Z', 'COMPLETED', 3_725_000, 4_200_000),
+];
+
+describe('runs status strip', () => {
+  it('one block per schedule, newest schedule first; columns oldest to newest with status, duration, rows; the last failure named', () => {
+    const text = renderRunStrips(RUNS, { color: false, perSchedule: 4, now: new Date('2026-11-25T14:01:14.000Z') });
+    expect(text.split('\n')).toEqual([
+      'mysql2pg  2/3 succeeded of the last 4; latest started 2026-11-25 14:00Z',
+      '  status  ✓       ✗       ✓       ▶',
+      '  time    1m01s   2.0s    6.5s    1m12s',
+      '  rows    12k     -       11      -',
+      "  ✗ 2026-11-25 12:00Z failed at 'tap-mysql target-postgres': mysql2pg-2026-11-25T12:00:01.000Z",
+      '',
+      'daily  1/1 succeeded of the last 1; latest started 2026-11-25 00:00Z',
+      '  status  ✓',
+      '  time    1h02m',
+      '  rows    4.2M',
+      '',
+    ]);
+  });
+
+  it('colours marks only on a terminal; the layout stays the same', () => {
+    const plain = renderRunStrips(RUNS, { color: false, perSchedule: 5 });
+    const colored = renderRunStrips(RUNS, { color: true, perSchedule: 5 });
+    expect(plain).not.toContain('\x1b[');
+    expect(colored).toContain('\x1b[31m✗\x1b[0m');
+    expect(colored).toContain('\x1b[32m✓\x1b[0m');
+    // Stripping the colour codes gives the plain text back.
+    // eslint-disable-next-line no-control-regex
+    expect(colored.replace(/\x1b\[\d+m/gu, '')).toBe(plain);
+  });
+
+  it('runs without a schedule are grouped; nothing to show gives nothing', () => {
+    expect(
+      renderRunStrips([run(null, '2026-11-25T09:00:00.000Z', 'TERMINATED', 1000, null)], {
+        color: false,
+        perSchedule: 3,
+      }),
+    ).toContain('(no schedule)  0/1 succeeded');
+    expect(renderRunStrips([], { color: false, perSchedule: 3 })).toBe('');
+  });
+
+  it('compact counts fit a cell', () => {
+    expect([0, 999, 1000, 12_345, 999_999, 4_200_000, 42_000_000].map(compactCount)).toEqual([
+      '0',
+      '999',
+      '1.0k',
+      '12k',
+      '1.0M',
+      '4.2M',
+      '42M',
+    ]);
+  });
+});
