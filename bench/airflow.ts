@@ -80,9 +80,8 @@ if (process.env.MT_BENCH_AIRFLOW_NETNS === undefined) {
       ],
       { stdio: 'inherit', env: { ...env, MT_BENCH_AIRFLOW_NETNS: '1' } },
     );
-    // A Ctrl-C reaches the child too (same foreground group); it cleans up and exits.
-    process.on('SIGINT', () => undefined);
-    process.on('SIGTERM', () => child.kill('SIGTERM'));
+    // The child cleans up and exits; a Ctrl-C reaches it directly too (same foreground group).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
     const code = await new Promise<number>((resolve) => child.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
     process.exit(code);
   }
@@ -107,8 +106,11 @@ async function main(venvBin: string, network: string): Promise<void> {
   process.once('exit', () => {
     for (const r of running) r.killNow?.();
   });
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       say(`${signal}: stopping everything this bench started`);
       void cleanUp().finally(() => process.exit(130));
     });
@@ -154,9 +156,8 @@ async function main(venvBin: string, network: string): Promise<void> {
         const o = await ours.runOnce();
         sample.ours.toFirst.push(o.toFirstMs);
         sample.ours.gaps.push(...o.gapsMs);
-        process.stderr.write(`[bench airflow] ${name}: run ${i}/${runs}\r`);
+        say(`${name}: run ${i}/${runs}`);
       }
-      process.stderr.write('\n');
       await airflow.stop();
       running.delete(airflow);
       results.push({ ...sample, readyMs });
@@ -366,7 +367,7 @@ function report(
     ),
   );
   out.push(
-    `  Airflow: ${IDLE_SCHEDULES} DAGs from one file, paused as Airflow creates them (unpausing would start ${IDLE_SCHEDULES} catch-up runs); ready = API up, all components healthy, all DAGs listed; fresh AIRFLOW_HOME (database migration included)`,
+    `  Airflow: ${IDLE_SCHEDULES} DAGs from one file, paused as Airflow creates them (unpausing would start ${IDLE_SCHEDULES} catch-up runs); ready = API up, all components healthy, all DAGs listed, execution API answering; fresh AIRFLOW_HOME (database migration included)`,
   );
   out.push(
     `  meltano-temporal: \`up\` (worker + embedded Temporal server), ${IDLE_SCHEDULES} active Temporal Schedules; ready = schedules synced and worker polling; fresh project`,
