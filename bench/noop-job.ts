@@ -1,0 +1,139 @@
+/**
+ * The no-op job the orchestration benchmarks run: a Meltano project with job
+ * `three` (tasks noop:a, noop:b, noop:c) whose `meltano` is a stand-in that
+ * appends its start and exit times to a stamps file and does nothing else,
+ * plus our side of the measurement: a real Temporal dev server and worker
+ * running that job.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startDevServer } from '../src/temporal/dev-server.js';
+import { runWorker } from '../src/temporal/worker.js';
+import { meltanoJob } from '../workflows/index.js';
+
+export const NOOP_JOB = 'three';
+
+export interface NoopProject {
+  root: string;
+  /** The stand-in `meltano`, at the project's `.meltano/run/bin` (where Meltano's Airflow DAG looks first). */
+  stub: string;
+  stamps: string;
+  /** How many schedules meltano.yml has. */
+  schedules: number;
+}
+
+/**
+ * Writes the project into `root`: meltano.yml with the job and `schedules`
+ * schedules running it (@daily; the first is named like the job, the others
+ * `three-<n>`), and the stand-in at `.meltano/run/bin`.
+ */
+export function writeNoopProject(root: string, schedules: number): NoopProject {
+  const stamps = path.join(root, 'stamps.txt');
+  const stub = path.join(root, '.meltano', 'run', 'bin');
+  mkdirSync(path.dirname(stub), { recursive: true });
+  // Epoch milliseconds at start and at exit; the shell is the only cost.
+  writeFileSync(stub, `#!/bin/sh\necho "start $(date +%s%3N)" >> ${stamps}\necho "end $(date +%s%3N)" >> ${stamps}\n`);
+  chmodSync(stub, 0o755);
+  writeFileSync(stamps, '');
+  let yml = `plugins:
+  utilities:
+  - name: noop
+    namespace: noop
+jobs:
+- name: ${NOOP_JOB}
+  tasks:
+  - noop:a
+  - noop:b
+  - noop:c
+`;
+  if (schedules > 0) yml += 'schedules:\n';
+  for (let i = 0; i < schedules; i++)
+    yml += `- name: ${i === 0 ? NOOP_JOB : `${NOOP_JOB}-${i}`}\n  interval: '@daily'\n  job: ${NOOP_JOB}\n`;
+  writeFileSync(path.join(root, 'meltano.yml'), yml);
+  return { root, stub, stamps, schedules };
+}
+
+/** One run's overheads, from the stamps and the moment the run was asked for (epoch ms). */
+export interface RunTiming {
+  /** Request -> first task process start. */
+  toFirstMs: number;
+  /** Each task exit -> next task process start. */
+  gapsMs: number[];
+}
+
+/** Reads the stamps of one run (the file is emptied before each run); null until all 3 tasks have exited. */
+export function readRun(stampsFile: string, requestedAt: number): RunTiming | null {
+  const lines = readFileSync(stampsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')) as Array<[string, string]>;
+  const starts = lines.filter(([k]) => k === 'start').map(([, v]) => Number(v));
+  const ends = lines.filter(([k]) => k === 'end').map(([, v]) => Number(v));
+  if (ends.length < 3) return null;
+  if (starts.length !== 3 || ends.length !== 3)
+    throw new Error(`${stampsFile}: expected 3 task runs, got ${lines.length / 2}`);
+  const gapsMs: number[] = [];
+  for (let k = 1; k < starts.length; k++) gapsMs.push((starts[k] as number) - (ends[k - 1] as number));
+  return { toFirstMs: (starts[0] as number) - requestedAt, gapsMs };
+}
+
+export interface TemporalSide {
+  /** Starts one run of the job and waits for it to finish. */
+  runOnce(): Promise<RunTiming & { totalMs: number }>;
+  stop(): Promise<void>;
+}
+
+/** Our side: a dev server and a worker for the project; runs are started as workflows, like a schedule does. */
+export async function startTemporalSide(project: NoopProject): Promise<TemporalSide> {
+  process.env.MELTANO_BIN = project.stub;
+  const server = await startDevServer({
+    projectRoot: project.root,
+    port: 17233 + Math.floor(Math.random() * 1000),
+    uiPort: 19233 + Math.floor(Math.random() * 1000),
+  });
+  const abort = new AbortController();
+  const worker = runWorker({
+    projectRoot: project.root,
+    connection: { address: server.address, namespace: 'default', addressGiven: true },
+    taskQueue: 'bench',
+    signal: abort.signal,
+    maxConcurrentTasks: 1,
+  });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: server.address });
+  } catch (e) {
+    abort.abort();
+    await worker;
+    await server.stop();
+    throw e;
+  }
+  const client = new Client({ connection });
+  let n = 0;
+  return {
+    async runOnce() {
+      writeFileSync(project.stamps, '');
+      const t0 = Date.now();
+      const p0 = performance.now();
+      await client.workflow.execute(meltanoJob, {
+        taskQueue: 'bench',
+        workflowId: `bench-${n++}-${t0}`,
+        args: [{ projectRoot: project.root, job: NOOP_JOB }],
+        workflowExecutionTimeout: '2 minutes',
+      });
+      const totalMs = performance.now() - p0;
+      const timing = readRun(project.stamps, t0);
+      if (!timing) throw new Error(`run finished but ${project.stamps} has fewer than 3 task exits`);
+      return { ...timing, totalMs };
+    },
+    async stop() {
+      abort.abort();
+      await worker;
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
