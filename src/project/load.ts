@@ -290,7 +290,9 @@ export function buildProject(root: string, files: ProjectFile[]): Project {
   checkUnique(jobs, 'job');
   checkUnique(schedules, 'schedule');
   const defaultEnvironment = typeof main.default_environment === 'string' ? main.default_environment : null;
+  const projectId = typeof main.project_id === 'string' && main.project_id.trim() ? main.project_id.trim() : null;
   return {
+    projectId,
     root,
     files,
     jobs,
