@@ -17,6 +17,15 @@ export const SEARCH_ATTRIBUTE_NAMES = [
   'MeltanoJob',
   'MeltanoEnvironment',
 ] as const;
+/**
+ * Keyword search attribute on each schedule (not on runs): a hash of its desired
+ * Temporal form, so a re-sync reads every schedule's state from one listing and
+ * describes only those whose hash differs. Memo would not do: the server never
+ * updates a schedule's memo.
+ */
+export const SYNC_HASH_ATTRIBUTE = 'MeltanoSyncHash';
+/** Every search attribute sync/up register on the namespace (all Keyword). */
+export const REGISTERED_SEARCH_ATTRIBUTES = [...SEARCH_ATTRIBUTE_NAMES, SYNC_HASH_ATTRIBUTE] as const;
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;

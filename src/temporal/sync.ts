@@ -13,7 +13,9 @@ import {
   desiredSchedule,
   MANAGED_BY,
   scheduleId,
+  REGISTERED_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_NAMES,
+  SYNC_HASH_ATTRIBUTE,
   WORKFLOW_TYPE,
   type DesiredSchedule,
   type MappingContext,
@@ -94,6 +96,27 @@ async function searchAttributePairs(d: DesiredSchedule) {
   }));
 }
 
+/** The sync hash of a desired schedule: everything sync writes (spec, action, policies, attributes) and its owner. */
+export function syncHash(d: DesiredSchedule, ctx: MappingContext): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ form: 1, fingerprint: d.fingerprint, owner: ctx.owner, project: ctx.projectKey }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+async function syncHashAttribute(d: DesiredSchedule, ctx: MappingContext) {
+  const { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } = await import('@temporalio/common');
+  return new TypedSearchAttributes([
+    { key: defineSearchAttributeKey(SYNC_HASH_ATTRIBUTE, SearchAttributeType.KEYWORD), value: syncHash(d, ctx) },
+  ]);
+}
+
+/** The sync hash a listed schedule carries, if any. */
+function listedHash(summary: ScheduleSummary | undefined): string | undefined {
+  const pair = summary?.typedSearchAttributes?.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE);
+  return typeof pair?.value === 'string' ? pair.value : undefined;
+}
+
 async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSpec?: string): Promise<ScheduleOptions> {
   const memo: ManagedMemo = {
     managedBy: MANAGED_BY,
@@ -133,6 +156,7 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
       pauseOnFailure: d.annotations.pauseOnFailure,
     },
     memo: memo as unknown as Record<string, unknown>,
+    typedSearchAttributes: await syncHashAttribute(d, ctx),
     state: { paused: d.annotations.paused, note: `managed by ${MANAGED_BY} from meltano.yml (${d.schedule.file})` },
   };
 }
@@ -222,6 +246,8 @@ export interface PlanOptions {
   prune?: boolean;
   /** Only these meltano schedules (the rest are left alone, never pruned). */
   only?: string[];
+  /** Describe every schedule (finds hand edits in the UI), not only those whose sync hash differs. */
+  verify?: boolean;
 }
 
 /** A schedule made before ownership marks, to re-create under this project's id and mark. */
@@ -268,10 +294,14 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   // Schedules made before ownership marks, by id: migrated when wanted, never pruned.
   const legacy = new Map<string, ScheduleSummary>();
   const ours: ScheduleSummary[] = [];
+  const listed = new Map<string, ScheduleSummary>();
   for await (const summary of client.schedule.list()) {
     const owner = ownership(summary.memo, ctx);
     if (owner === 'legacy') legacy.set(summary.scheduleId, summary);
-    else if (owner === 'ours') ours.push(summary);
+    else if (owner === 'ours') {
+      ours.push(summary);
+      listed.set(summary.scheduleId, summary);
+    }
   }
   const migrated = new Set<string>();
   const migrationOf = (fromId: string): Migration | undefined => {
@@ -296,6 +326,13 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
         return;
       }
       try {
+        const base0 = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+        // In step by the listing alone: our mark and the hash of what meltano.yml wants
+        // (a hand edit in the UI keeps the hash: `verify` describes every schedule).
+        if (!options.verify && listedHash(listed.get(d.id)) === syncHash(d, ctx)) {
+          items.push({ ...base0, action: 'unchanged', changes: [] });
+          return;
+        }
         let current: ScheduleDescription | undefined;
         try {
           current = await client.schedule.getHandle(d.id).describe();
@@ -341,6 +378,8 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
           });
         } else {
           const changes = scheduleDrift(current, d);
+          const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
+          if (!changes.length && hash !== syncHash(d, ctx)) changes.push('sync hash recorded');
           items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
         }
       } catch (err) {
@@ -448,7 +487,14 @@ export async function applySync(
         const next = await scheduleOptions(d, ctx, known);
         const handle = client.schedule.getHandle(d.id);
         await handle.update(
-          (prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never,
+          (prev) =>
+            ({
+              spec: next.spec,
+              action: next.action,
+              policies: next.policies,
+              typedSearchAttributes: next.typedSearchAttributes,
+              state: prev.state,
+            }) as never,
         );
         if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
         result = { ...item, applied: true };
@@ -502,7 +548,7 @@ export async function ensureSearchAttributes(client: Client): Promise<string[]> 
   const namespace = client.options.namespace;
   const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
   const have = new Set(Object.keys(existing.customAttributes ?? {}));
-  const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => !have.has(n));
+  const missing = REGISTERED_SEARCH_ATTRIBUTES.filter((n) => !have.has(n));
   if (missing.length) {
     await client.connection.operatorService.addSearchAttributes({
       namespace,
