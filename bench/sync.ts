@@ -1,6 +1,8 @@
 /**
  * `sync` of 1,000 schedules against a real dev server: first time (creates)
- * and unchanged re-sync, with the rate in schedules per second. For scale,
+ * and unchanged re-sync from one listing (sync hash), side by side with the
+ * full describe pass it replaced (`sync --verify`), with the rate in
+ * schedules per second. For scale,
  * the same project's `meltano schedule list --format=json` (what Airflow's
  * DAG generator runs at every parse) is timed in the same run.
  *
@@ -33,12 +35,21 @@ try {
   const again = await timeProcess('node', [cli, '--project', dir, 'sync'], dir, env);
   if (!again.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
     throw new Error(`re-sync was not a no-op:\n${again.stdout.slice(-500)}`);
+  const verify = await timeProcess('node', [cli, '--project', dir, 'sync', '--verify'], dir, env);
+  if (!verify.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
+    throw new Error(`re-sync --verify was not a no-op:\n${verify.stdout.slice(-500)}`);
   const list = await timeProcess(path.join(VENV_BIN, 'meltano'), ['schedule', 'list', '--format=json'], dir, {
     MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
   });
   console.log(`sync of ${count} schedules against a local dev server (SQLite), one process each`);
   console.log(`  first sync (create)      ${fmt(first.ms)}   ${(count / (first.ms / 1000)).toFixed(0)} schedules/s`);
-  console.log(`  re-sync (all unchanged)  ${fmt(again.ms)}   ${(count / (again.ms / 1000)).toFixed(0)} schedules/s`);
+  console.log(
+    `  re-sync (all unchanged), one listing    ${fmt(again.ms)}   ${(count / (again.ms / 1000)).toFixed(0)} schedules/s`,
+  );
+  console.log(
+    `  re-sync --verify, describe every one     ${fmt(verify.ms)}   ${(count / (verify.ms / 1000)).toFixed(0)} schedules/s`,
+  );
+  console.log(`  listing / describe-all: ${(verify.ms / again.ms).toFixed(1)}x faster`);
   console.log(`  meltano schedule list --format=json on the same project (Airflow's per-parse cost): ${fmt(list.ms)}`);
   console.log('reproduce: npm run bench -- sync');
 } finally {

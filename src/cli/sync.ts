@@ -29,9 +29,13 @@ export function syncCommand(): Command {
       '--prune',
       'delete schedules this tool created for this project and environment that are no longer in meltano.yml',
     )
+    .option(
+      '--verify',
+      'describe every schedule to find changes made by hand in the UI (default: only those whose sync hash differs)',
+    )
     .option('--format <format>', 'text or json', 'text')
     .action(
-      action(async (opts: { dryRun?: boolean; prune?: boolean; format: string }, cmd: Command) => {
+      action(async (opts: { dryRun?: boolean; prune?: boolean; verify?: boolean; format: string }, cmd: Command) => {
         checkFormat(opts.format, ['text', 'json']);
         const text = opts.format === 'text';
         const progress = text && process.stderr.isTTY;
@@ -40,7 +44,7 @@ export function syncCommand(): Command {
             const added = await schedules.registerSearchAttributes();
             if (added.length && text) process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
           }
-          const plan = await schedules.planSync({ prune: Boolean(opts.prune) });
+          const plan = await schedules.planSync({ prune: Boolean(opts.prune), verify: Boolean(opts.verify) });
           if (opts.dryRun) return schedules.dryRunReport(plan);
           return schedules.applySync(plan, {
             onItem: (_item, done, total) => {

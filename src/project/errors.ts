@@ -102,6 +102,21 @@ export class ScheduleNotSyncedError extends UserError {
   }
 }
 
+/** A Temporal Schedule at this project's id was made by another project: never updated or deleted. */
+export class ScheduleOwnedElsewhereError extends UserError {
+  constructor(
+    readonly scheduleId: string,
+    readonly owner: string,
+  ) {
+    super(
+      `Schedule ${scheduleId} belongs to another project (created ${owner}); left untouched.`,
+      EXIT.failure,
+      'give this project its own key: a project_id in meltano.yml or MELTANO_TEMPORAL_PROJECT',
+    );
+    this.name = 'ScheduleOwnedElsewhereError';
+  }
+}
+
 /** The Temporal server cannot be reached with the connection settings given. */
 export class ServerUnreachableError extends UserError {
   constructor(

@@ -405,7 +405,10 @@ export function buildProject(root: string, files: ProjectFile[], context: BuildC
   const dotenv = context.dotenv ?? readDotEnv(path.join(root, '.env'), env);
   // Top-level settings: Meltano deep-merges meltano.yml with every included file.
   const defaultEnvironment = mergedTopLevel(files, 'default_environment');
+  const rawProjectId = mergedTopLevel(files, 'project_id');
+  const projectId = typeof rawProjectId === 'string' && rawProjectId.trim() ? rawProjectId.trim() : null;
   return {
+    projectId,
     root,
     files,
     jobs,

@@ -92,7 +92,8 @@ export interface Project {
   jobs: JobDef[];
   schedules: ScheduleDef[];
   plugins: PluginDef[];
-  /** `default_environment` in meltano.yml (merged with the included files, as Meltano merges them). */
+  /** `project_id` from meltano.yml (Meltano writes a UUID per project at `meltano init`), else null. */
+  projectId: string | null;
   defaultEnvironment: string | null;
   /** Entries that could not be read; reported, the rest still usable. */
   problems: EntryProblem[];

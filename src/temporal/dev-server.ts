@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { UserError } from '../project/errors.js';
 import { findExecutable } from '../util/paths.js';
-import { SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
+import { REGISTERED_SEARCH_ATTRIBUTES } from './schedule-mapping.js';
 
 export interface DevServer {
   address: string;
@@ -74,7 +74,7 @@ export async function startDevServer(options: {
     dbFile,
     '--log-level',
     'warn',
-    ...SEARCH_ATTRIBUTE_NAMES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
+    ...REGISTERED_SEARCH_ATTRIBUTES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const proc: ResultPromise = execa(cli, args, {

@@ -55,7 +55,10 @@ function schedulesCheck(project: Project): Check {
   const bad: string[] = project.problems.map((p) => `${p.file}: ${p.message}`);
   for (const s of project.schedules) {
     try {
-      desiredSchedule({ project, projectKey: 'doctor', environment: undefined }, s);
+      desiredSchedule(
+        { project, projectKey: 'doctor', owner: 'doctor', legacyProjectKey: 'doctor', environment: undefined },
+        s,
+      );
     } catch (err) {
       bad.push(err instanceof UserError ? err.message : String(err));
     }

@@ -20,10 +20,47 @@ export const SEARCH_ATTRIBUTE_NAMES = [
   'MeltanoJob',
   'MeltanoEnvironment',
 ] as const;
+/**
+ * Keyword search attribute on each schedule (not on runs): a hash of its desired
+ * Temporal form, so a re-sync reads every schedule's state from one listing and
+ * describes only those whose hash differs. Memo would not do: the server never
+ * updates a schedule's memo.
+ */
+export const SYNC_HASH_ATTRIBUTE = 'MeltanoSyncHash';
+/** Every search attribute sync/up register on the namespace (all Keyword). */
+export const REGISTERED_SEARCH_ATTRIBUTES = [...SEARCH_ATTRIBUTE_NAMES, SYNC_HASH_ATTRIBUTE] as const;
 
-/** The project part of schedule ids: MELTANO_TEMPORAL_PROJECT, else the project directory's name. */
-export function projectName(project: Pick<Project, 'root'>, env: NodeJS.ProcessEnv = process.env): string {
+/** Where the project part of schedule ids and the ownership mark come from. */
+type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
+
+/** A short, stable tag of a project_id (UUIDv7 ids share their leading digits, so hash the whole id). */
+function projectTag(projectId: string): string {
+  return createHash('sha256').update(projectId).digest('hex').slice(0, 8);
+}
+
+/**
+ * The project part of schedule ids: MELTANO_TEMPORAL_PROJECT as given, else
+ * the directory's name plus a tag of meltano.yml's `project_id` (`elt-3f9a1c2b`),
+ * so two projects in directories of the same name never share ids; the
+ * directory's name alone when meltano.yml has no `project_id`.
+ */
+export function projectName(project: ProjectIdentitySource, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MELTANO_TEMPORAL_PROJECT) return env.MELTANO_TEMPORAL_PROJECT;
+  const base = path.basename(project.root);
+  return project.projectId ? `${base}-${projectTag(project.projectId)}` : base;
+}
+
+/** The project part of ids written before ownership marks (0.1.0): the override, else the directory's name. */
+export function legacyProjectName(project: Pick<Project, 'root'>, env: NodeJS.ProcessEnv = process.env): string {
   return env.MELTANO_TEMPORAL_PROJECT || path.basename(project.root);
+}
+
+/**
+ * Who owns a schedule, as marked in its memo: meltano.yml's `project_id`, else
+ * (no project_id) `dir:<directory name>`, which two same-named directories share.
+ */
+export function projectOwner(project: ProjectIdentitySource): string {
+  return project.projectId ?? `dir:${path.basename(project.root)}`;
 }
 
 /** The environment schedules run in: --environment, else MELTANO_ENVIRONMENT, else default_environment. */
@@ -61,6 +98,10 @@ export interface DesiredSchedule {
 export interface MappingContext {
   project: Project;
   projectKey: string;
+  /** The ownership mark (`projectOwner`): sync touches only schedules carrying it. */
+  owner: string;
+  /** The project key of ids written before ownership marks, to migrate them. */
+  legacyProjectKey: string;
   environment: string | undefined;
   taskQueue?: string;
 }

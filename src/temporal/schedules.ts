@@ -222,9 +222,10 @@ export class ScheduleService {
   /**
    * Delete the Temporal Schedule of a schedule gone from meltano.yml.
    * @returns false when there was none
+   * @throws {ScheduleOwnedElsewhereError} the schedule at its id belongs to another project
    */
   remove(name: string): Promise<boolean> {
-    return deleteSchedule(this.client, this.idOf(name));
+    return deleteSchedule(this.client, mappingContext(this.project, this.scope), name);
   }
 
   /** Register the search attributes runs carry, when the namespace lacks them; returns those added. */

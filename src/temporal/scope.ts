@@ -4,11 +4,21 @@
  * and the task queue its runs go to. Resolved here, once.
  */
 import type { Project } from '../project/model.js';
-import { environmentName, projectName, type MappingContext } from './schedule-mapping.js';
+import {
+  environmentName,
+  legacyProjectName,
+  projectName,
+  projectOwner,
+  type MappingContext,
+} from './schedule-mapping.js';
 import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
 
 export interface Scope {
   projectKey: string;
+  /** meltano.yml's project_id (else `dir:<name>`): the ownership mark on schedules. */
+  owner: string;
+  /** The project key of ids written before ownership marks (migrated by sync). */
+  legacyProjectKey: string;
   environment: string | undefined;
   taskQueue: string;
 }
@@ -19,17 +29,19 @@ export interface ScopeOptions {
 }
 
 /**
- * Project key: MELTANO_TEMPORAL_PROJECT, else the directory's name.
+ * Project key: MELTANO_TEMPORAL_PROJECT, else the directory's name and a tag of project_id.
  * Environment: --environment, else MELTANO_ENVIRONMENT, else default_environment.
  * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE, else `meltano`.
  */
 export function resolveScope(
-  project: Pick<Project, 'root' | 'defaultEnvironment'>,
+  project: Pick<Project, 'root' | 'defaultEnvironment' | 'projectId'>,
   options: ScopeOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Scope {
   return {
     projectKey: projectName(project, env),
+    owner: projectOwner(project),
+    legacyProjectKey: legacyProjectName(project, env),
     environment: environmentName(project, options.environment, env),
     taskQueue: options.taskQueue ?? env.MELTANO_TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
   };

@@ -6,13 +6,16 @@
  * schedule is reported and skipped; the others still sync.
  */
 import { createHash } from 'node:crypto';
-import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions } from '@temporalio/client';
-import { InternalError, UserError } from '../project/errors.js';
+import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
+import { InternalError, ScheduleOwnedElsewhereError, UserError } from '../project/errors.js';
 import { meltanoJob } from '../../workflows/index.js';
 import {
   desiredSchedule,
   MANAGED_BY,
+  scheduleId,
+  REGISTERED_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_NAMES,
+  SYNC_HASH_ATTRIBUTE,
   WORKFLOW_TYPE,
   type DesiredSchedule,
   type MappingContext,
@@ -40,10 +43,15 @@ export interface SyncReport {
   ok: boolean;
 }
 
-/** What the schedule's memo holds: who manages it and for which project and environment. */
+/**
+ * What the schedule's memo holds: who manages it and for which project and
+ * environment. Set at creation only (the server never updates a schedule's
+ * memo); `projectId` is the ownership mark, absent on schedules made by 0.1.0.
+ */
 interface ManagedMemo {
   managedBy: string;
   project: string;
+  projectId?: string;
   environment: string;
   schedule: string;
 }
@@ -88,10 +96,32 @@ async function searchAttributePairs(d: DesiredSchedule) {
   }));
 }
 
+/** The sync hash of a desired schedule: everything sync writes (spec, action, policies, attributes) and its owner. */
+export function syncHash(d: DesiredSchedule, ctx: MappingContext): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ form: 1, fingerprint: d.fingerprint, owner: ctx.owner, project: ctx.projectKey }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+async function syncHashAttribute(d: DesiredSchedule, ctx: MappingContext) {
+  const { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } = await import('@temporalio/common');
+  return new TypedSearchAttributes([
+    { key: defineSearchAttributeKey(SYNC_HASH_ATTRIBUTE, SearchAttributeType.KEYWORD), value: syncHash(d, ctx) },
+  ]);
+}
+
+/** The sync hash a listed schedule carries, if any. */
+function listedHash(summary: ScheduleSummary | undefined): string | undefined {
+  const pair = summary?.typedSearchAttributes?.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE);
+  return typeof pair?.value === 'string' ? pair.value : undefined;
+}
+
 async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSpec?: string): Promise<ScheduleOptions> {
   const memo: ManagedMemo = {
     managedBy: MANAGED_BY,
     project: ctx.projectKey,
+    projectId: ctx.owner,
     environment: ctx.environment ?? 'default',
     schedule: d.schedule.name,
   };
@@ -128,16 +158,31 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
       pauseOnFailure: d.annotations.pauseOnFailure,
     },
     memo: memo as unknown as Record<string, unknown>,
+    typedSearchAttributes: await syncHashAttribute(d, ctx),
     state: { paused: d.annotations.paused, note: `managed by ${MANAGED_BY} from meltano.yml (${d.schedule.file})` },
   };
 }
 
-function isManaged(memo: Record<string, unknown> | undefined, ctx: MappingContext): boolean {
-  return (
-    memo?.managedBy === MANAGED_BY &&
-    memo.project === ctx.projectKey &&
-    memo.environment === (ctx.environment ?? 'default')
-  );
+/**
+ * Whose a schedule is, from its memo: `ours` (this project's mark and
+ * environment), `legacy` (made before ownership marks under this project's
+ * old key and environment: which project made it cannot be told, so it is
+ * migrated when this project wants its name, else left alone), `other`.
+ */
+export type Ownership = 'ours' | 'legacy' | 'other';
+
+export function ownership(memo: Record<string, unknown> | undefined, ctx: MappingContext): Ownership {
+  if (memo?.managedBy !== MANAGED_BY || memo.environment !== (ctx.environment ?? 'default')) return 'other';
+  if (memo.projectId === undefined) return memo.project === ctx.legacyProjectKey ? 'legacy' : 'other';
+  return memo.projectId === ctx.owner && memo.project === ctx.projectKey ? 'ours' : 'other';
+}
+
+/** Who owns a schedule, for a refusal: `project elt-1a2b3c4d (project_id ..., environment dev)`. */
+function ownerText(memo: Record<string, unknown> | undefined): string {
+  if (memo?.managedBy !== MANAGED_BY) return 'not by meltano-temporal';
+  const m = memo as Partial<ManagedMemo>;
+  const id = m.projectId ? `project_id ${m.projectId}` : 'no project_id';
+  return `by meltano-temporal for project '${String(m.project)}' (${id}, environment ${String(m.environment)})`;
 }
 
 /** What differs between the server's schedule and the desired one (empty: in step). */
@@ -203,11 +248,21 @@ export interface PlanOptions {
   prune?: boolean;
   /** Only these meltano schedules (the rest are left alone, never pruned). */
   only?: string[];
+  /** Describe every schedule (finds hand edits in the UI), not only those whose sync hash differs. */
+  verify?: boolean;
 }
 
-/** One planned step; `desired` and `exists` are what applying it needs. */
+/** A schedule made before ownership marks, to re-create under this project's id and mark. */
+interface Migration {
+  fromId: string;
+  paused: boolean;
+  note?: string;
+}
+
+/** One planned step; `desired` and `migrate` are what applying it needs. */
 export interface PlannedItem extends SyncItem {
   desired?: DesiredSchedule;
+  migrate?: Migration;
 }
 
 /** What a sync would do; apply it with `applySync`, or show it (a dry run). */
@@ -238,6 +293,29 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   for (const p of project.problems.filter((x) => x.kind === 'schedule' && wanted(x.name))) {
     items.push(errorItem(p.name, '', `${p.file}: ${p.message}`));
   }
+  // Schedules made before ownership marks, by id: migrated when wanted, never pruned.
+  const legacy = new Map<string, ScheduleSummary>();
+  const ours: ScheduleSummary[] = [];
+  const listed = new Map<string, ScheduleSummary>();
+  for await (const summary of client.schedule.list()) {
+    const owner = ownership(summary.memo, ctx);
+    if (owner === 'legacy') legacy.set(summary.scheduleId, summary);
+    else if (owner === 'ours') {
+      ours.push(summary);
+      listed.set(summary.scheduleId, summary);
+    }
+  }
+  const migrated = new Set<string>();
+  const migrationOf = (fromId: string): Migration | undefined => {
+    const summary = legacy.get(fromId);
+    if (!summary) return undefined;
+    migrated.add(fromId);
+    return {
+      fromId,
+      paused: summary.state.paused,
+      ...(summary.state.note !== undefined ? { note: summary.state.note } : {}),
+    };
+  };
   await mapLimit(
     project.schedules.filter((s) => wanted(s.name)),
     8,
@@ -250,6 +328,13 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
         return;
       }
       try {
+        const base0 = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+        // In step by the listing alone: our mark and the hash of what meltano.yml wants
+        // (a hand edit in the UI keeps the hash: `verify` describes every schedule).
+        if (!options.verify && listedHash(listed.get(d.id)) === syncHash(d, ctx)) {
+          items.push({ ...base0, action: 'unchanged', changes: [] });
+          return;
+        }
         let current: ScheduleDescription | undefined;
         try {
           current = await client.schedule.getHandle(d.id).describe();
@@ -257,22 +342,46 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
           if (!(err instanceof ScheduleNotFoundError)) throw err;
         }
         const base = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+        const legacyId = scheduleId(ctx.legacyProjectKey, ctx.environment, schedule.name);
         if (!current) {
+          const migrate = legacyId !== d.id ? migrationOf(legacyId) : undefined;
           items.push({
             ...base,
             action: 'create',
-            changes: [`${d.summary.interval} (${d.summary.cron}), job ${d.job}`],
+            changes: [
+              `${d.summary.interval} (${d.summary.cron}), job ${d.job}`,
+              ...(migrate ? [`replaces ${legacyId} (made before ownership marks; paused state kept)`] : []),
+            ],
+            ...(migrate ? { migrate } : {}),
           });
-        } else if (!isManaged(current.memo, ctx)) {
+          return;
+        }
+        const owner = ownership(current.memo, ctx);
+        if (owner === 'other') {
           items.push(
             errorItem(
               schedule.name,
               d.id,
-              `a schedule with id ${d.id} exists but was not created by ${MANAGED_BY} for this project; left untouched`,
+              `schedule ${d.id} belongs to another project (created ${ownerText(current.memo)}); left untouched. ` +
+                `Give this project its own key: a project_id in meltano.yml or MELTANO_TEMPORAL_PROJECT`,
             ),
           );
+        } else if (owner === 'legacy') {
+          migrated.add(d.id);
+          items.push({
+            ...base,
+            action: 'update',
+            changes: ['ownership mark added (re-created; paused state kept)'],
+            migrate: {
+              fromId: d.id,
+              paused: current.state.paused,
+              ...(current.state.note !== undefined ? { note: current.state.note } : {}),
+            },
+          });
         } else {
           const changes = scheduleDrift(current, d);
+          const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
+          if (!changes.length && hash !== syncHash(d, ctx)) changes.push('sync hash recorded');
           items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
         }
       } catch (err) {
@@ -282,11 +391,23 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   );
   if (options.prune && !options.only) {
     const keep = new Set(project.schedules.map((s) => s.name));
-    for await (const summary of client.schedule.list()) {
-      if (!isManaged(summary.memo, ctx)) continue;
+    for (const summary of ours) {
       const name = String(summary.memo?.schedule ?? '');
       if (keep.has(name)) continue;
       items.push({ action: 'delete', schedule: name, scheduleId: summary.scheduleId, changes: [], applied: false });
+    }
+    for (const [id, summary] of legacy) {
+      if (migrated.has(id)) continue;
+      const name = String(summary.memo?.schedule ?? '');
+      items.push(
+        errorItem(
+          name,
+          id,
+          `not deleted: made before ownership marks for a project named '${ctx.legacyProjectKey}', so it may ` +
+            `belong to another project in a directory of that name; if it is this project's, delete it with ` +
+            `temporal schedule delete --schedule-id '${id}'`,
+        ),
+      );
     }
   }
   items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.schedule.localeCompare(b.schedule));
@@ -346,7 +467,19 @@ export async function applySync(
       throw new InternalError(`sync plan: ${item.action} of '${item.schedule}' without its desired schedule`);
     let result: SyncItem = item;
     try {
-      if (item.action === 'create' && d) {
+      if (item.migrate && d) {
+        // Re-create under this project's id and mark (the memo of a schedule cannot be
+        // updated), keeping the operator's pause; a new id is created before the old is deleted.
+        const known = compiled.get(specKey(d));
+        const options = await scheduleOptions(d, ctx, known);
+        const state = item.migrate.note !== undefined ? { ...options.state, note: item.migrate.note } : options.state;
+        const sameId = item.migrate.fromId === d.id;
+        if (sameId) await client.schedule.getHandle(item.migrate.fromId).delete();
+        const created = await client.schedule.create({ ...options, state: { ...state, paused: item.migrate.paused } });
+        if (!sameId) await client.schedule.getHandle(item.migrate.fromId).delete();
+        if (!known) compiled.set(specKey(d), await recordServerSpec(created));
+        result = { ...item, applied: true };
+      } else if (item.action === 'create' && d) {
         const known = compiled.get(specKey(d));
         const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
         if (!known) compiled.set(specKey(d), await recordServerSpec(created));
@@ -356,7 +489,14 @@ export async function applySync(
         const next = await scheduleOptions(d, ctx, known);
         const handle = client.schedule.getHandle(d.id);
         await handle.update(
-          (prev) => ({ spec: next.spec, action: next.action, policies: next.policies, state: prev.state }) as never,
+          (prev) =>
+            ({
+              spec: next.spec,
+              action: next.action,
+              policies: next.policies,
+              typedSearchAttributes: next.typedSearchAttributes,
+              state: prev.state,
+            }) as never,
         );
         if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
         result = { ...item, applied: true };
@@ -374,18 +514,34 @@ export async function applySync(
 }
 
 /**
- * Delete the managed schedule of one meltano schedule (after `schedule remove`).
+ * Delete the managed schedule of one meltano schedule (after `schedule remove`):
+ * its id, else its id from before ownership marks.
  * @returns whether there was one to delete
+ * @throws {ScheduleOwnedElsewhereError} the schedule at that id belongs to another project
  */
-export async function deleteSchedule(client: Client, scheduleId: string): Promise<boolean> {
-  try {
-    await client.schedule.getHandle(scheduleId).delete();
-    return true;
-  } catch (err) {
-    const { ScheduleNotFoundError } = await import('@temporalio/client');
-    if (err instanceof ScheduleNotFoundError) return false;
-    throw err;
+export async function deleteSchedule(client: Client, ctx: MappingContext, name: string): Promise<boolean> {
+  const { ScheduleNotFoundError } = await import('@temporalio/client');
+  const ids = [
+    ...new Set([
+      scheduleId(ctx.projectKey, ctx.environment, name),
+      scheduleId(ctx.legacyProjectKey, ctx.environment, name),
+    ]),
+  ];
+  for (const id of ids) {
+    const handle = client.schedule.getHandle(id);
+    try {
+      const { memo } = await handle.describe();
+      if (ownership(memo, ctx) === 'other') {
+        if (id !== ids[0]) continue;
+        throw new ScheduleOwnedElsewhereError(id, ownerText(memo));
+      }
+      await handle.delete();
+      return true;
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
   }
+  return false;
 }
 
 /** Register our search attributes on the namespace when missing (operator API). */
@@ -394,7 +550,7 @@ export async function ensureSearchAttributes(client: Client): Promise<string[]> 
   const namespace = client.options.namespace;
   const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
   const have = new Set(Object.keys(existing.customAttributes ?? {}));
-  const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => !have.has(n));
+  const missing = REGISTERED_SEARCH_ATTRIBUTES.filter((n) => !have.has(n));
   if (missing.length) {
     await client.connection.operatorService.addSearchAttributes({
       namespace,

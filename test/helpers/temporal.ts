@@ -44,7 +44,13 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export const SEARCH_ATTRIBUTES = ['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment'];
+export const SEARCH_ATTRIBUTES = [
+  'MeltanoProject',
+  'MeltanoSchedule',
+  'MeltanoJob',
+  'MeltanoEnvironment',
+  'MeltanoSyncHash',
+];
 
 export async function startDevServer(options: { searchAttributes?: boolean; ui?: boolean } = {}): Promise<DevServer> {
   requireFile(TEMPORAL);

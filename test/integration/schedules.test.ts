@@ -125,7 +125,7 @@ describe('sync', () => {
     expect(report.ok).toBe(false);
   });
 
-  it('an edit in meltano.yml is planned, then applied; a hand edit on the server is put back', async () => {
+  it('an edit in meltano.yml is planned, then applied; a hand edit on the server is put back by --verify', async () => {
     const file = path.join(dir, 'meltano.yml');
     writeFileSync(file, readFileSync(file, 'utf8').replace("interval: '@manual'", "interval: '30 2 * * *'"));
     const dry = await cli(['sync', '--dry-run']);
@@ -140,7 +140,7 @@ describe('sync', () => {
     await client.schedule
       .getHandle(id('hourly'))
       .update((prev) => ({ ...prev, spec: { cronExpressions: ['15 * * * *'] } }));
-    const fix = await cli(['sync']);
+    const fix = await cli(['sync', '--verify']);
     expect(fix.stdout).toMatch(/~ update hourly[^\n]*\n\s+spec changed on the server \(put back\)/u);
     const repaired = await client.schedule.getHandle(id('hourly')).describe();
     expect(repaired.info.nextActionTimes[0]?.getUTCMinutes()).toBe(0);

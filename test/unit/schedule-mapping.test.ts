@@ -35,7 +35,14 @@ ${schedules}`;
 }
 
 function context(p: Project, overrides: Partial<MappingContext> = {}): MappingContext {
-  return { project: p, projectKey: 'shop', environment: 'dev', ...overrides };
+  return {
+    project: p,
+    projectKey: 'shop',
+    owner: 'dir:shop',
+    legacyProjectKey: 'shop',
+    environment: 'dev',
+    ...overrides,
+  };
 }
 
 /** The desired schedule of the only schedule in `schedules`. */
@@ -65,9 +72,9 @@ describe('ids and names', () => {
   });
 
   it('the project key is MELTANO_TEMPORAL_PROJECT, else the directory name', () => {
-    expect(projectName({ root: ROOT }, {})).toBe('shop');
-    expect(projectName({ root: ROOT }, { MELTANO_TEMPORAL_PROJECT: 'analytics' })).toBe('analytics');
-    expect(projectName({ root: ROOT }, { MELTANO_TEMPORAL_PROJECT: '' })).toBe('shop');
+    expect(projectName({ root: ROOT, projectId: null }, {})).toBe('shop');
+    expect(projectName({ root: ROOT, projectId: null }, { MELTANO_TEMPORAL_PROJECT: 'analytics' })).toBe('analytics');
+    expect(projectName({ root: ROOT, projectId: null }, { MELTANO_TEMPORAL_PROJECT: '' })).toBe('shop');
   });
 
   it('the environment is the flag, else MELTANO_ENVIRONMENT, else default_environment, else none', () => {
