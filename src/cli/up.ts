@@ -9,6 +9,7 @@ import type { UpEvent } from '../temporal/up.js';
 import { action, printError, projectOptions } from './context.js';
 import { runPrinter } from './run-output.js';
 import { addServerOptions, serverFlags, settingsOf } from './server-context.js';
+import { parsePort } from '../util/values.js';
 import { addWorkerOptions, workerSettings, type WorkerFlags } from './worker-flags.js';
 
 const say = (text: string): void => {
@@ -83,6 +84,8 @@ export function upCommand(): Command {
       action(async (flags: WorkerFlags & { port: string; uiPort: string; trigger?: string }, cmd: Command) => {
         const project = loadProject(projectOptions(cmd));
         const worker = workerSettings(flags);
+        const port = parsePort(flags.port, '--port');
+        const uiPort = parsePort(flags.uiPort, '--ui-port');
         const connection = await settingsOf(cmd);
         const { runUp } = await import('../temporal/up.js');
         const abort = new AbortController();
@@ -96,8 +99,8 @@ export function upCommand(): Command {
               project,
               connection,
               scope: serverFlags(cmd),
-              port: Number(flags.port),
-              uiPort: Number(flags.uiPort),
+              port,
+              uiPort,
               worker,
               ...(flags.trigger ? { trigger: flags.trigger } : {}),
               signal: abort.signal,

@@ -5,6 +5,7 @@
  */
 import type { Project } from '../project/model.js';
 import { environmentName, projectName, type MappingContext } from './schedule-mapping.js';
+import { parseTaskQueue } from '../util/values.js';
 import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
 
 export interface Scope {
@@ -21,17 +22,24 @@ export interface ScopeOptions {
 /**
  * Project key: MELTANO_TEMPORAL_PROJECT, else the directory's name.
  * Environment: --environment, else MELTANO_ENVIRONMENT, else default_environment.
- * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE, else `meltano`.
+ * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE (empty counts as unset), else `meltano`.
+ * @throws {InvalidValueError} an empty or blank --task-queue
  */
 export function resolveScope(
   project: Pick<Project, 'root' | 'defaultEnvironment'>,
   options: ScopeOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Scope {
+  const taskQueue =
+    options.taskQueue !== undefined
+      ? parseTaskQueue(options.taskQueue, '--task-queue')
+      : env.MELTANO_TEMPORAL_TASK_QUEUE
+        ? parseTaskQueue(env.MELTANO_TEMPORAL_TASK_QUEUE, 'MELTANO_TEMPORAL_TASK_QUEUE')
+        : TASK_QUEUE_DEFAULT;
   return {
     projectKey: projectName(project, env),
     environment: environmentName(project, options.environment, env),
-    taskQueue: options.taskQueue ?? env.MELTANO_TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+    taskQueue,
   };
 }
 
