@@ -21,11 +21,16 @@ import { runOptionArgs } from '../src/meltano/run-options.js';
 import { TaskLog } from '../src/meltano/task-log.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
 import type { ActivityDeps } from './index.js';
+import { parseDuration } from '../src/util/values.js';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
 /** After SIGTERM, how long Meltano gets to stop its plugins before SIGKILL. */
-const STOP_GRACE_MS = Number(process.env.MELTANO_TEMPORAL_STOP_GRACE_MS ?? 15_000);
+// Checked when the worker loads its activities, before it connects: `15s` means 15 s, a bare number ms.
+const STOP_GRACE_MS = parseDuration(
+  process.env.MELTANO_TEMPORAL_STOP_GRACE_MS || '15000',
+  'MELTANO_TEMPORAL_STOP_GRACE_MS',
+);
 /** Meltano declares a run stale after 5 minutes without heartbeat; wait longer than that. */
 const ALREADY_RUNNING_DELAY = '6m';
 

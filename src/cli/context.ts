@@ -9,15 +9,28 @@ export function projectOptions(cmd: Command): LoadOptions {
   return opts.project ? { root: opts.project } : {};
 }
 
+/** Whether the user asked for stack traces: `--verbose` (anywhere on the command line) or DEBUG set. */
+function verbose(): boolean {
+  return Boolean(process.env.DEBUG) || process.argv.includes('--verbose');
+}
+
 export function printError(err: unknown): number {
   if (err instanceof UserError) {
     process.stderr.write(`Error: ${err.describe()}\n`);
     return err.exitCode;
   }
   const e = err as Error;
-  // Anything else is a bug or an unexpected failure: show where it happened.
-  const what = err instanceof InternalError ? 'internal error (a bug in meltano-temporal): ' : '';
-  process.stderr.write(`Error: ${what}${e?.stack ?? String(err)}\n`);
+  // A bug: show where it happened.
+  if (err instanceof InternalError) {
+    process.stderr.write(`Error: internal error (a bug in meltano-temporal): ${e.stack ?? e.message}\n`);
+    return 1;
+  }
+  // Anything else failed unexpectedly: its message, and the trace only when asked for.
+  if (verbose()) process.stderr.write(`Error: ${e?.stack ?? String(err)}\n`);
+  else
+    process.stderr.write(
+      `Error: ${(e?.message ?? String(err)).replace(/^Error: /u, '')}\n  (set DEBUG=1 or pass --verbose to see where it happened)\n`,
+    );
   return 1;
 }
 

@@ -13,6 +13,18 @@ import { codecServerCommand } from './codec-server.js';
 import { addTemporalScheduleCommands } from './schedule-temporal.js';
 import { syncAfterEdit } from './schedule-edit-sync.js';
 
+/**
+ * commander's own usage errors (unknown option, missing argument) exit 2 like click, help and
+ * version 0. Settings made on the program are not inherited by commands added with addCommand,
+ * so every command gets them.
+ */
+function exitLikeClick(cmd: Command): void {
+  cmd.showHelpAfterError().exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+  for (const sub of cmd.commands) exitLikeClick(sub);
+}
+
 function buildProgram(): Command {
   const program = new Command('meltano-temporal')
     .description("Run Meltano's scheduled ELT jobs on Temporal instead of Airflow.")
@@ -20,11 +32,7 @@ function buildProgram(): Command {
       '--project <dir>',
       'Meltano project root (default: MELTANO_PROJECT_ROOT, else the current directory or its nearest parent with meltano.yml)',
     )
-    .showHelpAfterError()
-    .exitOverride((err) => {
-      // commander's own usage errors: exit 2 like click; help and version: 0.
-      process.exit(err.exitCode === 0 ? 0 : 2);
-    });
+    .option('--verbose', 'show the stack trace of an unexpected error (also: DEBUG=1)');
   program.addCommand(jobCommand());
   program.addCommand(scheduleCommand(addTemporalScheduleCommands, syncAfterEdit));
   program.addCommand(workerCommand());
@@ -34,6 +42,7 @@ function buildProgram(): Command {
   program.addCommand(doctorCommand());
   program.addCommand(notifyCommand());
   program.addCommand(codecServerCommand());
+  exitLikeClick(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../temporal/connection.js';
 import type { ScheduleService } from '../temporal/schedules.js';
 import { resolveScope, type ScopeOptions } from '../temporal/scope.js';
+import { explainServerError } from '../temporal/server-errors.js';
 import { projectOptions } from './context.js';
 
 export interface ServerFlags extends ConnectionFlags, ScopeOptions {}
@@ -36,6 +37,7 @@ export function settingsOf(cmd: Command): Promise<ConnectionSettings> {
 export interface Server {
   project: Project;
   schedules: ScheduleService;
+  settings: ConnectionSettings;
   close(): Promise<void>;
 }
 
@@ -43,11 +45,12 @@ export interface Server {
 async function openServer(cmd: Command, project?: Project): Promise<Server> {
   const flags = serverFlags(cmd);
   const p = project ?? loadProject(projectOptions(cmd));
-  const { client, connection } = await connectClient(await connectionSettings(flags));
+  const settings = await connectionSettings(flags);
+  const { client, connection } = await connectClient(settings);
   // Loaded here, not at startup: it pulls in the SDK, which commands that edit meltano.yml never need.
   const { ScheduleService } = await import('../temporal/schedules.js');
   const schedules = new ScheduleService({ client, project: p, scope: resolveScope(p, flags) });
-  return { project: p, schedules, close: () => connection.close() };
+  return { project: p, schedules, settings, close: () => connection.close() };
 }
 
 /** Run `fn` with a connected server, closing the connection afterwards. */
@@ -55,6 +58,9 @@ export async function withServer<T>(cmd: Command, fn: (s: Server) => Promise<T>,
   const server = await openServer(cmd, project);
   try {
     return await fn(server);
+  } catch (err) {
+    // The server's refusals users can fix (no such namespace, search attributes missing) as named errors.
+    throw explainServerError(err, server.settings.namespace, server.settings.address);
   } finally {
     await server.close();
   }

@@ -9,6 +9,7 @@ import type { UpEvent } from '../temporal/up.js';
 import { action, printError, projectOptions } from './context.js';
 import { runPrinter } from './run-output.js';
 import { addServerOptions, serverFlags, settingsOf } from './server-context.js';
+import { parsePort } from '../util/values.js';
 import { addWorkerOptions, workerSettings, type WorkerFlags } from './worker-flags.js';
 
 const say = (text: string): void => {
@@ -94,6 +95,9 @@ export function upCommand(): Command {
         ) => {
           const project = loadProject(projectOptions(cmd));
           const worker = workerSettings(flags);
+          const port = parsePort(flags.port, '--port');
+          const uiPort = parsePort(flags.uiPort, '--ui-port');
+          const codecPort = parsePort(flags.codecPort, '--codec-port');
           const connection = await settingsOf(cmd);
           const { runUp } = await import('../temporal/up.js');
           const abort = new AbortController();
@@ -107,9 +111,9 @@ export function upCommand(): Command {
                 project,
                 connection,
                 scope: serverFlags(cmd),
-                port: Number(flags.port),
-                uiPort: Number(flags.uiPort),
-                codecPort: Number(flags.codecPort),
+                port,
+                uiPort,
+                codecPort,
                 worker,
                 ...(flags.trigger ? { trigger: flags.trigger } : {}),
                 signal: abort.signal,

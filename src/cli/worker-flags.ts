@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../project/errors.js';
 import { durationMs } from '../util/duration.js';
 import type { WorkerOptions } from '../temporal/worker.js';
+import { parseDuration, parseHostPort, parseLogLevel, parseWholeNumber } from '../util/values.js';
 
 export interface WorkerFlags {
   maxConcurrentTasks: string;
@@ -16,7 +17,7 @@ export function addWorkerOptions(cmd: Command): Command {
     .option('--max-concurrent-tasks <n>', 'meltano tasks run at once on this worker', '4')
     .option(
       '--shutdown-grace <duration>',
-      'on SIGTERM/SIGINT, how long running tasks may finish before they are cancelled',
+      'on SIGTERM/SIGINT, how long running tasks may finish before they are cancelled (e.g. 30s, 5m, 1h)',
       '5m',
     )
     .option('--metrics <host:port>', 'serve Prometheus metrics, e.g. 0.0.0.0:9464')
@@ -27,23 +28,22 @@ export function addWorkerOptions(cmd: Command): Command {
 }
 
 /**
- * The worker settings the flags give.
- * @throws {UsageError} --max-concurrent-tasks is not a whole number of at least 1
+ * The worker settings the flags (and MELTANO_TEMPORAL_LOG_LEVEL) give, checked before anything connects.
+ * @throws {InvalidValueError} a flag or variable whose value cannot be used
  */
 export function workerSettings(
   flags: WorkerFlags,
-): Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention'> {
-  const max = Number(flags.maxConcurrentTasks);
-  if (!Number.isInteger(max) || max < 1)
-    throw new UsageError(
-      `--max-concurrent-tasks must be a whole number of at least 1, not '${flags.maxConcurrentTasks}'`,
-    );
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logLevel' | 'logRetention'> {
   if (flags.logRetention !== undefined && !(durationMs(flags.logRetention) > 0))
     throw new UsageError(`--log-retention must be a duration such as '14d' or '72h', not '${flags.logRetention}'`);
   return {
     ...(flags.logRetention ? { logRetention: flags.logRetention } : {}),
-    maxConcurrentTasks: max,
-    shutdownGraceTime: flags.shutdownGrace,
-    ...(flags.metrics ? { metricsBind: flags.metrics } : {}),
+    maxConcurrentTasks: parseWholeNumber(flags.maxConcurrentTasks, '--max-concurrent-tasks', 1),
+    shutdownGraceTime: parseDuration(flags.shutdownGrace, '--shutdown-grace'),
+    ...(flags.metrics !== undefined ? { metricsBind: parseHostPort(flags.metrics, '--metrics') } : {}),
+    logLevel: env.MELTANO_TEMPORAL_LOG_LEVEL
+      ? parseLogLevel(env.MELTANO_TEMPORAL_LOG_LEVEL, 'MELTANO_TEMPORAL_LOG_LEVEL')
+      : 'INFO',
   };
 }

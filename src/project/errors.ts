@@ -57,6 +57,19 @@ export class MissingOptionError extends UsageError {
   }
 }
 
+/** A flag or environment variable whose value cannot be used; `source` is `--flag` or the variable's name. */
+export class InvalidValueError extends UsageError {
+  constructor(
+    readonly source: string,
+    readonly value: string,
+    expected: string,
+    hint?: string,
+  ) {
+    super(`Invalid value for '${source}': '${value}' is not ${expected}.`, hint);
+    this.name = 'InvalidValueError';
+  }
+}
+
 /** No schedule of that name in the project (meltano.yml and its include files). */
 export class ScheduleNotFoundError extends UserError {
   constructor(readonly schedule: string) {
@@ -158,6 +171,37 @@ export class RunNotRetryableError extends UserError {
   ) {
     super(`Run ${workflowId} ${problem}`, EXIT.failure, hint);
     this.name = 'RunNotRetryableError';
+  }
+}
+
+/** The namespace does not exist on the server. */
+export class NamespaceNotFoundError extends UserError {
+  constructor(
+    readonly namespace: string,
+    readonly address: string,
+  ) {
+    super(
+      `Namespace '${namespace}' does not exist on the Temporal server at ${address}.`,
+      EXIT.failure,
+      `create it (temporal operator namespace create --namespace ${namespace}) or pass --namespace / TEMPORAL_NAMESPACE with an existing one`,
+    );
+    this.name = 'NamespaceNotFoundError';
+  }
+}
+
+/** The search attributes this tool needs are not registered in the namespace. */
+export class SearchAttributesMissingError extends UserError {
+  constructor(
+    readonly namespace: string,
+    readonly missing: readonly string[],
+    cause: string,
+  ) {
+    super(
+      `The namespace '${namespace}' lacks the search attributes ${missing.length ? missing.join(', ') : 'of meltano-temporal'}: ${cause}`,
+      EXIT.failure,
+      'run `meltano-temporal sync` once (it registers them), or register them as Keyword with `temporal operator search-attribute create`',
+    );
+    this.name = 'SearchAttributesMissingError';
   }
 }
 

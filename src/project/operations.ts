@@ -59,7 +59,7 @@ export function checkInterval(interval: string): void {
   if (!isValidInterval(interval)) {
     throw new UserError(
       badIntervalMessage(interval),
-      2,
+      1, // meltano exits 1 on an invalid cron (a bad value, not a usage error)
       "use a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once, @manual, @none) or 5-field cron such as '0 */6 * * *'",
     );
   }

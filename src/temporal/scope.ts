@@ -11,6 +11,7 @@ import {
   projectOwner,
   type MappingContext,
 } from './schedule-mapping.js';
+import { parseTaskQueue } from '../util/values.js';
 import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
 
 export interface Scope {
@@ -31,19 +32,26 @@ export interface ScopeOptions {
 /**
  * Project key: MELTANO_TEMPORAL_PROJECT, else the directory's name and a tag of project_id.
  * Environment: --environment, else MELTANO_ENVIRONMENT, else default_environment.
- * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE, else `meltano`.
+ * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE (empty counts as unset), else `meltano`.
+ * @throws {InvalidValueError} an empty or blank --task-queue
  */
 export function resolveScope(
   project: Pick<Project, 'root' | 'defaultEnvironment' | 'projectId'>,
   options: ScopeOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Scope {
+  const taskQueue =
+    options.taskQueue !== undefined
+      ? parseTaskQueue(options.taskQueue, '--task-queue')
+      : env.MELTANO_TEMPORAL_TASK_QUEUE
+        ? parseTaskQueue(env.MELTANO_TEMPORAL_TASK_QUEUE, 'MELTANO_TEMPORAL_TASK_QUEUE')
+        : TASK_QUEUE_DEFAULT;
   return {
     projectKey: projectName(project, env),
     owner: projectOwner(project),
     legacyProjectKey: legacyProjectName(project, env),
     environment: environmentName(project, options.environment, env),
-    taskQueue: options.taskQueue ?? env.MELTANO_TEMPORAL_TASK_QUEUE ?? TASK_QUEUE_DEFAULT,
+    taskQueue,
   };
 }
 

@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../util/paths.js';
+import type { LogLevel } from '../util/values.js';
+import { namespaceError } from './server-errors.js';
 import { connectWorker, dataConverter, type ConnectionSettings } from './connection.js';
 import { namespaceRetentionMs } from './namespace-retention.js';
 import { startLogPruner, type LogPruner } from '../logs/retention.js';
@@ -25,8 +27,10 @@ export interface WorkerOptions {
   taskQueue: string;
   /** At most this many `meltano` tasks at once on this worker. */
   maxConcurrentTasks?: number;
-  /** How long running tasks may finish after a shutdown request. */
-  shutdownGraceTime?: string;
+  /** How long running tasks may finish after a shutdown request, in ms. */
+  shutdownGraceTime?: number;
+  /** The worker's log level (default INFO). */
+  logLevel?: LogLevel;
   /** host:port for a Prometheus /metrics endpoint. */
   metricsBind?: string;
   /** Stop the worker when this signal aborts (besides SIGINT/SIGTERM). */
@@ -43,11 +47,14 @@ export const WORKFLOW_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'workflow-bundle.
 
 let runtimeInstalled = false;
 
-async function installRuntime(metricsBind?: string): Promise<void> {
+/** After the grace period, cancelled tasks get this long to stop their processes before the worker gives up. */
+const FORCE_AFTER_GRACE_MS = 30_000;
+
+async function installRuntime(metricsBind: string | undefined, level: LogLevel): Promise<void> {
   if (runtimeInstalled) return;
   const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
   // One line per entry: `time LEVEL [task attempt N] message`, so task output reads like a log.
-  const logger = new DefaultLogger((process.env.MELTANO_TEMPORAL_LOG_LEVEL ?? 'INFO') as 'INFO', (entry) => {
+  const logger = new DefaultLogger(level, (entry) => {
     const meta = entry.meta ?? {};
     const task =
       typeof meta.task === 'string'
@@ -68,6 +75,9 @@ async function installRuntime(metricsBind?: string): Promise<void> {
   });
   Runtime.install({
     logger,
+    // The caller owns SIGINT/SIGTERM (options.signal): the SDK's own handlers would swallow a
+    // signal that arrives before a worker exists, and the process would then never stop.
+    shutdownSignals: [],
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       ...(metricsBind ? { metrics: { prometheus: { bindAddress: metricsBind } } } : {}),
@@ -117,7 +127,7 @@ async function startTaskLogPruner(
 }
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
-  await installRuntime(options.metricsBind);
+  await installRuntime(options.metricsBind, options.logLevel ?? 'INFO');
   const { Worker } = await import('@temporalio/worker');
   const { createActivities } = await import('../../activities/index.js');
   const connection = await connectWorker(options.connection);
@@ -132,24 +142,38 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const uiUrl = process.env.MELTANO_TEMPORAL_UI_URL || options.uiUrl;
   const log = (await import('@temporalio/worker')).Runtime.instance().logger;
   checkNotifyDefault(log);
+  const grace = options.shutdownGraceTime ?? 5 * 60_000;
+  let worker;
+  try {
+    worker = await Worker.create({
+      connection,
+      namespace: options.connection.namespace,
+      taskQueue,
+      ...workflowSource,
+      activities: createActivities({
+        projectRoot: options.projectRoot,
+        ...(uiUrl ? { uiUrl } : {}),
+      }),
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
+      shutdownGraceTime: grace,
+      // A task that ignores its cancellation must not keep the worker up for ever.
+      shutdownForceTime: grace + FORCE_AFTER_GRACE_MS,
+      // Heartbeats carry cancellation back: send them often enough that a cancel
+      // reaches a running task within seconds, not the SDK's default minute.
+      maxHeartbeatThrottleInterval: '10s',
+      defaultHeartbeatThrottleInterval: '10s',
+      ...(dc ? { dataConverter: dc } : {}),
+    });
+  } catch (err) {
+    await connection.close();
+    throw namespaceError(err, options.connection.namespace, options.connection.address) ?? err;
+  }
+  // Stopped while starting: nothing runs yet, so there is nothing to drain.
+  if (options.signal?.aborted) {
+    await connection.close();
+    return;
+  }
   const pruner = await startTaskLogPruner(options, connection, log);
-  const worker = await Worker.create({
-    connection,
-    namespace: options.connection.namespace,
-    taskQueue,
-    ...workflowSource,
-    activities: createActivities({
-      projectRoot: options.projectRoot,
-      ...(uiUrl ? { uiUrl } : {}),
-    }),
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
-    shutdownGraceTime: options.shutdownGraceTime ?? '5m',
-    // Heartbeats carry cancellation back: send them often enough that a cancel
-    // reaches a running task within seconds, not the SDK's default minute.
-    maxHeartbeatThrottleInterval: '10s',
-    defaultHeartbeatThrottleInterval: '10s',
-    ...(dc ? { dataConverter: dc } : {}),
-  });
   const stop = (): void => worker.shutdown();
   options.signal?.addEventListener('abort', stop, { once: true });
   try {

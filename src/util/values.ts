@@ -1,0 +1,77 @@
+/**
+ * The one place numbers, durations, addresses and log levels typed by users
+ * (flags and environment variables) are parsed. Each parser names where the
+ * value came from (`--port`, `MELTANO_TEMPORAL_STOP_GRACE_MS`) in its error.
+ */
+import { InvalidValueError } from '../project/errors.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration such as `500ms`, `30s`, `5m`, `1h` or `1d`, in milliseconds.
+ * A bare number is taken in `bareUnit` (milliseconds unless said otherwise).
+ * @throws {InvalidValueError} anything else, or a negative value
+ */
+export function parseDuration(value: string, source: string, bareUnit: keyof typeof UNIT_MS = 'ms'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/u.exec(value);
+  if (!m) throw new InvalidValueError(source, value, 'a duration', 'give one such as 30s, 5m or 1h');
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? bareUnit]!);
+}
+
+/**
+ * A whole number of at least `min` (and at most `max`).
+ * @throws {InvalidValueError} anything else
+ */
+export function parseWholeNumber(value: string, source: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const trimmed = value.trim();
+  const n = /^\d+$/u.test(trimmed) ? Number(trimmed) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new InvalidValueError(
+      source,
+      value,
+      `a whole number${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}`,
+    );
+  return n;
+}
+
+/** A TCP port, 1 to 65535. */
+export function parsePort(value: string, source: string): number {
+  return parseWholeNumber(value, source, 1, 65535);
+}
+
+/**
+ * `host:port` (an IPv6 host in brackets), e.g. `0.0.0.0:9464`.
+ * @throws {InvalidValueError} no port, an empty host, or a port out of range
+ */
+export function parseHostPort(value: string, source: string): string {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d+)$/u.exec(value.trim());
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535)
+    throw new InvalidValueError(source, value, 'a host:port address', 'give one such as 0.0.0.0:9464');
+  return value.trim();
+}
+
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * A log level in any case (`debug`, `INFO`); `warning` is taken for WARN as Python's logging spells it.
+ * @throws {InvalidValueError} anything else
+ */
+export function parseLogLevel(value: string, source: string): LogLevel {
+  const upper = value.trim().toUpperCase();
+  const level = upper === 'WARNING' ? 'WARN' : upper;
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new InvalidValueError(source, value, 'a log level', `give one of ${LOG_LEVELS.join(', ').toLowerCase()}`);
+  return level as LogLevel;
+}
+
+/**
+ * A task queue name: not empty, no surrounding spaces.
+ * @throws {InvalidValueError} an empty or blank name
+ */
+export function parseTaskQueue(value: string, source: string): string {
+  if (!value.trim() || value.trim() !== value)
+    throw new InvalidValueError(source, value, 'a task queue name', 'give a non-empty name such as meltano');
+  return value;
+}

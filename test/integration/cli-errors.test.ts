@@ -1,0 +1,166 @@
+/**
+ * Start-up failures and bad input on the command line, against a real dev
+ * server: every one is a short message with the fix and a non-zero exit at
+ * once; the worker always stops on SIGTERM/SIGINT.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import net from 'node:net';
+import { CLI, meltano, ours } from '../helpers/run.js';
+import { makeProject } from '../helpers/project.js';
+import { startDevServer, type DevServer } from '../helpers/temporal.js';
+
+const MELTANO_YML = `version: 1
+default_environment: dev
+project_id: cli-errors
+environments:
+- name: dev
+jobs:
+- name: j1
+  tasks:
+  - tap-a target-b
+schedules:
+- name: s1
+  job: j1
+  interval: '@daily'
+`;
+
+let server: DevServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startDevServer({ searchAttributes: false });
+  dir = makeProject({ 'meltano.yml': MELTANO_YML });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** One or two lines, no stack trace, no doubled prefix. */
+function expectShortMessage(stderr: string): void {
+  expect(stderr).not.toMatch(/\n\s+at /u);
+  expect(stderr).not.toMatch(/Error: Error:/u);
+  expect(stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
+}
+
+describe('worker start-up failures exit at once', () => {
+  it.each([
+    [['--namespace', 'no-such-namespace'], 1, /Namespace 'no-such-namespace' does not exist.*\n.*fix: /u],
+    [['--shutdown-grace', 'forever'], 2, /Invalid value for '--shutdown-grace': 'forever'/u],
+    [['--task-queue', ''], 2, /Invalid value for '--task-queue': ''/u],
+    [['--metrics', 'not-an-address'], 2, /Invalid value for '--metrics': 'not-an-address'/u],
+  ])('worker %j', async (args, code, message) => {
+    const started = Date.now();
+    const r = await execa('node', [CLI, 'worker', ...args], {
+      cwd: dir,
+      env: server.env,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 60_000,
+    });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error:'))).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /u);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('stops on SIGTERM while it cannot connect yet', async () => {
+    // A port that accepts connections and never answers: connecting hangs.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const proc = execa('node', [CLI, 'worker', '--address', `127.0.0.1:${port}`], {
+        cwd: dir,
+        reject: false,
+        stdin: 'ignore',
+        timeout: 60_000,
+      });
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(proc.exitCode).toBeNull();
+      proc.kill('SIGTERM');
+      const r = await proc;
+      expect(r.timedOut).toBe(false);
+      expect(r.isTerminated || r.exitCode !== 0).toBe(true);
+      expect(r.exitCode).toBe(143);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('a polling worker stops on %s within the grace period', async (signal) => {
+    let output = '';
+    const proc = execa('node', [CLI, 'worker', '--shutdown-grace', '5s'], {
+      cwd: dir,
+      env: server.env,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 90_000,
+      all: true,
+    });
+    proc.all?.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/polling task queue/u.test(output)) {
+      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`worker did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const sent = Date.now();
+    proc.kill(signal);
+    const r = await proc;
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(0);
+    expect(output).toMatch(/worker: stopped/u);
+    expect(Date.now() - sent).toBeLessThan(20_000);
+  });
+});
+
+describe('server refusals are messages, not stack traces', () => {
+  it('sync and runs on a namespace that does not exist', async () => {
+    for (const cmd of [['sync'], ['runs']]) {
+      const r = await ours(dir, [...cmd, '--namespace', 'no-such-namespace'], server.env);
+      expect(r.exitCode, `${cmd.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/Namespace 'no-such-namespace' does not exist/u);
+      expect(r.stderr).toMatch(/fix: /u);
+      expectShortMessage(r.stderr);
+    }
+  });
+
+  it('runs before the first sync names the missing search attributes and the fix', async () => {
+    const r = await ours(dir, ['runs'], server.env);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/search attributes/u);
+    expect(r.stderr).toMatch(/meltano-temporal sync/u);
+    expectShortMessage(r.stderr);
+  });
+
+  it('--verbose shows the trace of an unexpected error; by default it does not', async () => {
+    const r = await ours(dir, ['sync', '--address', '127.0.0.1:1', '--namespace', 'default'], {});
+    expect(r.exitCode).toBe(1);
+    expectShortMessage(r.stderr);
+  });
+});
+
+describe('exit codes as meltano', () => {
+  const cases: [string, string[], string[]][] = [
+    ['unknown option', ['schedule', 'list', '--bogus'], ['schedule', 'list', '--bogus']],
+    ['unknown top-level option', ['--bogus', 'schedule', 'list'], ['--bogus', 'schedule', 'list']],
+    ['job add without --tasks', ['job', 'add', 'x'], ['job', 'add', 'x']],
+    [
+      'schedule add with an invalid cron',
+      ['schedule', 'add', 'bad', '--job', 'j1', '--interval', 'not a cron'],
+      ['schedule', 'add', 'bad', '--job', 'j1', '--interval', 'not a cron'],
+    ],
+    ['schedule set with an invalid cron', ['schedule', 'set', 's1', '--interval', '99 * * * *'], []],
+  ];
+  it.each(cases)('%s', async (_name, ourArgs, theirArgs) => {
+    const mine = await ours(makeProject({ 'meltano.yml': MELTANO_YML }), ourArgs);
+    if (theirArgs.length) {
+      const theirs = await meltano(makeProject({ 'meltano.yml': MELTANO_YML }), theirArgs);
+      expect(mine.exitCode, `ours: ${mine.stderr}\nmeltano: ${theirs.stderr}`).toBe(theirs.exitCode);
+    }
+    expect(mine.exitCode).not.toBe(0);
+    expectShortMessage(mine.stderr.replace(/\nUsage:[\s\S]*/u, ''));
+  });
+});
