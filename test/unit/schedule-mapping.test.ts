@@ -140,6 +140,7 @@ describe('desiredSchedule', () => {
       cron: '0 0 * * *',
       job: 'el',
       'task queue': 'meltano',
+      tasks: 'tap-foo target-jsonl',
       timezone: 'UTC',
       overlap: 'skip',
       'catch-up window': '5m',
@@ -225,16 +226,15 @@ describe('fingerprint', () => {
     // next sync update every schedule once ("definition changed"). The value is
     // sha256 of the JSON of {summary, input, searchAttributes}, first 16 digits
     // (worked out independently with Python's hashlib).
-    expect(a.fingerprint).toBe('53febe0ed526c403');
+    expect(a.fingerprint).toBe('99e2ddaa40f94a1d');
   });
 
-  it('ignores what Temporal does not hold: env values, job tasks, the file, paused (set at creation only)', () => {
+  it('ignores what Temporal does not hold: env values, the file, paused (set at creation only)', () => {
     const a = desired(base).fingerprint;
     const p = project(base);
     const moved = { ...(p.schedules[0] as ScheduleDef), file: 'subconfig_more.yml', index: 4 };
     expect(desiredSchedule(context(p), moved).fingerprint).toBe(a);
     expect(desired(jobSchedule('@daily', '  env:\n    A: two\n    B: three\n')).fingerprint).toBe(a);
-    expect(desired(base, {}, "- name: el\n  tasks: ['tap-foo target-jsonl', 'dbt:run']\n").fingerprint).toBe(a);
     expect(
       desired(`${base}  annotations:\n    temporal:\n      paused: true\n    airflow:\n      pool: x\n`).fingerprint,
     ).toBe(a);
@@ -253,6 +253,8 @@ describe('fingerprint', () => {
           "- name: el\n  tasks: [a]\n- name: other\n  tasks: ['tap-foo target-jsonl']\n",
         ),
       ],
+      // The job's tasks are in the schedule's static summary, which the UI's schedule list shows.
+      ['job tasks', desired(base, {}, "- name: el\n  tasks: ['tap-foo target-jsonl', 'dbt:run']\n")],
       ['environment', desired(base, { environment: 'prod' })],
       ['no environment', desired(base, { environment: undefined })],
       ['project', desired(base, { projectKey: 'analytics' })],
