@@ -38,6 +38,10 @@ import { fmt, median } from './util.js';
 
 const AIRFLOW_VERSION = '3.3.2'; // also pinned in scripts/airflow-venv.sh and bench/airflow/constraints.txt
 const runs = Number(process.argv[2] ?? 20);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`bench/airflow.ts: runs must be a whole number of at least 1, not "${process.argv[2]}"`);
+  process.exit(2);
+}
 const REPRODUCE = `npm run bench -- airflow${process.argv[2] ? ` ${runs}` : ''}`;
 /** The scheduler setting the "tuned" Airflow changes (default 1 s). */
 const TUNED = { AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME: '0.1' };
@@ -122,7 +126,7 @@ async function main(venvBin: string, network: string): Promise<void> {
     const ours = await startTemporalSide(oursProject);
     running.add(ours);
     await ours.runOnce(); // warm-up: loads the workflow bundle
-    const results: Array<{ name: string; airflow: Sample; ours: Sample; readyMs: number }> = [];
+    const results: Array<{ name: string; airflow: Sample; ours: Sample }> = [];
     for (const [name, settings] of [
       ['default', {}],
       ['tuned', TUNED],
@@ -160,7 +164,7 @@ async function main(venvBin: string, network: string): Promise<void> {
       }
       await airflow.stop();
       running.delete(airflow);
-      results.push({ ...sample, readyMs });
+      results.push(sample);
     }
     await ours.stop();
     running.delete(ours);
@@ -297,7 +301,7 @@ async function sampleIdle(root: number): Promise<TreeMemory> {
 }
 
 function report(
-  results: Array<{ name: string; airflow: Sample; ours: Sample; readyMs: number }>,
+  results: Array<{ name: string; airflow: Sample; ours: Sample }>,
   airflowIdle: TreeMemory & { readyMs: number },
   oursIdle: TreeMemory & { readyMs: number },
   loadAtStart: number,
