@@ -114,11 +114,17 @@ export async function dataConverter() {
   return codec ? { payloadCodecs: [codec] } : undefined;
 }
 
-function unreachable(s: ConnectionSettings, err: unknown): UserError {
+/** Why the connection failed, in words (a TLS handshake probe tells TLS problems apart). */
+async function unreachable(s: ConnectionSettings, err: unknown): Promise<UserError> {
+  const [{ explainConnectionError }, { probeTls }] = await Promise.all([
+    import('./connection-errors.js'),
+    import('./tls-probe.js'),
+  ]);
+  const why = explainConnectionError(err, s, await probeTls(s));
   return new UserError(
-    `Cannot reach the Temporal server at ${s.address} (namespace ${s.namespace}): ${(err as Error).message}`,
+    `Cannot reach the Temporal server at ${s.address} (namespace ${s.namespace}): ${why.message}`,
     1,
-    'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours',
+    why.fix,
   );
 }
 
@@ -135,7 +141,7 @@ export async function connectClient(s: ConnectionSettings) {
       connectTimeout: '10s',
     });
   } catch (err) {
-    throw unreachable(s, err);
+    throw await unreachable(s, err);
   }
   const dc = await dataConverter();
   const client = new Client({ connection, namespace: s.namespace, ...(dc ? { dataConverter: dc } : {}) });
@@ -153,6 +159,6 @@ export async function connectWorker(s: ConnectionSettings) {
       ...(s.apiKey ? { apiKey: s.apiKey } : {}),
     });
   } catch (err) {
-    throw unreachable(s, err);
+    throw await unreachable(s, err);
   }
 }
