@@ -14,6 +14,7 @@
 #   scripts/cluster.sh reset    stop, then drop the cluster's databases (certificates are kept)
 #   scripts/cluster.sh certs    only make the certificates (.cluster/certs, also mounted by docker-compose.yml)
 #   scripts/cluster.sh build    only build the binaries
+#   scripts/cluster.sh paths    where the config, certificates, logs and binaries are
 #
 # Every command is idempotent. Settings (environment, defaults in brackets):
 #   MT_CLUSTER_PORT [17233]        frontend gRPC; history +1, matching +2, worker +6, frontend HTTP +10,
@@ -527,8 +528,13 @@ case "${1:-}" in
   env) cmd_env ;;
   reset) cmd_reset ;;
   certs) lock; certs; say "certificates in $CERTS: ca.pem, server.pem/.key, client.pem/.key" ;;
+  paths)
+    # Where everything is (docker-compose.yml mounts the same config and certificates).
+    printf '%s=%s\n' temporal_version "$TEMPORAL_VERSION" ui_version "$UI_VERSION" config "$CONFIG" \
+      dynamic_config "$DYNAMIC_CONFIG" setup "$ROOT/deploy/temporal-setup.sh" certs "$CERTS" logs "$LOGS" \
+      server_binary "$SERVER_BIN" sql_tool "$SQL_TOOL" ui_binary "$UI_BIN" ;;
   build) build; say "binaries: $SERVER_BIN, $SQL_TOOL, $UI_BIN" ;;
   *)
-    echo "usage: scripts/cluster.sh start|stop|status|env|reset|certs|build   (npm run cluster -- <command>)" >&2
+    echo "usage: scripts/cluster.sh start|stop|status|env|reset|certs|build|paths   (npm run cluster -- <command>)" >&2
     exit 2 ;;
 esac
