@@ -105,7 +105,7 @@ go_build() {
   command -v go >/dev/null 2>&1 || die "Go is needed to build the Temporal server (once; the binaries are cached in $CACHE)" \
     "install Go >= 1.25.8 from https://go.dev/dl and put it on PATH (Debian bookworm's golang-go is too old)"
   required=1.25.8
-  go_version=$(go env GOVERSION | sed 's/^go//')
+  go_version=$(GOTOOLCHAIN=local go env GOVERSION | sed 's/^go//')
   if [ "$(printf '%s\n%s\n' "$required" "$go_version" | sort -V | head -1)" != "$required" ]; then
     die "Go $go_version is too old to build Temporal server v$TEMPORAL_VERSION (its go.mod needs $required)" \
       "install Go >= $required from https://go.dev/dl and put it on PATH"
@@ -114,9 +114,10 @@ go_build() {
   tmp=$(mktemp -d "$CACHE/.build.XXXXXX")
   log="$CACHE/build-$binary.log"
   start=$(date +%s)
-  say "building $label with Go $go_version (once; cold about 4 minutes on 2 cores; log: $log)"
+  : >"$log"
+  say "building $label with Go $go_version, once (from scratch: about 4 minutes on 2 idle cores; log: $log)"
   # -v names each package as it is compiled: counted below as progress.
-  if ! { GOTOOLCHAIN=local GOBIN="$tmp" GOFLAGS="${GOFLAGS:-}" go install -v "$pkg" 2>&1; echo "exit=$?"; } \
+  if ! { GOTOOLCHAIN=local GOBIN="$tmp" go install -v "$pkg" 2>&1; echo "exit=$?"; } \
     | while IFS= read -r line; do
         printf '%s\n' "$line" >>"$log"
         case "$line" in

@@ -226,6 +226,10 @@ describe('self-hosted cluster: PostgreSQL, four server processes, mutual TLS', (
     expect(bad.stdout).toMatch(
       /✗ server: [^\n]*the server refused the client certificate \S*untrusted\/client\.pem: it is not issued by a CA the server trusts \(TLS alert: unknown ca\)\. Fix: use a client certificate issued by the CA in the server's clientCaFiles/u,
     );
+    // The worker (the SDK's native client) says the same.
+    const worker = await ours(dir, ['worker', '--task-queue', QUEUE], ourEnv(untrusted));
+    expect(worker.exitCode).toBe(1);
+    expect(worker.stderr).toMatch(/TLS: the server refused the client certificate \S*untrusted\/client\.pem/u);
     const plain = await ours(dir, ['doctor', '--task-queue', QUEUE], withoutTls({}));
     expect(plain.exitCode).toBe(1);
     expect(plain.stdout).toMatch(
