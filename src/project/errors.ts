@@ -136,11 +136,12 @@ export class ServerUnreachableError extends UserError {
     readonly address: string,
     readonly namespace: string,
     cause: unknown,
+    hint = 'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours',
   ) {
     super(
       `Cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(cause as Error)?.message ?? String(cause)}`,
       EXIT.failure,
-      'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours',
+      hint,
     );
     this.name = 'ServerUnreachableError';
   }

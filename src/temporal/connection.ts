@@ -147,9 +147,15 @@ export async function dataConverter() {
   return codec ? { payloadCodecs: [codec] } : undefined;
 }
 
-function unreachable(s: ConnectionSettings, err: unknown): UserError {
+/** Why the connection failed, in words (a TLS handshake probe tells TLS problems apart). */
+async function unreachable(s: ConnectionSettings, err: unknown): Promise<UserError> {
   if (err instanceof UserError) return err;
-  return new ServerUnreachableError(s.address, s.namespace, err);
+  const [{ explainConnectionError }, { probeTls }] = await Promise.all([
+    import('./connection-errors.js'),
+    import('./tls-probe.js'),
+  ]);
+  const why = explainConnectionError(err, s, await probeTls(s));
+  return new ServerUnreachableError(s.address, s.namespace, new Error(why.message), why.fix);
 }
 
 /**
@@ -162,7 +168,7 @@ export async function connectClient(s: ConnectionSettings) {
   try {
     connection = await Connection.connect({ ...(await connectOptions(s)), connectTimeout: '10s' });
   } catch (err) {
-    throw unreachable(s, err);
+    throw await unreachable(s, err);
   }
   const dc = await dataConverter();
   const client = new Client({ connection, namespace: s.namespace, ...(dc ? { dataConverter: dc } : {}) });
@@ -178,6 +184,6 @@ export async function connectWorker(s: ConnectionSettings) {
   try {
     return await NativeConnection.connect(await connectOptions(s));
   } catch (err) {
-    throw unreachable(s, err);
+    throw await unreachable(s, err);
   }
 }

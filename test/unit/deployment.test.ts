@@ -1,8 +1,11 @@
 /**
- * docker-compose.yml and the Dockerfile. There is no Docker engine on these
- * machines: the compose file is validated with `docker-compose config`
- * (Debian's docker-compose, installed by `npm test`'s setup) and its content
- * checked here; nothing is built or started.
+ * docker-compose.yml, the Dockerfile and .dockerignore. There is no Docker
+ * engine on these machines: the compose file is validated with
+ * `docker-compose config` (Debian's docker-compose, installed by `npm test`'s
+ * setup) and its content checked against what scripts/cluster.sh runs on this
+ * host (the same server version, config file, setup script and certificates);
+ * nothing is built or started here. The cluster itself is tested in
+ * test/cluster/.
  */
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -14,45 +17,161 @@ import { REPO_ROOT } from '../helpers/run.js';
 interface Service {
   image?: string;
   build?: unknown;
-  healthcheck?: unknown;
+  command?: string[];
+  healthcheck?: { test?: string[] };
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
+  volumes?: string[];
   ports?: unknown[];
-  command?: string[];
   deploy?: { replicas?: number };
 }
 
+/** What scripts/cluster.sh uses (`cluster.sh paths`: name=value lines). */
+async function scriptPaths(): Promise<Record<string, string>> {
+  const r = await execa('bash', [path.join(REPO_ROOT, 'scripts', 'cluster.sh'), 'paths']);
+  return Object.fromEntries(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+/** host path -> container path of a service's bind mounts, host paths resolved by docker-compose. */
+function mounts(s: Service | undefined): Map<string, string> {
+  return new Map((s?.volumes ?? []).map((v) => v.split(':')).map(([host, container]) => [container ?? '', host ?? '']));
+}
+
+const SERVERS = {
+  temporal: 'frontend',
+  'temporal-history': 'history',
+  'temporal-matching': 'matching',
+  'temporal-worker': 'worker',
+};
+
 describe('docker-compose.yml', () => {
-  it('is valid for docker-compose, with the services, health checks, volumes and settings the README promises', async () => {
+  it('is valid for docker-compose and runs the cluster of scripts/cluster.sh: same version, config file, setup script, certificates', async () => {
     const file = path.join(REPO_ROOT, 'docker-compose.yml');
     // No engine is needed for `config`; a missing docker-compose fails this test loudly.
     const r = await execa('docker-compose', ['-f', file, 'config'], { env: { WORKER_REPLICAS: '3' } });
     const resolved = parse(r.stdout) as { services: Record<string, Service>; volumes: Record<string, unknown> };
     const s = resolved.services;
-    expect(Object.keys(s).sort()).toEqual(['postgresql', 'scheduler', 'temporal', 'temporal-ui', 'worker']);
-    for (const name of ['postgresql', 'temporal']) expect(s[name]?.healthcheck).toBeDefined();
-    expect(s.temporal?.depends_on?.postgresql?.condition).toBe('service_healthy');
-    expect(s.worker?.depends_on?.temporal?.condition).toBe('service_healthy');
+    const script = await scriptPaths();
+    expect(Object.keys(s).sort()).toEqual([
+      'postgresql',
+      'sync',
+      'temporal',
+      'temporal-history',
+      'temporal-matching',
+      'temporal-namespace',
+      'temporal-schema',
+      'temporal-ui',
+      'temporal-worker',
+      'worker',
+    ]);
+    // Current images, pinned to what the script builds; no deprecated auto-setup image.
+    expect(readFileSync(file, 'utf8')).not.toMatch(/auto-setup/u);
+    expect(s['temporal-schema']?.image).toBe(`temporalio/admin-tools:${script.temporal_version}`);
+    expect(s['temporal-namespace']?.image).toBe(`temporalio/admin-tools:${script.temporal_version}`);
+    expect(s['temporal-ui']?.image).toBe(`temporalio/ui:${script.ui_version}`);
+
+    // The four server services: the script's config file, one service each, health-checked.
+    const configDir = path.dirname(script.config ?? '');
+    for (const [name, service] of Object.entries(SERVERS)) {
+      const svc = s[name];
+      expect(svc?.image, name).toBe(`temporalio/server:${script.temporal_version}`);
+      expect(svc?.environment?.TEMPORAL_SERVICES, name).toBe(service);
+      const inContainer = svc?.environment?.TEMPORAL_SERVER_CONFIG_FILE_PATH ?? '';
+      expect(mounts(svc).get(path.dirname(inContainer)), name).toBe(configDir);
+      expect(path.join(configDir, path.basename(inContainer)), name).toBe(script.config);
+      expect(mounts(svc).get(svc?.environment?.TEMPORAL_TLS_CERTS_DIR ?? '-'), name).toBe(script.certs);
+      expect(path.join(configDir, path.basename(svc?.environment?.DYNAMIC_CONFIG_FILE_PATH ?? ''))).toBe(
+        script.dynamic_config,
+      );
+      expect(svc?.healthcheck?.test, name).toBeDefined();
+      expect(svc?.depends_on?.['temporal-schema']?.condition, name).toBe('service_completed_successfully');
+      // Every variable the config template requires is set.
+      for (const required of ['POSTGRES_SEEDS', 'POSTGRES_USER'])
+        expect(svc?.environment?.[required], name).toBeTruthy();
+    }
+    const template = readFileSync(script.config ?? '', 'utf8');
+    for (const m of template.matchAll(/fail "(\w+)/gu)) expect(['POSTGRES_SEEDS', 'POSTGRES_USER']).toContain(m[1]);
+
+    // One-shot admin-tools containers run the script's setup steps from the same deploy/ folder.
+    const setupIn = (name: string): string => {
+      const cmd = s[name]?.command ?? [];
+      const inContainer = cmd.find((c) => c.endsWith('temporal-setup.sh')) ?? '';
+      return path.join(mounts(s[name]).get(path.dirname(inContainer)) ?? '-', path.basename(inContainer));
+    };
+    expect(setupIn('temporal-schema')).toBe(script.setup);
+    expect(s['temporal-schema']?.command?.at(-1)).toBe('schema');
+    expect(s['temporal-schema']?.depends_on?.postgresql?.condition).toBe('service_healthy');
+    expect(setupIn('temporal-namespace')).toBe(script.setup);
+    expect(s['temporal-namespace']?.command?.at(-1)).toBe('namespace');
+    expect(s['temporal-namespace']?.depends_on?.temporal?.condition).toBe('service_healthy');
+
+    // The UI and our containers start once the namespace is ready, and speak mTLS with the script's certificates.
+    for (const name of ['temporal-ui', 'sync', 'worker'])
+      expect(s[name]?.depends_on?.['temporal-namespace']?.condition, name).toBe('service_completed_successfully');
+    expect(s['temporal-ui']?.environment?.TEMPORAL_TLS_CERT).toMatch(/^\/etc\/temporal\/certs\/client\.pem$/u);
+    expect(mounts(s['temporal-ui']).get('/etc/temporal/certs')).toBe(script.certs);
     expect(JSON.stringify(s['temporal-ui']?.ports)).toMatch(/8080/u);
+    for (const name of ['sync', 'worker']) {
+      const e = s[name]?.environment ?? {};
+      expect(e.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
+      expect(e.TEMPORAL_TLS_CLIENT_CERT_PATH, name).toBe('/etc/temporal/certs/client.pem');
+      expect(e.TEMPORAL_TLS_CLIENT_KEY_PATH, name).toBe('/etc/temporal/certs/client.key');
+      expect(e.TEMPORAL_TLS_SERVER_CA_CERT_PATH, name).toBe('/etc/temporal/certs/ca.pem');
+      expect(e.TEMPORAL_TLS_SERVER_NAME, name).toBe('temporal');
+      expect(mounts(s[name]).get('/etc/temporal/certs'), name).toBe(script.certs);
+      expect(e.MELTANO_DATABASE_URI, name).toMatch(/^postgresql\+psycopg:\/\/.*@postgresql:5432\/meltano$/u);
+    }
+    expect(s.sync?.command).toEqual(['sync']);
+    expect(s.worker?.command?.[0]).toBe('worker');
     expect(s.worker?.deploy?.replicas).toBe(3);
-    expect(s.worker?.environment?.MELTANO_DATABASE_URI).toMatch(
-      /^postgresql\+psycopg:\/\/.*@postgresql:5432\/meltano$/u,
-    );
-    expect(s.worker?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(s.scheduler?.command?.[0]).toBe('up');
+    for (const name of ['postgresql', 'temporal-ui', 'worker']) expect(s[name]?.healthcheck?.test, name).toBeDefined();
     expect(Object.keys(resolved.volumes)).toContain('postgres-data');
   });
+});
 
-  it('the Dockerfile installs the pinned Python tools and this tool, and bakes in a project with its plugins', () => {
-    const text = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+describe('Dockerfile and .dockerignore', () => {
+  const text = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+  const stages = text.split(/^FROM /mu).slice(1);
+
+  it('builds in stages with npm ci; the final stage has no dev dependencies and runs on a supported Node LTS', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const version = /^ARG NODE_VERSION=(\d+)$/mu.exec(text)?.[1];
+    expect(['22', '24']).toContain(version);
+    expect(text).toMatch(/RUN npm ci /u);
+    expect(text).toMatch(/RUN npm run build && npm prune --omit=dev/u);
+    const final = stages.at(-1) ?? '';
+    expect(final).toMatch(/^node:\$\{NODE_VERSION\}-/u);
+    expect(final).not.toMatch(/npm (ci|install)/u);
+    expect(final).toMatch(/COPY --from=node-build \S+\/node_modules/u);
+    expect(final).toMatch(/^USER node$/mu);
+    expect(final).toMatch(/ENTRYPOINT \["meltano-temporal"\]/u);
+    // Python tools and the baked-in project with its plugins.
     expect(text).toMatch(/pip install .*-r requirements\.txt/u);
-    expect(text).toMatch(/RUN npm run build/u);
     expect(text).toMatch(/ARG PROJECT=examples\/mysql2pg/u);
     expect(text).toMatch(/RUN meltano install/u);
-    expect(text).toMatch(/ENTRYPOINT \["meltano-temporal"\]/u);
-    // Everything the image COPYs exists in the repository.
-    for (const m of text.matchAll(/^COPY (?!\$\{)(\S+(?: \S+)*) \S+$/gmu)) {
+    // Everything the image copies from the build context exists in the repository.
+    for (const m of text.matchAll(/^COPY (?!--from)(?:--\S+ )*(?!\$\{)(\S+(?: \S+)*) \S+$/gmu)) {
       for (const src of (m[1] ?? '').split(' ')) expect(existsSync(path.join(REPO_ROOT, src)), src).toBe(true);
     }
+  });
+
+  it('.dockerignore keeps installed and generated files (node_modules, .venv, .meltano with its databases) out of the build context', () => {
+    const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    for (const p of ['**/node_modules', 'dist', '.venv', '**/.meltano', '.cluster', '.git', 'test-artifacts'])
+      expect(ignored).toContain(p);
+    // Nothing the Dockerfile copies is ignored.
+    for (const src of [
+      'src',
+      'workflows',
+      'activities',
+      'scripts',
+      'package.json',
+      'package-lock.json',
+      'requirements.txt',
+    ])
+      expect(ignored).not.toContain(src);
   });
 });
