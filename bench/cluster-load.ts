@@ -104,7 +104,7 @@ async function freePort(): Promise<number> {
 async function devServer(): Promise<Server> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cluster-load-dev-'));
-  const attrs = ['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment'];
+  const attrs = ['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment', 'MeltanoSyncHash'];
   const proc: ResultPromise = execa(
     TEMPORAL,
     [

@@ -17,7 +17,7 @@ set -eu
 SQL_TOOL="${SQL_TOOL:-temporal-sql-tool}"
 TEMPORAL_CLI="${TEMPORAL_CLI:-temporal}"
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
-SEARCH_ATTRIBUTES="MeltanoProject MeltanoSchedule MeltanoJob MeltanoEnvironment"
+SEARCH_ATTRIBUTES="MeltanoProject MeltanoSchedule MeltanoJob MeltanoEnvironment MeltanoSyncHash"
 
 log() { echo "[temporal-setup] $*" >&2; }
 
