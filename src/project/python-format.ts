@@ -3,6 +3,7 @@
  * and `job list` output is byte for byte Meltano's: `json.dumps(value,
  * indent=2)` (ensure_ascii) and `repr()`.
  */
+import { randomBytes } from 'node:crypto';
 
 /** A YAML float: `String()` gives Python's `str(float)`, arithmetic gives the number. */
 export class PyFloat {
@@ -58,70 +59,53 @@ function pyNumberRepr(x: number): string {
   return Number.isInteger(x) && !Object.is(x, -0) ? pyIntRepr(x) : pyFloatRepr(x);
 }
 
-/** One JSON string with `ensure_ascii`: every UTF-16 unit outside printable ASCII as `\uXXXX`. */
-function jsonString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    if (code === 0x22) out += '\\"';
-    else if (code === 0x5c) out += '\\\\';
-    else if (code >= 0x20 && code < 0x7f) out += s[i];
-    else if (code === 0x0a) out += '\\n';
-    else if (code === 0x0d) out += '\\r';
-    else if (code === 0x09) out += '\\t';
-    else if (code === 0x08) out += '\\b';
-    else if (code === 0x0c) out += '\\f';
-    // A character outside the BMP is two UTF-16 units: the surrogate pair, as Python writes it.
-    else out += `\\u${code.toString(16).padStart(4, '0')}`;
-  }
-  return `${out}"`;
-}
-
-function jsonValue(value: unknown, indent: string): string | undefined {
-  if (value === null) return 'null';
-  if (value instanceof PyFloat) {
-    const x = value.value;
-    if (Number.isNaN(x)) return 'NaN';
-    if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-    return pyFloatRepr(x);
-  }
+/** Python's JSON text of a number (`Infinity`, `NaN`, `1.0`, `1e-05`, exact big integers). */
+function jsonNumber(value: PyFloat | PyInt | number): string {
   if (value instanceof PyInt) return value.toString();
-  switch (typeof value) {
-    case 'string':
-      return jsonString(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (Number.isNaN(value)) return 'NaN';
-      if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-      return pyNumberRepr(value);
-    case 'bigint':
-      return value.toString();
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
-    default:
-      break;
-  }
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const items = value.map((v) => `${inner}${jsonValue(v, inner) ?? 'null'}`);
-    return `[\n${items.join(',\n')}\n${indent}]`;
-  }
-  if (value instanceof Date) return jsonString(value.toISOString());
-  const entries = Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
-    const text = jsonValue(v, inner);
-    return text === undefined ? [] : [`${inner}${jsonString(k)}: ${text}`];
-  });
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.join(',\n')}\n${indent}}`;
+  const x = value instanceof PyFloat ? value.value : value;
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return value instanceof PyFloat ? pyFloatRepr(x) : pyNumberRepr(x);
 }
 
-/** Python's `json.dumps(value, indent=2)`: ensure_ascii, `": "` and `","` separators. */
+/**
+ * Python's `json.dumps(value, indent=2)`: ensure_ascii, `": "` and `","`
+ * separators. JSON.stringify lays it out (it indents, orders and escapes
+ * quotes, backslashes and control characters as Python does); a number it
+ * would write differently goes through a placeholder that is swapped for
+ * Python's text; every UTF-16 unit from DEL up is then escaped, so a character
+ * outside the BMP becomes its surrogate pair, as Python writes it.
+ */
 export function pythonJson(value: unknown): string {
-  return jsonValue(value, '') ?? 'null';
+  // A replacer slows JSON.stringify down several times: use one only when some number needs it.
+  const tag = hasPythonOnlyNumber(value) ? `\u0000${randomBytes(6).toString('hex')}:` : undefined;
+  const text = tag
+    ? JSON.stringify(
+        value,
+        (_key: string, v: unknown): unknown => (isPythonOnlyNumber(v) ? `${tag}${jsonNumber(v)}` : v),
+        2,
+      )
+    : JSON.stringify(value, null, 2);
+  if (text === undefined) return 'null';
+  // No `u` flag: the pattern must see UTF-16 units, not code points.
+  const ascii = text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!tag) return ascii;
+  const escapedTag = JSON.stringify(tag).slice(1, -1).replace(/\\/gu, '\\\\');
+  return ascii.replace(new RegExp(`"${escapedTag}([^"]*)"`, 'gu'), '$1');
+}
+
+/** A number JSON.stringify would not write as Python does. */
+function isPythonOnlyNumber(v: unknown): v is PyFloat | PyInt | number {
+  if (typeof v === 'number')
+    return !(Number.isSafeInteger(v) && !Object.is(v, -0)) && jsonNumber(v) !== JSON.stringify(v);
+  return v instanceof PyFloat || v instanceof PyInt;
+}
+
+function hasPythonOnlyNumber(value: unknown): boolean {
+  if (isPythonOnlyNumber(value)) return true;
+  if (Array.isArray(value)) return value.some(hasPythonOnlyNumber);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasPythonOnlyNumber);
+  return false;
 }
 
 // Python's str.isprintable() is false for these categories (the space excepted).

@@ -103,16 +103,28 @@ export function systemDirectory(root: string, env: NodeJS.ProcessEnv = process.e
   return resolveExisting(env.MELTANO_SYS_DIR_ROOT ?? path.join(realRoot(root), '.meltano'));
 }
 
+/** Variables in layers, later ones first (a key present there, even empty, hides earlier ones), as Python's `{**a, **b}`. */
+type Layers = ReadonlyArray<Readonly<Record<string, unknown>>>;
+
+function lookup(layers: Layers, name: string): { found: boolean; value: unknown; layer: number } {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    if (layer && Object.prototype.hasOwnProperty.call(layer, name) && layer[name] !== undefined)
+      return { found: true, value: layer[name], layer: i };
+  }
+  return { found: false, value: undefined, layer: -1 };
+}
+
 // Meltano's `$VAR` / `${VAR}` expansion; `\$VAR` stays `$VAR`; an unset variable becomes ''.
 const ENV_VAR = /(\\)?\$(?:\{([\p{L}\p{N}_]+)\}|([A-Z][A-Z0-9_]*))/gu;
 
-function expandEnvVars(value: string, env: Readonly<Record<string, unknown>>): string {
+function expandEnvVars(value: string, layers: Layers): string {
   return value.replace(
     ENV_VAR,
-    (match, escape: string | undefined, curly: string | undefined, plain: string | undefined) => {
+    (_match, escape: string | undefined, curly: string | undefined, plain: string | undefined) => {
       const name = curly ?? plain ?? '';
       if (escape) return curly !== undefined ? `\${${name}}` : `$${name}`;
-      const found = env[name];
+      const { value: found } = lookup(layers, name);
       return found === undefined || found === null ? '' : String(found);
     },
   );
@@ -133,41 +145,54 @@ interface Resolved {
   origin: string;
 }
 
+/** What every setting of one project is resolved against, computed once. */
+interface Context {
+  input: SettingsInput;
+  env: NodeJS.ProcessEnv;
+  ymlEnv: Readonly<Record<string, unknown>>;
+  realRoot: string;
+  systemDirectory: string;
+}
+
+function context(input: SettingsInput, env: NodeJS.ProcessEnv): Context {
+  const ymlEnv = mergedTopLevel(input.files, 'env');
+  const root = realRoot(input.root);
+  return {
+    input,
+    env,
+    ymlEnv: isRecord(ymlEnv) ? ymlEnv : {},
+    realRoot: root,
+    systemDirectory: resolveExisting(env.MELTANO_SYS_DIR_ROOT ?? path.join(root, '.meltano')),
+  };
+}
+
 /**
  * One project setting by Meltano's store precedence. `environmentName` is the
  * active environment, which Meltano exposes to expansion as MELTANO_ENVIRONMENT.
  */
-function resolveSetting(
-  input: SettingsInput,
-  name: string,
-  env: NodeJS.ProcessEnv,
-  environmentName: string,
-  fallback: unknown,
-): Resolved {
+function resolveSetting(ctx: Context, name: string, environmentName: string, fallback: unknown): Resolved {
   const variable = `MELTANO_${name.toUpperCase().replace(/\./gu, '_')}`;
-  const ymlEnvValue = mergedTopLevel(input.files, 'env');
-  const ymlEnv = isRecord(ymlEnvValue) ? ymlEnvValue : {};
   const projectEnv = {
-    MELTANO_PROJECT_ROOT: realRoot(input.root),
+    MELTANO_PROJECT_ROOT: ctx.realRoot,
     MELTANO_ENVIRONMENT: environmentName,
-    MELTANO_SYS_DIR_ROOT: systemDirectory(input.root, env),
+    MELTANO_SYS_DIR_ROOT: ctx.systemDirectory,
     MELTANO_USER_AGENT: `Meltano/${MELTANO_VERSION}`,
   };
   // The "environment" store: the process, then the project's own variables, then meltano.yml's `env:`.
-  const environment: Record<string, unknown> = { ...env, ...projectEnv, ...ymlEnv };
-  const fromEnvironment = environment[variable];
-  if (fromEnvironment !== undefined && fromEnvironment !== null) {
-    const inYml = ymlEnv[variable] !== undefined && ymlEnv[variable] !== null;
+  const environment: Layers = [ctx.env, projectEnv, ctx.ymlEnv];
+  const fromEnvironment = lookup(environment, variable);
+  if (fromEnvironment.found && fromEnvironment.value !== null) {
+    const inYml = fromEnvironment.layer === 2;
     return {
-      value: fromEnvironment,
+      value: fromEnvironment.value,
       source: inYml ? 'meltano.yml env' : 'environment',
       origin: inYml ? `${variable} in the env of meltano.yml` : `${variable} in the environment`,
     };
   }
-  const fromDotenv = input.dotenv[variable];
+  const fromDotenv = ctx.input.dotenv[variable];
   if (fromDotenv !== undefined) return { value: fromDotenv, source: '.env', origin: `${variable} in .env` };
-  const expansion = { ...input.dotenv, ...environment };
-  const fromYml = mergedTopLevel(input.files, name);
+  const expansion: Layers = [ctx.input.dotenv, ...environment];
+  const fromYml = mergedTopLevel(ctx.input.files, name);
   if (fromYml !== undefined && fromYml !== null) {
     return {
       value: typeof fromYml === 'string' ? expandEnvVars(fromYml, expansion) : fromYml,
@@ -188,15 +213,19 @@ export function selectedEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   explicit?: string,
 ): EnvironmentChoice {
+  return chooseEnvironment(context(input, env), explicit);
+}
+
+function chooseEnvironment(ctx: Context, explicit?: string): EnvironmentChoice {
   let name: string | undefined;
   let source: EnvironmentSource;
   if (explicit) {
     [name, source] = [explicit, '--environment'];
-  } else if (env.MELTANO_ENVIRONMENT !== undefined) {
+  } else if (ctx.env.MELTANO_ENVIRONMENT !== undefined) {
     // Set but empty still hides .env's value, as in Meltano.
-    [name, source] = [env.MELTANO_ENVIRONMENT, 'MELTANO_ENVIRONMENT'];
+    [name, source] = [ctx.env.MELTANO_ENVIRONMENT, 'MELTANO_ENVIRONMENT'];
   } else {
-    [name, source] = [input.dotenv.MELTANO_ENVIRONMENT, '.env'];
+    [name, source] = [ctx.input.dotenv.MELTANO_ENVIRONMENT, '.env'];
   }
   const origin =
     source === '--environment'
@@ -206,7 +235,7 @@ export function selectedEnvironment(
         : 'MELTANO_ENVIRONMENT in the environment';
   if (name && name.toLowerCase() === 'null') return { name: undefined, source, origin };
   if (name) return { name, source, origin };
-  const fallback = resolveSetting(input, 'default_environment', env, '', null);
+  const fallback = resolveSetting(ctx, 'default_environment', '', null);
   if (fallback.value !== null && fallback.value !== undefined && fallback.value !== '')
     return { name: String(fallback.value), source: 'default_environment', origin: fallback.origin };
   return { name: undefined, source: 'none', origin: 'no environment selected' };
@@ -214,17 +243,30 @@ export function selectedEnvironment(
 
 /** Whether edits are refused: `project_readonly`, read as Meltano reads it when it finds the project. */
 export function projectReadonly(input: SettingsInput, env: NodeJS.ProcessEnv = process.env): SettingValue<boolean> {
-  const r = resolveSetting(input, 'project_readonly', env, '', false);
+  return readonlyOf(context(input, env));
+}
+
+function readonlyOf(ctx: Context): SettingValue<boolean> {
+  const r = resolveSetting(ctx, 'project_readonly', '', false);
   return { value: truthy(r.value), source: r.source, origin: r.origin };
 }
 
-/** The system database `meltano run` uses (in `environment`, by default the one it selects). */
+/**
+ * The system database `meltano run` uses in `environment` (null: no
+ * environment; omitted: the one Meltano selects). The schedule's `env`, when
+ * a run applies it, belongs in `env`: it is the process environment of that run.
+ */
 export function systemDatabaseUri(
   input: SettingsInput,
   env: NodeJS.ProcessEnv = process.env,
-  environment: string | undefined = selectedEnvironment(input, env).name,
+  environment?: string | null,
 ): SettingValue<string> {
-  const r = resolveSetting(input, 'database_uri', env, environment ?? '', 'sqlite:///$MELTANO_SYS_DIR_ROOT/meltano.db');
+  const ctx = context(input, env);
+  return databaseUriOf(ctx, environment === undefined ? chooseEnvironment(ctx).name : (environment ?? undefined));
+}
+
+function databaseUriOf(ctx: Context, environment: string | undefined): SettingValue<string> {
+  const r = resolveSetting(ctx, 'database_uri', environment ?? '', 'sqlite:///$MELTANO_SYS_DIR_ROOT/meltano.db');
   return { value: String(r.value), source: r.source, origin: r.origin };
 }
 
@@ -234,11 +276,12 @@ export function isLocalDatabaseUri(uri: string): boolean {
 }
 
 export function projectSettings(input: SettingsInput, env: NodeJS.ProcessEnv = process.env): ProjectSettings {
-  const environment = selectedEnvironment(input, env);
+  const ctx = context(input, env);
+  const environment = chooseEnvironment(ctx);
   return {
     environment,
-    projectReadonly: projectReadonly(input, env),
-    databaseUri: systemDatabaseUri(input, env, environment.name),
-    systemDirectory: systemDirectory(input.root, env),
+    projectReadonly: readonlyOf(ctx),
+    databaseUri: databaseUriOf(ctx, environment.name),
+    systemDirectory: ctx.systemDirectory,
   };
 }

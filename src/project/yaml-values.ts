@@ -50,15 +50,18 @@ function constructFloat(data: string): PyFloat {
   return new PyFloat(sign * Number(text));
 }
 
+// Like ruamel, look at the pattern only when the first character can start a number.
+const NUMBER_START = new Set('-+0123456789.');
+
 const floatType = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && FLOAT_PATTERN.test(data),
+  resolve: (data: string | null) => data !== null && NUMBER_START.has(data.charAt(0)) && FLOAT_PATTERN.test(data),
   construct: constructFloat,
 });
 
 const intType = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && INT_PATTERN.test(data),
+  resolve: (data: string | null) => data !== null && NUMBER_START.has(data.charAt(0)) && INT_PATTERN.test(data),
   construct: constructInt,
 });
 

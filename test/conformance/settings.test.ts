@@ -141,7 +141,7 @@ describe("Meltano's settings are resolved as meltano resolves them", () => {
       expect(mine.projectReadonly.value).toBe(theirs.project_readonly);
       expect(mine.projectReadonly.source).toBe(c.expected.readonly);
       // `config print` runs without the default environment active; compare in the same conditions.
-      const inConfigPrint = systemDatabaseUri(project, { ...process.env, ...env }, theirs.active);
+      const inConfigPrint = systemDatabaseUri(project, { ...process.env, ...env }, theirs.active ?? null);
       expect(inConfigPrint.value).toBe(theirs.database_uri);
       expect(mine.databaseUri.value).toBe(theirs.database_uri);
       expect(mine.databaseUri.source).toBe(c.expected.database);
