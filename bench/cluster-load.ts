@@ -360,7 +360,8 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   }
   log(`${server.name}: deleting the schedules`);
   const ids: string[] = [];
-  for await (const s of client.schedule.list({ query: `MeltanoProject="${key}"` })) ids.push(s.scheduleId);
+  // Schedules carry no search attributes (their runs do): find them by id.
+  for await (const s of client.schedule.list()) if (s.scheduleId.startsWith(`meltano:${key}:`)) ids.push(s.scheduleId);
   await pool(ids, 16, async (id) => {
     await client.schedule
       .getHandle(id)

@@ -297,6 +297,9 @@ server_env() {
     PROMETHEUS_ENDPOINT="127.0.0.1:$(metrics_port "$svc")" DYNAMIC_CONFIG_FILE_PATH="$DYNAMIC_CONFIG"
     LOG_LEVEL="${MT_CLUSTER_LOG_LEVEL:-info}"
   )
+  # PostgreSQL connections: history does nearly all the writes (executions, tasks, visibility records),
+  # the others keep the config file's small pools: 14 + 3 x 5 at most, within PostgreSQL's default 100.
+  [ "$svc" != history ] || SERVER_ENV+=(SQL_MAX_CONNS=10 SQL_MAX_IDLE_CONNS=4 SQL_VIS_MAX_CONNS=4 SQL_VIS_MAX_IDLE_CONNS=2)
 }
 
 # The Web UI server's settings (its own config template, the one the temporalio/ui image uses).
