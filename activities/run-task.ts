@@ -7,7 +7,6 @@
  * log file per attempt; failures are classified for the retry policy.
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
 import { findMeltano } from '../src/meltano/executable.js';
@@ -41,11 +40,6 @@ const CONFIG_ERROR_PATTERNS = [
   /Cannot find a Meltano project|Not a Meltano project/iu,
   /Environment '.*' was not found/u,
 ];
-
-/** Values of the schedule's env, masked wherever they would leave the worker (log file included). */
-function masker(env: Record<string, string>): (text: string) => string {
-  return secretMasker(Object.values(env));
-}
 
 function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
   if (!input.schedule) return {};
