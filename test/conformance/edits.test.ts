@@ -104,7 +104,8 @@ describe('edit sequences leave the same data as meltano', () => {
         expect(mine.stdout.trim()).toBe(theirs.stdout.trim());
       }
       expect(entriesOf(oursDir)).toEqual(entriesOf(theirsDir));
-    });
+      // Up to 14 sequential meltano and CLI runs: minutes on a loaded shared host.
+    }, 300_000);
   }
 });
 
