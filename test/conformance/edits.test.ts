@@ -154,8 +154,9 @@ describe('refused edits change nothing and say why', () => {
       name: 'bad interval',
       fixture: 'basic',
       args: ['schedule', 'add', 's', '--job', 'foo-to-jsonl', '--interval', '0 0 0 * * *'],
-      exit: 2,
+      exit: 1,
       message: /Invalid Cron expression or alias: '0 0 0 \* \* \*'\. Please use a valid cron expression\./u,
+      meltanoExit: 1,
     },
     {
       name: 'mix job and extractor',
