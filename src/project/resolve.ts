@@ -7,6 +7,7 @@ import { JobNotFoundError, ProjectFileError, ScheduleNotFoundError } from './err
 import { findJob, findSchedule } from './load.js';
 import type { EltSchedule, Project, ScheduleDef } from './model.js';
 import { taskArgs } from './tasks.js';
+import { lookupJob, unusableJobError } from './jobs.js';
 
 export interface RunnableTask {
   /** 0-based position in the job. */
@@ -37,18 +38,21 @@ export function requireSchedule(project: Project, name: string): ScheduleDef {
   const schedule = findSchedule(project, name);
   if (schedule) return schedule;
   const problem = project.problems.find((p) => p.kind === 'schedule' && p.name === name);
-  if (problem) throw new ProjectFileError(problem.file, undefined, problem.message);
+  if (problem) throw new ProjectFileError(problem.file, undefined, problem.message, problem.fix);
   throw new ScheduleNotFoundError(name);
 }
 
 /**
  * The tasks of a job.
  * @throws {JobNotFoundError} no job of that name
- * @throws {ProjectFileError} the job has no tasks
+ * @throws {ProjectFileError} the job exists but is invalid (named as such, never "not found"), or has no tasks
  */
 export function jobTasks(project: Project, name: string, schedule?: string): RunnableJob {
   const job = findJob(project, name);
-  if (!job) throw new JobNotFoundError(name, schedule);
+  if (!job) {
+    if ('invalid' in lookupJob(project, name)) throw unusableJobError(project, name, schedule);
+    throw new JobNotFoundError(name, schedule);
+  }
   const tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run' as const, args }));
   if (tasks.length === 0) throw new ProjectFileError(job.file, `job '${name}'`, 'has no tasks');
   return { job: name, tasks };
@@ -57,7 +61,7 @@ export function jobTasks(project: Project, name: string, schedule?: string): Run
 /**
  * The tasks a schedule runs.
  * @throws {ScheduleNotFoundError} no schedule of that name
- * @throws {ProjectFileError} the schedule's entry is broken, or its job has no tasks
+ * @throws {ProjectFileError} the schedule's entry is broken, or its job is invalid or has no tasks
  * @throws {JobNotFoundError} the schedule's job does not exist
  */
 export function scheduleTasks(project: Project, name: string): RunnableJob {

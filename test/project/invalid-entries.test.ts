@@ -13,6 +13,8 @@ import { makeProject, snapshotYaml } from '../helpers/project.js';
 import { meltano, ours } from '../helpers/run.js';
 import { loadProject } from '../../src/project/load.js';
 import { unusableJobError } from '../../src/project/jobs.js';
+import { jobTasks, requireSchedule, scheduleTasks } from '../../src/project/resolve.js';
+import { JobNotFoundError, UserError } from '../../src/project/errors.js';
 
 const INCLUDED = `jobs:\n- name: nested-too-deep\n  tasks: [[[tap-foo, target-jsonl]]]\n`;
 const MAIN = `${PLUGINS}include_paths: ['./more.yml']
@@ -173,5 +175,43 @@ describe('an empty included file', () => {
     expect(mine.stderr).toContain('fix: give it at least `jobs: []`, or remove it from include_paths');
     const theirs = await meltano(dir, ['schedule', 'list']);
     expect(theirs.exitCode).toBe(1);
+  });
+});
+
+describe('what a schedule runs (the worker and schedule run --local)', () => {
+  it('a schedule whose job is invalid is refused as invalid, with the file and the fix', async () => {
+    const dir = project();
+    const r = await ours(dir, ['schedule', 'run', 's1', '--local']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).not.toContain('was not found');
+    expect(r.stderr).toContain(
+      "meltano.yml: schedule 's1': job 'j1' (meltano.yml) is invalid: tasks must be a string or a list, not number 42.",
+    );
+    expect(r.stderr).toContain('fix: meltano-temporal job set j1 --tasks \'["tap target", ...]\'');
+    const p = loadProject({ root: dir });
+    expect(() => scheduleTasks(p, 's-blank')).toThrow(
+      "meltano.yml: schedule 's-blank': job 'blank-task' (meltano.yml) is invalid: task 1 is empty: it names no block.",
+    );
+    expect(() => jobTasks(p, 'no-tasks')).toThrow(
+      "meltano.yml: job 'no-tasks' is invalid: the list of tasks is empty.",
+    );
+    expect(() => jobTasks(p, 'nope')).toThrow(JobNotFoundError);
+  });
+
+  it('an invalid schedule is refused with its reason and its fix', () => {
+    const dir = makeProject({
+      'meltano.yml': `${PLUGINS}jobs:\n- name: good\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: bad\n  interval: 5\n  job: good\n`,
+    });
+    const p = loadProject({ root: dir });
+    let caught: unknown;
+    try {
+      requireSchedule(p, 'bad');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UserError);
+    expect((caught as UserError).describe()).toBe(
+      "meltano.yml: schedule 'bad': interval must be a string such as '@daily' or '0 * * * *'\n  fix: meltano-temporal schedule set bad --interval '@daily'",
+    );
   });
 });
