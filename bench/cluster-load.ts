@@ -345,19 +345,9 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   // Every run of the window should have started; a late one may still start within the schedules'
   // catch-up window (5 minutes), so wait up to that long before the schedules are deleted (later cron
   // times are not counted).
-  const expectedIds = new Set(
-    Array.from({ length: N }, (_, i) =>
-      nominal.map((t) => `meltano:${key}:default:s-${i}-${new Date(t).toISOString().replace('.000Z', 'Z')}`),
-    ).flat(),
-  );
   const late = Date.now() + 5 * 60_000;
-  for (;;) {
-    let seen = 0;
-    for await (const w of client.workflow.list({ query: `MeltanoProject="${key}"` }))
-      if (expectedIds.has(w.workflowId)) seen++;
-    if (seen >= expectedIds.size || Date.now() > late) break;
-    await sleep(5000);
-  }
+  const window = `MeltanoProject="${key}" AND TemporalScheduledStartTime >= "${new Date(first).toISOString()}" AND TemporalScheduledStartTime <= "${new Date(nominal.at(-1) ?? first).toISOString()}"`;
+  while ((await client.workflow.count(window)).count < N * MINUTES && Date.now() < late) await sleep(5000);
   log(`${server.name}: deleting the schedules`);
   const ids: string[] = [];
   // Schedules carry no search attributes (their runs do): find them by id.
@@ -368,20 +358,20 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
       .delete()
       .catch(() => undefined);
   });
-  const runs: Array<{ workflowId: string; schedule: string; nominal: number; status: string }> = [];
   for (let i = 0; i < 120; i++) {
-    runs.length = 0;
-    for await (const w of client.workflow.list({ query: `MeltanoProject="${key}"` })) {
-      const at = w.searchAttributes.TemporalScheduledStartTime?.[0];
-      runs.push({
-        workflowId: w.workflowId,
-        schedule: String(w.searchAttributes.MeltanoSchedule?.[0] ?? ''),
-        nominal: at instanceof Date ? at.getTime() : new Date(String(at)).getTime(),
-        status: w.status.name,
-      });
-    }
-    if (!runs.some((r) => r.status === 'RUNNING')) break;
+    const running = await client.workflow.count(`MeltanoProject="${key}" AND ExecutionStatus="Running"`);
+    if (running.count === 0) break;
     await sleep(2000);
+  }
+  const runs: Array<{ workflowId: string; schedule: string; nominal: number; status: string }> = [];
+  for await (const w of client.workflow.list({ query: `MeltanoProject="${key}"` })) {
+    const at = w.searchAttributes.TemporalScheduledStartTime?.[0];
+    runs.push({
+      workflowId: w.workflowId,
+      schedule: String(w.searchAttributes.MeltanoSchedule?.[0] ?? ''),
+      nominal: at instanceof Date ? at.getTime() : new Date(String(at)).getTime(),
+      status: w.status.name,
+    });
   }
   for (const w of workers) w.proc.kill('SIGTERM');
   await Promise.all(workers.map((w) => w.proc));
