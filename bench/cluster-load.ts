@@ -42,6 +42,19 @@ const TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout);
 const log = (m: string): void => void process.stderr.write(`[cluster-load] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+/** A busy server times out list queries now and then (the dev server's SQLite above all): try again. */
+async function retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      log(`${what} failed (${(err as Error).message}), again in 5 s`);
+      await sleep(5000);
+    }
+  }
+}
+
 interface Server {
   name: string;
   env: Record<string, string>;
@@ -345,44 +358,38 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   // Every run of the window should have started; a late one may still start within the schedules'
   // catch-up window (5 minutes), so wait up to that long before the schedules are deleted (later cron
   // times are not counted).
-  const expectedIds = new Set(
-    Array.from({ length: N }, (_, i) =>
-      nominal.map((t) => `meltano:${key}:default:s-${i}-${new Date(t).toISOString().replace('.000Z', 'Z')}`),
-    ).flat(),
-  );
   const late = Date.now() + 5 * 60_000;
-  for (;;) {
-    let seen = 0;
-    for await (const w of client.workflow.list({ query: `MeltanoProject="${key}"` }))
-      if (expectedIds.has(w.workflowId)) seen++;
-    if (seen >= expectedIds.size || Date.now() > late) break;
+  const window = `MeltanoProject="${key}" AND TemporalScheduledStartTime >= "${new Date(first).toISOString()}" AND TemporalScheduledStartTime <= "${new Date(nominal.at(-1) ?? first).toISOString()}"`;
+  while ((await retry('count', () => client.workflow.count(window))).count < N * MINUTES && Date.now() < late)
     await sleep(5000);
-  }
   log(`${server.name}: deleting the schedules`);
-  const ids: string[] = [];
-  // Schedules carry no search attributes (their runs do): find them by id.
-  for await (const s of client.schedule.list()) if (s.scheduleId.startsWith(`meltano:${key}:`)) ids.push(s.scheduleId);
+  const ids = Array.from({ length: N }, (_, i) => `meltano:${key}:default:s-${i}`);
   await pool(ids, 16, async (id) => {
     await client.schedule
       .getHandle(id)
       .delete()
       .catch(() => undefined);
   });
-  const runs: Array<{ workflowId: string; schedule: string; nominal: number; status: string }> = [];
   for (let i = 0; i < 120; i++) {
-    runs.length = 0;
+    const running = await retry('count', () =>
+      client.workflow.count(`MeltanoProject="${key}" AND ExecutionStatus="Running"`),
+    );
+    if (running.count === 0) break;
+    await sleep(2000);
+  }
+  const runs = await retry('list', async () => {
+    const found: Array<{ workflowId: string; schedule: string; nominal: number; status: string }> = [];
     for await (const w of client.workflow.list({ query: `MeltanoProject="${key}"` })) {
       const at = w.searchAttributes.TemporalScheduledStartTime?.[0];
-      runs.push({
+      found.push({
         workflowId: w.workflowId,
         schedule: String(w.searchAttributes.MeltanoSchedule?.[0] ?? ''),
         nominal: at instanceof Date ? at.getTime() : new Date(String(at)).getTime(),
         status: w.status.name,
       });
     }
-    if (!runs.some((r) => r.status === 'RUNNING')) break;
-    await sleep(2000);
-  }
+    return found;
+  });
   for (const w of workers) w.proc.kill('SIGTERM');
   await Promise.all(workers.map((w) => w.proc));
   // Which run each task process belonged to: the Meltano run id is in the workflow's result.
@@ -390,7 +397,7 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   const runIdOf = new Map<string, (typeof runs)[number]>();
   await pool(inWindow, 16, async (r) => {
     if (r.status !== 'COMPLETED') return;
-    const result = (await client.workflow.getHandle(r.workflowId).result()) as JobRunResult;
+    const result = (await retry('result', () => client.workflow.getHandle(r.workflowId).result())) as JobRunResult;
     const runId = result.tasks[0]?.runId;
     if (runId) runIdOf.set(runId, r);
   });
@@ -432,6 +439,39 @@ function percentile(values: number[], p: number): number {
 }
 
 const results: PhaseResult[] = [];
+
+function printTable(out: (line: string) => void): void {
+  const col = (v: string): string => v.padEnd(44);
+  const row = (label: string, f: (r: PhaseResult) => string): void =>
+    out(`  ${label.padEnd(36)}${results.map((r) => col(f(r))).join('')}`);
+  const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+  out(
+    `cluster-load: ${N} schedules on '* * * * *', ${WORKERS} workers x ${CONCURRENCY} tasks, ${MINUTES} cron times per server, stand-in meltano (exits at once)`,
+  );
+  out(`  ${''.padEnd(36)}${results.map((r) => col(r.server)).join('')}`);
+  row('sync of the schedules', (r) => `${r.syncSeconds.toFixed(1)} s`);
+  row('runs started / expected', (r) => `${r.started} / ${r.expected}`);
+  row('runs completed', (r) => String(r.completed));
+  row('missed runs', (r) => String(r.missed));
+  row('duplicated runs (or task starts)', (r) => String(r.duplicated));
+  row('lag cron time -> task start  p50', (r) => secs(percentile(r.lagsMs, 0.5)));
+  row('                             p99', (r) => secs(percentile(r.lagsMs, 0.99)));
+  row('                             max', (r) => secs(Math.max(...r.lagsMs)));
+  out('  server CPU (% of one core, window average) / memory (RSS MiB, mean / peak):');
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))];
+  for (const n of names)
+    row(`    ${n}`, (r) =>
+      r.cpu[n] === undefined
+        ? '-'
+        : `${r.cpu[n].toFixed(0)}%${r.rssMean[n] !== undefined ? `  ${r.rssMean[n].toFixed(0)} / ${(r.rssPeak[n] ?? 0).toFixed(0)} MiB` : ''}`,
+    );
+  row('    total', (r) => {
+    const cpu = Object.values(r.cpu).reduce((a, b) => a + b, 0);
+    const mean = Object.values(r.rssMean).reduce((a, b) => a + b, 0);
+    return `${cpu.toFixed(0)}%  ${mean.toFixed(0)} MiB`;
+  });
+}
+
 for (const [i, kind] of SERVERS.entries()) {
   const server = kind === 'cluster' ? await clusterServer() : await devServer();
   try {
@@ -439,37 +479,10 @@ for (const [i, kind] of SERVERS.entries()) {
   } finally {
     await server.stop();
   }
+  // Each server's figures as soon as they are known (a later failure keeps them).
+  if (i < SERVERS.length - 1) printTable((line) => log(line));
 }
-
-const col = (v: string): string => v.padEnd(44);
-const row = (label: string, f: (r: PhaseResult) => string): void =>
-  console.log(`  ${label.padEnd(36)}${results.map((r) => col(f(r))).join('')}`);
-const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-console.log(
-  `cluster-load: ${N} schedules on '* * * * *', ${WORKERS} workers x ${CONCURRENCY} tasks, ${MINUTES} cron times per server, stand-in meltano (exits at once)`,
-);
-console.log(`  ${''.padEnd(36)}${results.map((r) => col(r.server)).join('')}`);
-row('sync of the schedules', (r) => `${r.syncSeconds.toFixed(1)} s`);
-row('runs started / expected', (r) => `${r.started} / ${r.expected}`);
-row('runs completed', (r) => String(r.completed));
-row('missed runs', (r) => String(r.missed));
-row('duplicated runs (or task starts)', (r) => String(r.duplicated));
-row('lag cron time -> task start  p50', (r) => secs(percentile(r.lagsMs, 0.5)));
-row('                             p99', (r) => secs(percentile(r.lagsMs, 0.99)));
-row('                             max', (r) => secs(Math.max(...r.lagsMs)));
-console.log('  server CPU (% of one core, window average) / memory (RSS MiB, mean / peak):');
-const names = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))];
-for (const n of names)
-  row(`    ${n}`, (r) =>
-    r.cpu[n] === undefined
-      ? '-'
-      : `${r.cpu[n].toFixed(0)}%${r.rssMean[n] !== undefined ? `  ${r.rssMean[n].toFixed(0)} / ${(r.rssPeak[n] ?? 0).toFixed(0)} MiB` : ''}`,
-  );
-row('    total', (r) => {
-  const cpu = Object.values(r.cpu).reduce((a, b) => a + b, 0);
-  const mean = Object.values(r.rssMean).reduce((a, b) => a + b, 0);
-  return `${cpu.toFixed(0)}%  ${mean.toFixed(0)} MiB`;
-});
+printTable((line) => console.log(line));
 console.log(
   `reproduce: npm run bench -- cluster-load --schedules ${N} --minutes ${MINUTES} --workers ${WORKERS} --concurrency ${CONCURRENCY}   (machine: ${os.cpus().length} cores, load average at the end ${os.loadavg()[0]?.toFixed(1)})`,
 );
