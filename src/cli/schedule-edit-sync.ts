@@ -1,16 +1,17 @@
 /** The hook that makes `schedule add|set|remove` reach Temporal when a server is configured. */
 import type { Command } from 'commander';
 import type { Project } from '../project/model.js';
-import { withServer } from './server-context.js';
+import { withProjectId, withServer } from './server-context.js';
 
 /** After `schedule add|set|remove`: bring that schedule in Temporal in step, when a server is configured. */
 export async function syncAfterEdit(project: Project, name: string, cmd: Command): Promise<void> {
   const flags = cmd.optsWithGlobals<{ temporal?: boolean }>();
   if (flags.temporal === false || !process.env.TEMPORAL_ADDRESS) return;
+  const named = project.schedules.some((s) => s.name === name) ? await withProjectId(cmd, project) : project;
   await withServer(
     cmd,
     async ({ schedules }) => {
-      if (project.schedules.some((s) => s.name === name)) {
+      if (named.schedules.some((s) => s.name === name)) {
         const { formatSyncItem } = await import('../temporal/sync.js');
         const report = await schedules.applySync(await schedules.planSync({ only: [name] }));
         for (const item of report.items) process.stderr.write(`temporal: ${formatSyncItem(item)}\n`);
@@ -21,6 +22,6 @@ export async function syncAfterEdit(project: Project, name: string, cmd: Command
         process.stderr.write(`temporal: ${schedules.idOf(name)} was not in Temporal\n`);
       }
     },
-    project,
+    named,
   );
 }

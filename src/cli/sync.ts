@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { SyncReport } from '../temporal/sync.js';
 import { action, checkFormat } from './context.js';
-import { addServerOptions, withServer } from './server-context.js';
+import { addServerOptions, withProjectId, withServer } from './server-context.js';
 
 async function printReport(report: SyncReport): Promise<void> {
   const { formatSyncItem } = await import('../temporal/sync.js');
@@ -39,19 +39,25 @@ export function syncCommand(): Command {
         checkFormat(opts.format, ['text', 'json']);
         const text = opts.format === 'text';
         const progress = text && process.stderr.isTTY;
-        const report = await withServer(cmd, async ({ schedules }) => {
-          if (!opts.dryRun) {
-            const added = await schedules.registerSearchAttributes();
-            if (added.length && text) process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
-          }
-          const plan = await schedules.planSync({ prune: Boolean(opts.prune), verify: Boolean(opts.verify) });
-          if (opts.dryRun) return schedules.dryRunReport(plan);
-          return schedules.applySync(plan, {
-            onItem: (_item, done, total) => {
-              if (progress) process.stderr.write(`\rsyncing ${done}/${total}`);
-            },
-          });
-        });
+        // A dry run changes nothing, meltano.yml included.
+        const project = opts.dryRun ? undefined : await withProjectId(cmd);
+        const report = await withServer(
+          cmd,
+          async ({ schedules }) => {
+            if (!opts.dryRun) {
+              const added = await schedules.registerSearchAttributes();
+              if (added.length && text) process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
+            }
+            const plan = await schedules.planSync({ prune: Boolean(opts.prune), verify: Boolean(opts.verify) });
+            if (opts.dryRun) return schedules.dryRunReport(plan);
+            return schedules.applySync(plan, {
+              onItem: (_item, done, total) => {
+                if (progress) process.stderr.write(`\rsyncing ${done}/${total}`);
+              },
+            });
+          },
+          project,
+        );
         if (progress) process.stderr.write('\r\x1b[K');
         if (text) await printReport(report);
         else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

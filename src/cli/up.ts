@@ -3,12 +3,11 @@
  * This file parses the flags and prints each event as an `[up]` line.
  */
 import { Command } from 'commander';
-import { loadProject } from '../project/load.js';
 import type { SyncReport } from '../temporal/sync.js';
 import type { UpEvent } from '../temporal/up.js';
-import { action, printError, projectOptions } from './context.js';
+import { action, printError } from './context.js';
 import { runPrinter } from './run-output.js';
-import { addServerOptions, serverFlags, settingsOf } from './server-context.js';
+import { addServerOptions, serverFlags, settingsOf, withProjectId } from './server-context.js';
 import { parsePort } from '../util/values.js';
 import { addWorkerOptions, workerSettings, type WorkerFlags } from './worker-flags.js';
 
@@ -93,12 +92,12 @@ export function upCommand(): Command {
           flags: WorkerFlags & { port: string; uiPort: string; codecPort: string; trigger?: string },
           cmd: Command,
         ) => {
-          const project = loadProject(projectOptions(cmd));
           const worker = workerSettings(flags);
           const port = parsePort(flags.port, '--port');
           const uiPort = parsePort(flags.uiPort, '--ui-port');
           const codecPort = parsePort(flags.codecPort, '--codec-port');
           const connection = await settingsOf(cmd);
+          const project = await withProjectId(cmd);
           const { runUp } = await import('../temporal/up.js');
           const abort = new AbortController();
           const shutdown = (): void => abort.abort();

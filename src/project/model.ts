@@ -92,7 +92,7 @@ export interface Project {
   jobs: JobDef[];
   schedules: ScheduleDef[];
   plugins: PluginDef[];
-  /** `project_id` from meltano.yml (Meltano writes a UUID per project at `meltano init`), else null. */
+  /** `project_id` from meltano.yml (Meltano writes a UUID per project at `meltano init`, and restores one into a project without it on its second command), else null. */
   projectId: string | null;
   defaultEnvironment: string | null;
   /** Entries that could not be read; reported, the rest still usable. */

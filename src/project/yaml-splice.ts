@@ -207,9 +207,15 @@ function indentsSequences(text: string): boolean {
 export type YamlEdit =
   | { op: 'append'; key: string; entry: Record<string, unknown> }
   | { op: 'remove'; key: string; index: number }
-  | { op: 'set'; key: string; index: number; changes: Record<string, unknown> };
+  | { op: 'set'; key: string; index: number; changes: Record<string, unknown> }
+  /** Add a top-level scalar key at the end of the file (as Meltano adds `project_id`). */
+  | { op: 'addTop'; key: string; value: string };
 
 function applyToDocument(doc: Document, edit: YamlEdit): void {
+  if (edit.op === 'addTop') {
+    doc.set(edit.key, edit.value);
+    return;
+  }
   if (edit.op === 'append') {
     const existing = doc.get(edit.key, true) as Node | undefined;
     if (!isSeq(existing)) doc.set(edit.key, doc.createNode([]));
@@ -230,6 +236,13 @@ function applyToDocument(doc: Document, edit: YamlEdit): void {
   }
 }
 
+/** A new last line `key: value` (checked like every splice: the fallback re-renders). */
+function addTopSplices(text: string, original: Document, key: string, value: string): Splice[] {
+  if (!isMap(original.contents) || original.has(key)) throw new CannotSplice();
+  const line = `${key}: ${stringify(value, STRINGIFY).trimEnd()}\n`;
+  return [{ start: text.length, end: text.length, text: text.endsWith('\n') || text === '' ? line : `\n${line}` }];
+}
+
 /** The new text of a file after `edit`; untouched bytes stay as they were whenever possible. */
 export function editYamlText(text: string, edit: YamlEdit): string {
   const original = parseDocument(text);
@@ -238,7 +251,8 @@ export function editYamlText(text: string, edit: YamlEdit): string {
   const expected: unknown = expectedDoc.toJS();
   try {
     let splices: Splice[];
-    if (edit.op === 'append') splices = appendSplices(text, original, edit.key, edit.entry);
+    if (edit.op === 'addTop') splices = addTopSplices(text, original, edit.key, edit.value);
+    else if (edit.op === 'append') splices = appendSplices(text, original, edit.key, edit.entry);
     else if (edit.op === 'remove') splices = removeSplices(text, original, edit.key, edit.index);
     else splices = setSplices(text, original, edit.key, edit.index, edit.changes);
     const spliced = applySplices(text, splices);

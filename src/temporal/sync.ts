@@ -12,6 +12,7 @@ import { meltanoJob } from '../../workflows/index.js';
 import {
   desiredSchedule,
   MANAGED_BY,
+  projectOwner,
   scheduleId,
   REGISTERED_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_NAMES,
@@ -165,8 +166,9 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
 
 /**
  * Whose a schedule is, from its memo: `ours` (this project's mark and
- * environment), `legacy` (made before ownership marks under this project's
- * old key and environment: which project made it cannot be told, so it is
+ * environment), `legacy` (made under this project's earlier identity: before
+ * ownership marks, or under the directory mark before meltano.yml had a
+ * project_id; which project made it cannot be told for sure, so it is
  * migrated when this project wants its name, else left alone), `other`.
  */
 export type Ownership = 'ours' | 'legacy' | 'other';
@@ -174,7 +176,15 @@ export type Ownership = 'ours' | 'legacy' | 'other';
 export function ownership(memo: Record<string, unknown> | undefined, ctx: MappingContext): Ownership {
   if (memo?.managedBy !== MANAGED_BY || memo.environment !== (ctx.environment ?? 'default')) return 'other';
   if (memo.projectId === undefined) return memo.project === ctx.legacyProjectKey ? 'legacy' : 'other';
-  return memo.projectId === ctx.owner && memo.project === ctx.projectKey ? 'ours' : 'other';
+  if (memo.projectId === ctx.owner && memo.project === ctx.projectKey) return 'ours';
+  // Meltano writes a project_id into meltano.yml by itself (its second command in a
+  // project restores the one it kept in .meltano/analytics.json), so schedules synced
+  // before that carry the directory mark: this project's earlier identity, not another's.
+  const directoryMark = projectOwner({ root: ctx.project.root, projectId: null });
+  if (ctx.owner !== directoryMark && memo.projectId === directoryMark && memo.project === ctx.legacyProjectKey) {
+    return 'legacy';
+  }
+  return 'other';
 }
 
 /** Who owns a schedule, for a refusal: `project elt-1a2b3c4d (project_id ..., environment dev)`. */
@@ -350,7 +360,9 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
             action: 'create',
             changes: [
               `${d.summary.interval} (${d.summary.cron}), job ${d.job}`,
-              ...(migrate ? [`replaces ${legacyId} (made before ownership marks; paused state kept)`] : []),
+              ...(migrate
+                ? [`replaces ${legacyId} (made under this project's earlier identity; paused state kept)`]
+                : []),
             ],
             ...(migrate ? { migrate } : {}),
           });
@@ -403,7 +415,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
         errorItem(
           name,
           id,
-          `not deleted: made before ownership marks for a project named '${ctx.legacyProjectKey}', so it may ` +
+          `not deleted: made before ownership marks or project_id for a project named '${ctx.legacyProjectKey}', so it may ` +
             `belong to another project in a directory of that name; if it is this project's, delete it with ` +
             `temporal schedule delete --schedule-id '${id}'`,
         ),

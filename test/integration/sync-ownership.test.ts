@@ -160,4 +160,74 @@ describe('two projects in directories of the same name on one namespace', () => 
     expect(await ids()).toContain(id(keys.a, 'shared'));
     expect(await ids()).toContain(id(keys.b, 'only-b'));
   });
+
+  it('sync gives a project without project_id the one Meltano keeps; Meltano keeps it too, so ids never move', async () => {
+    const dir = path.join(root, 'c', 'fresh');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'meltano.yml');
+    const text = `version: 1\ndefault_environment: dev\nenvironments:\n- name: dev\n${JOBS}${schedules(['nightly'])}`;
+    writeFileSync(file, text);
+    // Meltano's first command in a project keeps a project_id in .meltano/analytics.json
+    // (its next would write it into meltano.yml).
+    expect((await meltano(dir, ['environment', 'list'])).exitCode).toBe(0);
+    const kept = (
+      JSON.parse(readFileSync(path.join(dir, '.meltano', 'analytics.json'), 'utf8')) as { project_id: string }
+    ).project_id;
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    const r = await ours(dir, ['sync'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      `meltano.yml: added project_id ${kept} (the one Meltano keeps in .meltano/analytics.json)`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(`${text}project_id: ${kept}\n`);
+    const key = `fresh-${createHash('sha256').update(kept).digest('hex').slice(0, 8)}`;
+    expect(r.stdout).toContain(`+ create nightly (${id(key, 'nightly')})`);
+    // Meltano's later commands leave it as it is: the next sync has nothing to do.
+    for (let i = 0; i < 2; i++) expect((await meltano(dir, ['environment', 'list'])).exitCode).toBe(0);
+    expect(projectId(dir)).toBe(kept);
+    const again = await ours(dir, ['sync'], env);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('added project_id');
+    expect(again.stdout).toMatch(/^0 create, 0 update, 0 delete, 1 unchanged/mu);
+  });
+
+  it('schedules made under the directory mark (before the project had a project_id) move to its key, pause kept', async () => {
+    const dir = path.join(root, 'd', 'older');
+    mkdirSync(dir, { recursive: true });
+    const pid = '0e4c1f7a-5d0b-4f4e-9d61-3c1d2f0a9b11';
+    writeFileSync(
+      path.join(dir, 'meltano.yml'),
+      `version: 1\ndefault_environment: dev\nenvironments:\n- name: dev\n${JOBS}${schedules(['nightly'])}project_id: ${pid}\n`,
+    );
+    // As an earlier sync made it while meltano.yml had no project_id.
+    await client.schedule.create({
+      scheduleId: id('older', 'nightly'),
+      spec: { cronExpressions: ['0 0 * * *'] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'meltanoJob',
+        taskQueue: 'meltano',
+        args: [{ schedule: 'nightly' }],
+      },
+      memo: {
+        managedBy: 'meltano-temporal',
+        project: 'older',
+        projectId: 'dir:older',
+        environment: 'dev',
+        schedule: 'nightly',
+      },
+      state: { paused: true },
+    });
+    const key = `older-${createHash('sha256').update(pid).digest('hex').slice(0, 8)}`;
+    const r = await ours(dir, ['sync', '--prune'], env);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain(`+ create nightly (${id(key, 'nightly')})`);
+    expect(r.stdout).toContain(`replaces ${id('older', 'nightly')} (made under this project's earlier identity`);
+    const all = await ids();
+    expect(all).toContain(id(key, 'nightly'));
+    expect(all).not.toContain(id('older', 'nightly'));
+    const moved = await client.schedule.getHandle(id(key, 'nightly')).describe();
+    expect(moved.state.paused).toBe(true);
+    expect(moved.memo).toMatchObject({ projectId: pid, project: key });
+  });
 });

@@ -86,4 +86,14 @@ describe('editYamlText', () => {
     expect(parse(out)).toEqual({ jobs: [{ name: 'a', tasks: ['y z'] }] });
     expect(out).toContain('# flow');
   });
+
+  it('adds a top-level key as the last line, as Meltano adds project_id; the rest stays byte for byte', () => {
+    const id = '01a213cb-a4a7-752e-b39a-ca92c882bb3d';
+    expect(editYamlText(TEXT, { op: 'addTop', key: 'project_id', value: id })).toBe(`${TEXT}project_id: ${id}\n`);
+    expect(editYamlText('version: 1', { op: 'addTop', key: 'project_id', value: id })).toBe(
+      `version: 1\nproject_id: ${id}\n`,
+    );
+    // A value YAML would read as something else is quoted.
+    expect(parse(editYamlText(TEXT, { op: 'addTop', key: 'project_id', value: '123' })).project_id).toBe('123');
+  });
 });
