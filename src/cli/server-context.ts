@@ -85,3 +85,20 @@ export async function withProjectId(cmd: Command, project?: Project): Promise<Pr
   }
   return ensured?.added || !project ? loadProject(options) : project;
 }
+
+/**
+ * For a dry run, which writes nothing: the project as `sync` would name it,
+ * with the project_id it would add when Meltano kept one, and a note.
+ */
+export async function previewProjectId(cmd: Command): Promise<Project> {
+  const { keptProjectId } = await import('../project/project-id.js');
+  const project = loadProject(projectOptions(cmd));
+  if (project.projectId || project.settings.projectReadonly.value) return project;
+  const kept = keptProjectId(project.root);
+  process.stderr.write(
+    kept
+      ? `meltano.yml has no project_id: sync will add ${kept} (the one Meltano keeps in .meltano/analytics.json); the ids below use it\n`
+      : `meltano.yml has no project_id: sync will add a new one, and schedule ids will carry its tag (the ids below do not)\n`,
+  );
+  return kept ? { ...project, projectId: kept } : project;
+}

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { SyncReport } from '../temporal/sync.js';
 import { action, checkFormat } from './context.js';
-import { addServerOptions, withProjectId, withServer } from './server-context.js';
+import { addServerOptions, previewProjectId, withProjectId, withServer } from './server-context.js';
 
 async function printReport(report: SyncReport): Promise<void> {
   const { formatSyncItem } = await import('../temporal/sync.js');
@@ -40,7 +40,7 @@ export function syncCommand(): Command {
         const text = opts.format === 'text';
         const progress = text && process.stderr.isTTY;
         // A dry run changes nothing, meltano.yml included.
-        const project = opts.dryRun ? undefined : await withProjectId(cmd);
+        const project = opts.dryRun ? await previewProjectId(cmd) : await withProjectId(cmd);
         const report = await withServer(
           cmd,
           async ({ schedules }) => {

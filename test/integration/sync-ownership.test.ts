@@ -174,13 +174,19 @@ describe('two projects in directories of the same name on one namespace', () => 
       JSON.parse(readFileSync(path.join(dir, '.meltano', 'analytics.json'), 'utf8')) as { project_id: string }
     ).project_id;
     expect(readFileSync(file, 'utf8')).toBe(text);
+    const key = `fresh-${createHash('sha256').update(kept).digest('hex').slice(0, 8)}`;
+    // A dry run writes nothing, and shows the ids the real sync will use.
+    const dry = await ours(dir, ['sync', '--dry-run'], env);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain(`meltano.yml has no project_id: sync will add ${kept}`);
+    expect(dry.stdout).toContain(`+ create nightly (${id(key, 'nightly')})`);
+    expect(readFileSync(file, 'utf8')).toBe(text);
     const r = await ours(dir, ['sync'], env);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain(
       `meltano.yml: added project_id ${kept} (the one Meltano keeps in .meltano/analytics.json)`,
     );
     expect(readFileSync(file, 'utf8')).toBe(`${text}project_id: ${kept}\n`);
-    const key = `fresh-${createHash('sha256').update(kept).digest('hex').slice(0, 8)}`;
     expect(r.stdout).toContain(`+ create nightly (${id(key, 'nightly')})`);
     // Meltano's later commands leave it as it is: the next sync has nothing to do.
     for (let i = 0; i < 2; i++) expect((await meltano(dir, ['environment', 'list'])).exitCode).toBe(0);
