@@ -21,6 +21,7 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
@@ -108,7 +109,7 @@ describe('the packed npm package', () => {
     expect(files).toContain('README.md');
     const unexpected = files.filter(
       (f) =>
-        !['package.json', 'README.md'].includes(f) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(f) &&
         !/^dist\/(src|workflows|activities)\/.+\.js$/u.test(f) &&
         f !== 'dist/workflow-bundle.js',
     );
@@ -215,7 +216,11 @@ describe('the packed npm package', () => {
       expect(outcome, output).toBe('completed');
       // The schedule this project's meltano.yml defines, on the embedded server at the port asked for.
       expect(output).toContain(`127.0.0.1:${port}`);
-      expect(output).toContain(`meltano:${path.basename(dir)}:dev:count`);
+      // Named after the project_id up gave the project (it had none), as Meltano would have.
+      const projectId = /^project_id: (\S+)$/mu.exec(readFileSync(path.join(dir, 'meltano.yml'), 'utf8'))?.[1] ?? '';
+      expect(output).toContain(`meltano.yml: added project_id ${projectId}`);
+      const tag = createHash('sha256').update(projectId).digest('hex').slice(0, 8);
+      expect(output).toContain(`meltano:${path.basename(dir)}-${tag}:dev:count`);
       // Both tasks reported the tap's rows (its Singer METRIC lines, read by the installed worker).
       expect(output.match(/rows: numbers=3\n/gu)).toHaveLength(2);
       // The worker loaded dist/workflow-bundle.js: building one from source would log this.
