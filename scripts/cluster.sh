@@ -403,6 +403,24 @@ health() {
   esac
 }
 
+cluster_metadata_written() {
+  [ "$(PGPASSWORD="$DB_PASSWORD" psql -h "$MT_PG_HOST" -p "$MT_PG_PORT" -U "$DB_USER" -d "$DB_NAME" -qtA \
+    -c "SELECT 1 FROM cluster_metadata_info LIMIT 1" 2>/dev/null)" = 1 ]
+}
+
+# wait_cluster_metadata TIMEOUT: until the frontend has written the cluster's metadata record (at once when it exists).
+wait_cluster_metadata() {
+  local deadline=$(($(date +%s) + $1))
+  until cluster_metadata_written; do
+    if ! running frontend "$SERVER_BIN"; then
+      tail -15 "$LOGS/frontend.log" >&2 || true
+      die "frontend exited (log: $LOGS/frontend.log)"
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || die "frontend wrote no cluster metadata in ${1}s (log: $LOGS/frontend.log)"
+    sleep 0.5
+  done
+}
+
 # wait_healthy TIMEOUT NAME...: until each is healthy; shows the log of one that exits.
 wait_healthy() {
   local timeout=$1 deadline name why
@@ -444,7 +462,12 @@ cmd_start() {
   databases
   STARTED=()
   local svc
-  for svc in "${SERVICES[@]}"; do start_server "$svc"; done
+  for svc in "${SERVICES[@]}"; do
+    start_server "$svc"
+    # On fresh databases the first process writes the cluster's metadata record; processes starting at the same
+    # moment race to insert it, and the losers exit ("duplicate key ... cluster_metadata_info_pkey").
+    [ "$svc" != frontend ] || wait_cluster_metadata "${MT_CLUSTER_START_TIMEOUT:-180}"
+  done
   [ ${#STARTED[@]} -eq 0 ] || say "started ${STARTED[*]} (logs: $LOGS)"
   wait_healthy "${MT_CLUSTER_START_TIMEOUT:-180}" frontend
   setup_step namespace
@@ -499,7 +522,7 @@ cmd_status() {
       printf '%-9s pid %-8s %-30s healthy%s\n' "$name" "$(pid_of "$name")" "$port" "$age"
     else
       ok=1
-      printf '%-9s pid %-8s %-30s %s\n' "$name" "$(pid_of "$name" | grep . || echo -)" "$port" "$why"
+      printf '%-9s pid %-8s %-30s %s\n' "$name" "$(pid_of "$name" | grep . || echo -)" "$port" "${why%%$'\n'*}"
     fi
   done
   return $ok
