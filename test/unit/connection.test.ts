@@ -138,6 +138,24 @@ describe('connection settings', () => {
     expect((err as UsageError).exitCode).toBe(2);
   });
 
+  it('an empty TEMPORAL_* variable counts as unset, as in the temporal CLI', async () => {
+    const env = {
+      ...base,
+      TEMPORAL_CONFIG_FILE: PROFILES,
+      TEMPORAL_PROFILE: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: '',
+      TEMPORAL_TLS_CLIENT_KEY_PATH: '',
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: CA,
+    };
+    const s = await connectionSettings({}, env);
+    expect(s).toMatchObject({ address: 'file-host:7233', namespace: 'file-ns' });
+    expect(s.tls).toEqual({ serverCACert: { path: CA } });
+    const tls = (await connectOptions(s)).tls as { serverRootCACertificate: Uint8Array; clientCertPair?: unknown };
+    expect(Buffer.from(tls.serverRootCACertificate).toString()).toBe('CA');
+    expect(tls.clientCertPair).toBeUndefined();
+  });
+
   it('an unreadable TLS file is a clear error', async () => {
     const s = await connectionSettings({ tlsCaPath: path.join(dir, 'missing.pem') }, base);
     await expect(connectOptions(s)).rejects.toThrow(
