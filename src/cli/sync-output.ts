@@ -36,7 +36,7 @@ export class SyncOutput {
       this.drawBar(done, total);
   }
 
-  /** The summary line (and the rate limiter's refusals, when there were any). */
+  /** The summary line, the plan's warnings, and the rate limiter's refusals when there were any. */
   finish(report: SyncReport, extra: { concurrency?: number; rateLimited?: number } = {}): void {
     this.clearBar();
     const summary = ACTIONS.map((a) => `${this.counts.get(a) ?? 0} ${a}`).join(', ');
@@ -45,6 +45,7 @@ export class SyncOutput {
     process.stdout.write(
       `${report.dryRun ? 'dry run (nothing changed): ' : ''}${summary} — project ${report.project}, environment ${report.environment ?? 'default'}, namespace ${report.namespace}${pace}\n`,
     );
+    for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (extra.rateLimited)
       process.stderr.write(
         `the server rate-limited ${extra.rateLimited} request(s) (RESOURCE_EXHAUSTED); each was retried with backoff ` +

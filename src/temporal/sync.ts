@@ -21,6 +21,7 @@ import {
   type DesiredSchedule,
   type MappingContext,
 } from './schedule-mapping.js';
+import { simultaneousStarts, simultaneousStartsWarning } from './simultaneous-starts.js';
 
 export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
 
@@ -42,6 +43,8 @@ export interface SyncReport {
   dryRun: boolean;
   items: SyncItem[];
   ok: boolean;
+  /** What is in step but unwise, such as many schedules starting at one instant without jitter. */
+  warnings: string[];
 }
 
 /**
@@ -317,6 +320,7 @@ export interface SyncPlan {
   environment: string | null;
   namespace: string;
   items: PlannedItem[];
+  warnings: string[];
 }
 
 const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
@@ -472,11 +476,13 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
     }
   }
   items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.schedule.localeCompare(b.schedule));
+  const desired = items.flatMap((i) => (i.desired ? [i.desired] : []));
   return {
     project: ctx.projectKey,
     environment: ctx.environment ?? null,
     namespace: client.options.namespace,
     items,
+    warnings: options.only ? [] : simultaneousStarts(desired).map(simultaneousStartsWarning),
   };
 }
 
@@ -506,6 +512,7 @@ export function syncReport(plan: SyncPlan, items: SyncItem[], dryRun: boolean): 
     dryRun,
     items: publicItems,
     ok: publicItems.every((i) => i.action !== 'error'),
+    warnings: plan.warnings,
   };
 }
 

@@ -62,6 +62,16 @@ async function listed(client: Client, prefix: string): Promise<Map<string, strin
   return out;
 }
 
+/** The listing (the server's visibility store) catches up with creations a moment later: wait for `count`. */
+async function listedAll(client: Client, prefix: string, count: number): Promise<Map<string, string | undefined>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = await listed(client, prefix);
+    if (found.size >= count || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 const SUMMARY = /^(\d+) create, (\d+) update, (\d+) delete, (\d+) unchanged, (\d+) error — project (\S+),/mu;
 
 describe('sync --concurrency', () => {
@@ -93,7 +103,13 @@ describe('sync --concurrency', () => {
     expect(first.stdout).toMatch(
       /^300 create, 0 update, 0 delete, 0 unchanged, 0 error — project conc, .*, 32 at a time\)$/mu,
     );
-    const onServer = await listed(client, 'meltano:conc:dev:');
+    // 60 schedules on each of four crons, none with jitter: one warning per cron (@manual never starts by itself).
+    const warnings = first.stderr.match(/^warning: 60 schedules start at the same instant \(cron '[^']+', UTC\)/gmu);
+    expect(warnings?.map((w) => /cron '([^']+)'/u.exec(w)?.[1]).sort()).toEqual(
+      ['0 * * * *', '0 0 * * *', '0 */6 * * *', '15 3 * * MON-FRI'].sort(),
+    );
+    expect(first.stderr).toContain('annotations.temporal.jitter');
+    const onServer = await listedAll(client, 'meltano:conc:dev:', 300);
     expect(onServer.size).toBe(300);
     expect([...onServer.values()].every((h) => typeof h === 'string' && /^[0-9a-f]{16}$/u.test(h))).toBe(true);
 
@@ -103,8 +119,15 @@ describe('sync --concurrency', () => {
     expect(again.stdout).toMatch(/^0 create, 0 update, 0 delete, 300 unchanged, 0 error — .*, 16 at a time\)$/mu);
 
     // On a terminal: the same lines, and a progress bar on stderr that ends at the total.
+    // The @daily schedules become @weekly with a jitter: that cron draws no warning.
     const file = path.join(dir, 'meltano.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replaceAll("interval: '@daily'", "interval: '@weekly'"));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replaceAll(
+        "interval: '@daily'",
+        "interval: '@weekly'\n  annotations:\n    temporal:\n      jitter: 1m",
+      ),
+    );
     const tty = await execa('script', ['-qefc', `node '${CLI}' sync --concurrency 4`, '/dev/null'], {
       cwd: dir,
       env,
@@ -116,6 +139,8 @@ describe('sync --concurrency', () => {
     expect(tty.stdout).toMatch(/syncing \[#{30}\] 300\/300 {2}\+0 ~60 -0 =240 !0/u);
     expect(tty.stdout.match(/~ update s-\d+ /gu)).toHaveLength(60);
     expect(tty.stdout).toMatch(/0 create, 60 update, 0 delete, 240 unchanged, 0 error — .*, 4 at a time\)/u);
+    expect(tty.stdout.match(/warning: 60 schedules start at the same instant/gu)).toHaveLength(3);
+    expect(tty.stdout).not.toMatch(/cron '0 0 \* \* [0*]'/u);
   }, 300_000);
 
   it('a server that rate-limits (RESOURCE_EXHAUSTED) still gets every schedule; the refusals are reported', async () => {
@@ -124,12 +149,13 @@ describe('sync --concurrency', () => {
     const env = { ...s.env, MELTANO_TEMPORAL_PROJECT: 'limited', PATH: process.env.PATH ?? '' };
     const r = await ours(dir, ['sync', '--concurrency', '16'], env);
     expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('warning:'); // 12 schedules per cron
     const summary = SUMMARY.exec(r.stdout);
     expect(summary?.slice(1, 6)).toEqual(['60', '0', '0', '0', '0']);
     const refused = /the server rate-limited (\d+) request\(s\) \(RESOURCE_EXHAUSTED\); each was retried/u.exec(
       r.stderr,
     );
     expect(Number(refused?.[1])).toBeGreaterThan(0);
-    expect((await listed(client, 'meltano:limited:dev:')).size).toBe(60);
+    expect((await listedAll(client, 'meltano:limited:dev:', 60)).size).toBe(60);
   }, 300_000);
 });
