@@ -259,32 +259,51 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-/** gRPC status RESOURCE_EXHAUSTED: the server's rate limiter refused the request. */
+/** gRPC status codes of a server too busy to answer: rate limiter, deadline, unavailable. */
 const RESOURCE_EXHAUSTED = 8;
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/** The gRPC status code of an error or of one of its causes. */
+function grpcCode(err: unknown): number | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'number') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
 
 /** Whether an error (or one of its causes) is the server's rate limiter refusing a request. */
 export function isRateLimited(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (e.code === RESOURCE_EXHAUSTED) return true;
-    e = e.cause as typeof e;
-  }
-  return false;
+  return grpcCode(err) === RESOURCE_EXHAUSTED;
+}
+
+/** An error's message with its cause's (`Failed to describe schedule: 4 DEADLINE_EXCEEDED: ...`). */
+function errorText(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }
 
 /**
- * Run `fn`, again after a pause when the server rate-limits it. The client
- * already retries each call for about 35 s; a busy server can refuse longer
- * than that, and one schedule must not fail a sync for it. Pauses of
- * 2, 4, 8, 16, 30, 30 s (with jitter, so the waiting callers spread out).
+ * Run `fn`, again after a pause when the server is too busy for it: rate
+ * limited (RESOURCE_EXHAUSTED) and, for a call that may safely run twice,
+ * also a deadline exceeded or unavailable (an overloaded server answers
+ * schedule describes, which query the schedule's own workflow, that way).
+ * The client already retries RESOURCE_EXHAUSTED and UNAVAILABLE for about
+ * 35 s; one schedule must not fail a sync for a longer spell. Pauses of 2, 4,
+ * 8, 16, 30, 30 s (with jitter, so the waiting callers spread out).
  */
-async function retryRateLimited<T>(fn: () => Promise<T>): Promise<T> {
+async function retryBusy<T>(fn: () => Promise<T>, repeatable = true): Promise<T> {
   const pauses = [2_000, 4_000, 8_000, 16_000, 30_000, 30_000];
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
       const pause = pauses[attempt];
-      if (pause === undefined || !isRateLimited(err)) throw err;
+      const code = grpcCode(err);
+      const busy = code === RESOURCE_EXHAUSTED || (repeatable && (code === DEADLINE_EXCEEDED || code === UNAVAILABLE));
+      if (pause === undefined || !busy) throw err;
       await new Promise((r) => setTimeout(r, pause * (0.75 + Math.random() / 2)));
     }
   }
@@ -349,7 +368,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   const listed = new Map<string, ScheduleSummary>();
   // Every id on the server, whoever made it: one not listed needs no describe to be created.
   const anyOwner = new Set<string>();
-  await retryRateLimited(async () => {
+  await retryBusy(async () => {
     legacy.clear();
     ours.length = 0;
     listed.clear();
@@ -399,7 +418,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
         // created meanwhile, makes the create fail, and applySync looks at it then).
         if (options.verify || anyOwner.has(d.id)) {
           try {
-            current = await retryRateLimited(() => client.schedule.getHandle(d.id).describe());
+            current = await retryBusy(() => client.schedule.getHandle(d.id).describe());
           } catch (err) {
             if (!(err instanceof ScheduleNotFoundError)) throw err;
           }
@@ -450,7 +469,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
           items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
         }
       } catch (err) {
-        items.push(errorItem(schedule.name, d.id, (err as Error).message));
+        items.push(errorItem(schedule.name, d.id, errorText(err)));
       }
     },
   );
@@ -544,7 +563,7 @@ class CompiledSpecs {
     return {
       known: undefined,
       learn: async (handle) => {
-        const hash = await retryRateLimited(() => recordServerSpec(handle));
+        const hash = await retryBusy(() => recordServerSpec(handle));
         settle?.(hash);
         settle = undefined;
       },
@@ -586,23 +605,24 @@ export async function applySync(
         const state = item.migrate.note !== undefined ? { ...options.state, note: item.migrate.note } : options.state;
         const { fromId, paused } = item.migrate;
         const sameId = fromId === d.id;
-        if (sameId) await retryRateLimited(() => client.schedule.getHandle(fromId).delete());
-        const created = await retryRateLimited(() =>
-          client.schedule.create({ ...options, state: { ...state, paused } }),
+        if (sameId) await retryBusy(() => client.schedule.getHandle(fromId).delete(), false);
+        const created = await retryBusy(
+          () => client.schedule.create({ ...options, state: { ...state, paused } }),
+          false,
         );
-        if (!sameId) await retryRateLimited(() => client.schedule.getHandle(fromId).delete());
+        if (!sameId) await retryBusy(() => client.schedule.getHandle(fromId).delete(), false);
         await spec?.learn(created);
         result = { ...item, applied: true };
       } else if (item.action === 'create' && d) {
         const options = await scheduleOptions(d, ctx, spec?.known);
         let created: ScheduleHandle | undefined;
         try {
-          created = await retryRateLimited(() => client.schedule.create(options));
+          created = await retryBusy(() => client.schedule.create(options));
         } catch (err) {
           if (!(err instanceof ScheduleAlreadyRunning)) throw err;
           // Planned from a listing that did not show it yet (a server whose visibility
           // lags, or another sync at the same time): in step if it is ours as wanted.
-          const current = await retryRateLimited(() => client.schedule.getHandle(d.id).describe());
+          const current = await retryBusy(() => client.schedule.getHandle(d.id).describe());
           const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
           if (ownership(current.memo, ctx) !== 'ours' || hash !== syncHash(d, ctx))
             throw new Error(
@@ -614,7 +634,7 @@ export async function applySync(
       } else if (item.action === 'update' && d) {
         const next = await scheduleOptions(d, ctx, spec?.known);
         const handle = client.schedule.getHandle(d.id);
-        await retryRateLimited(() =>
+        await retryBusy(() =>
           handle.update(
             (prev) =>
               ({
@@ -629,11 +649,11 @@ export async function applySync(
         await spec?.learn(handle);
         result = { ...item, applied: true };
       } else if (item.action === 'delete') {
-        await retryRateLimited(() => client.schedule.getHandle(item.scheduleId).delete());
+        await retryBusy(() => client.schedule.getHandle(item.scheduleId).delete(), false);
         result = { ...item, applied: true };
       }
     } catch (err) {
-      result = errorItem(item.schedule, item.scheduleId, (err as Error).message);
+      result = errorItem(item.schedule, item.scheduleId, errorText(err));
     } finally {
       spec?.release();
     }
