@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { startDevServer } from '../src/temporal/dev-server.js';
 import { runWorker } from '../src/temporal/worker.js';
 import { meltanoJob } from '../workflows/index.js';
+import { breakdown, type Breakdown } from './task-boundary.js';
 
 export const NOOP_JOB = 'three';
 
@@ -61,6 +62,9 @@ export interface RunTiming {
   toFirstMs: number;
   /** Each task exit -> next task process start. */
   gapsMs: number[];
+  /** The stamps themselves (epoch ms): each task's process start and exit. */
+  starts: number[];
+  ends: number[];
 }
 
 /** Reads the stamps of one run (the file is emptied before each run); null until all 3 tasks have exited. */
@@ -77,12 +81,12 @@ export function readRun(stampsFile: string, requestedAt: number): RunTiming | nu
     throw new Error(`${stampsFile}: expected 3 task runs, got ${lines.length / 2}`);
   const gapsMs: number[] = [];
   for (let k = 1; k < starts.length; k++) gapsMs.push((starts[k] as number) - (ends[k - 1] as number));
-  return { toFirstMs: (starts[0] as number) - requestedAt, gapsMs };
+  return { toFirstMs: (starts[0] as number) - requestedAt, gapsMs, starts, ends };
 }
 
 export interface TemporalSide {
-  /** Starts one run of the job and waits for it to finish. */
-  runOnce(): Promise<RunTiming & { totalMs: number }>;
+  /** Starts one run of the job and waits for it to finish; with where the time went, from its history. */
+  runOnce(): Promise<RunTiming & { totalMs: number; breakdown: Breakdown }>;
   stop(): Promise<void>;
 }
 
@@ -118,16 +122,18 @@ export async function startTemporalSide(project: NoopProject): Promise<TemporalS
       writeFileSync(project.stamps, '');
       const t0 = Date.now();
       const p0 = performance.now();
-      await client.workflow.execute(meltanoJob, {
+      const handle = await client.workflow.start(meltanoJob, {
         taskQueue: 'bench',
         workflowId: `bench-${n++}-${t0}`,
         args: [{ projectRoot: project.root, job: NOOP_JOB }],
         workflowExecutionTimeout: '2 minutes',
       });
+      await handle.result();
       const totalMs = performance.now() - p0;
       const timing = readRun(project.stamps, t0);
       if (!timing) throw new Error(`run finished but ${project.stamps} has fewer than 3 task exits`);
-      return { ...timing, totalMs };
+      const history = await handle.fetchHistory();
+      return { ...timing, totalMs, breakdown: breakdown(history.events ?? [], timing.starts, timing.ends, t0) };
     },
     async stop() {
       abort.abort();

@@ -1,5 +1,5 @@
 /**
- * The job workflow: resolve the job's tasks on a worker, then run each
+ * The job workflow: resolve the job's tasks on a worker (a local activity), then run each
  * top-level task as one activity, in order. Deterministic, sandboxed code:
  * no Node modules, no I/O; everything external happens in activities.
  */
@@ -11,6 +11,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   uuid4,
   workflowInfo,
@@ -32,16 +33,27 @@ import {
 
 export const progressQuery = defineQuery<JobProgress | null>('progress');
 
-const { resolveJob } = proxyActivities<Activities>({
+/**
+ * Change id for `patched()`: the job is resolved by a local activity, run by the
+ * worker that runs the workflow task, outside the task slots that `meltano`
+ * runs use (`--max-concurrent-tasks`), so a worker busy with long tasks still
+ * resolves due runs; it also saves an activity task and a workflow task per
+ * run. Runs started before replay with the activity they recorded.
+ */
+export const LOCAL_RESOLVE_PATCH = 'local-resolve-v1';
+
+const resolveOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, initialInterval: '5s' },
-});
+};
+const { resolveJob: resolveJobLocally } = proxyLocalActivities<Activities>(resolveOptions);
+const { resolveJob: resolveJobActivity } = proxyActivities<Activities>(resolveOptions);
 
 export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   let progress: JobProgress | null = null;
   setHandler(progressQuery, () => progress);
 
-  const resolved = await resolveJob(input);
+  const resolved = await (patched(LOCAL_RESOLVE_PATCH) ? resolveJobLocally(input) : resolveJobActivity(input));
   // `runs retry`: the tasks before this one completed in the original run.
   const fromTask = input.resume?.fromTask ?? 0;
   progress = {

@@ -38,6 +38,8 @@ export interface Server {
   project: Project;
   schedules: ScheduleService;
   settings: ConnectionSettings;
+  /** How many requests the server's rate limiter refused (each was retried). */
+  rateLimits: { readonly count: number };
   close(): Promise<void>;
 }
 
@@ -46,11 +48,11 @@ async function openServer(cmd: Command, project?: Project): Promise<Server> {
   const flags = serverFlags(cmd);
   const p = project ?? loadProject(projectOptions(cmd));
   const settings = await connectionSettings(flags);
-  const { client, connection } = await connectClient(settings);
+  const { client, connection, rateLimits } = await connectClient(settings);
   // Loaded here, not at startup: it pulls in the SDK, which commands that edit meltano.yml never need.
   const { ScheduleService } = await import('../temporal/schedules.js');
   const schedules = new ScheduleService({ client, project: p, scope: resolveScope(p, flags) });
-  return { project: p, schedules, settings, close: () => connection.close() };
+  return { project: p, schedules, settings, rateLimits, close: () => connection.close() };
 }
 
 /** Run `fn` with a connected server, closing the connection afterwards. */

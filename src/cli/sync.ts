@@ -1,28 +1,16 @@
 /** `meltano-temporal sync`: make Temporal's schedules match meltano.yml. */
 import { Command } from 'commander';
-import type { SyncReport } from '../temporal/sync.js';
+import { parseWholeNumber } from '../util/values.js';
 import { action, checkFormat } from './context.js';
 import { addServerOptions, previewProjectId, withProjectId, withServer } from './server-context.js';
 
-async function printReport(report: SyncReport): Promise<void> {
-  const { formatSyncItem } = await import('../temporal/sync.js');
-  const counts = new Map<string, number>();
-  for (const item of report.items) {
-    counts.set(item.action, (counts.get(item.action) ?? 0) + 1);
-    (item.action === 'error' ? process.stderr : process.stdout).write(`${formatSyncItem(item)}\n`);
-  }
-  const summary = ['create', 'update', 'delete', 'unchanged', 'error']
-    .map((a) => `${counts.get(a) ?? 0} ${a}`)
-    .join(', ');
-  process.stdout.write(
-    `${report.dryRun ? 'dry run (nothing changed): ' : ''}${summary} — project ${report.project}, environment ${report.environment ?? 'default'}, namespace ${report.namespace}\n`,
-  );
-}
+/** The most schedules written at once: beyond this a server's rate limiter only refuses more. */
+const MAX_CONCURRENCY = 256;
 
 export function syncCommand(): Command {
   return addServerOptions(new Command('sync'))
     .description(
-      'Create, update (and with --prune delete) Temporal Schedules so they match meltano.yml. Prints the plan; a second run reports no change.',
+      'Create, update (and with --prune delete) Temporal Schedules so they match meltano.yml. Prints one line per change and a summary; a second run reports no change.',
     )
     .option('--dry-run', 'show the plan, change nothing')
     .option(
@@ -33,35 +21,52 @@ export function syncCommand(): Command {
       '--verify',
       'describe every schedule to find changes made by hand in the UI (default: only those whose sync hash differs)',
     )
+    .option('--concurrency <n>', `how many schedules are read and written at once (1 to ${MAX_CONCURRENCY})`, '16')
     .option('--format <format>', 'text or json', 'text')
     .action(
-      action(async (opts: { dryRun?: boolean; prune?: boolean; verify?: boolean; format: string }, cmd: Command) => {
-        checkFormat(opts.format, ['text', 'json']);
-        const text = opts.format === 'text';
-        const progress = text && process.stderr.isTTY;
-        // A dry run changes nothing, meltano.yml included.
-        const project = opts.dryRun ? await previewProjectId(cmd) : await withProjectId(cmd);
-        const report = await withServer(
-          cmd,
-          async ({ schedules }) => {
-            if (!opts.dryRun) {
-              const added = await schedules.registerSearchAttributes();
-              if (added.length && text) process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
-            }
-            const plan = await schedules.planSync({ prune: Boolean(opts.prune), verify: Boolean(opts.verify) });
-            if (opts.dryRun) return schedules.dryRunReport(plan);
-            return schedules.applySync(plan, {
-              onItem: (_item, done, total) => {
-                if (progress) process.stderr.write(`\rsyncing ${done}/${total}`);
-              },
-            });
-          },
-          project,
-        );
-        if (progress) process.stderr.write('\r\x1b[K');
-        if (text) await printReport(report);
-        else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        return report.ok ? 0 : 1;
-      }),
+      action(
+        async (
+          opts: { dryRun?: boolean; prune?: boolean; verify?: boolean; concurrency: string; format: string },
+          cmd: Command,
+        ) => {
+          checkFormat(opts.format, ['text', 'json']);
+          const concurrency = parseWholeNumber(opts.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
+          const text = opts.format === 'text';
+          const [{ formatSyncItem }, { SyncOutput }] = await Promise.all([
+            import('../temporal/sync.js'),
+            import('./sync-output.js'),
+          ]);
+          const output = text ? new SyncOutput(formatSyncItem, Boolean(process.stderr.isTTY)) : undefined;
+          // A dry run changes nothing, meltano.yml included.
+          const project = opts.dryRun ? await previewProjectId(cmd) : await withProjectId(cmd);
+          const { report, rateLimited } = await withServer(
+            cmd,
+            async ({ schedules, rateLimits }) => {
+              if (!opts.dryRun) {
+                const added = await schedules.registerSearchAttributes();
+                if (added.length && text) process.stderr.write(`registered search attributes: ${added.join(', ')}\n`);
+              }
+              const plan = await schedules.planSync({
+                prune: Boolean(opts.prune),
+                verify: Boolean(opts.verify),
+                concurrency,
+              });
+              if (opts.dryRun) {
+                plan.items.forEach((item, i) => output?.item(item, i + 1, plan.items.length));
+                return { report: schedules.dryRunReport(plan), rateLimited: rateLimits.count };
+              }
+              const applied = await schedules.applySync(plan, {
+                concurrency,
+                onItem: (item, done, total) => output?.item(item, done, total),
+              });
+              return { report: applied, rateLimited: rateLimits.count };
+            },
+            project,
+          );
+          if (output) output.finish(report, { concurrency, rateLimited });
+          else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          return report.ok ? 0 : 1;
+        },
+      ),
     );
 }

@@ -23,6 +23,7 @@ function printSynced(report: SyncReport, formatSyncItem: FormatSyncItem): void {
   say(
     `sync: ${count((a) => a === 'unchanged')} unchanged, ${count((a) => a !== 'unchanged' && a !== 'error')} changed, ${count((a) => a === 'error')} error(s)`,
   );
+  for (const warning of report.warnings) say(`warning: ${warning}`);
 }
 
 /** Events print synchronously, in the order they happen. */

@@ -162,21 +162,37 @@ async function unreachable(s: ConnectionSettings, err: unknown): Promise<UserErr
   return new ServerUnreachableError(s.address, s.namespace, new Error(why.message), why.fix);
 }
 
+/** gRPC status RESOURCE_EXHAUSTED: the server's rate limiter refused the request. */
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
 /**
- * A client for schedules and workflows.
+ * A client for schedules and workflows, and how many requests the server's rate limiter refused so far.
  * @throws {ServerUnreachableError} the server does not answer within 10 s
  */
 export async function connectClient(s: ConnectionSettings) {
-  const { Client, Connection } = await import('@temporalio/client');
+  const { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } = await import('@temporalio/client');
+  // The client's own retries (RESOURCE_EXHAUSTED and UNAVAILABLE with backoff), counting
+  // the rate limiter's refusals so a sync can say that the server held it back.
+  const retry = defaultGrpcRetryOptions();
+  const rateLimits = { count: 0 };
+  const interceptors = [
+    makeGrpcRetryInterceptor({
+      delayFunction: retry.delayFunction,
+      retryableDecider: (attempt, status) => {
+        if (status.code === GRPC_RESOURCE_EXHAUSTED) rateLimits.count++;
+        return retry.retryableDecider(attempt, status);
+      },
+    }),
+  ];
   let connection;
   try {
-    connection = await Connection.connect({ ...(await connectOptions(s)), connectTimeout: '10s' });
+    connection = await Connection.connect({ ...(await connectOptions(s)), connectTimeout: '10s', interceptors });
   } catch (err) {
     throw await unreachable(s, err);
   }
   const dc = await dataConverter();
   const client = new Client({ connection, namespace: s.namespace, ...(dc ? { dataConverter: dc } : {}) });
-  return { client, connection };
+  return { client, connection, rateLimits: rateLimits as { readonly count: number } };
 }
 
 /**

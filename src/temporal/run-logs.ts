@@ -48,6 +48,22 @@ class RunNotFoundError extends UserError {
 const hostOf = (identity: string | undefined): string | undefined =>
   identity?.split('@').slice(1).join('@') || undefined;
 
+/** The marker the SDK records for a completed local activity. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** What the SDK records about a local activity besides its result (plain JSON, never through the codec). */
+function localActivityData(
+  payload: import('@temporalio/common').Payload | undefined,
+  converter: import('@temporalio/common').PayloadConverter,
+): { activity_type?: string } | undefined {
+  if (!payload) return undefined;
+  try {
+    return converter.fromPayload<{ activity_type?: string }>(payload);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Tasks of the run, from its history: the resolved job, each task's scheduling, who started it, its result. */
 export async function taskRecords(client: Client, workflowId: string): Promise<TaskRecord[]> {
   const handle = client.workflow.getHandle(workflowId);
@@ -83,6 +99,13 @@ export async function taskRecords(client: Client, workflowId: string): Promise<T
       const index = scheduled.get(String(started.scheduledEventId ?? ''));
       const record = index === undefined ? undefined : records.get(index);
       if (record && started.identity) record.worker = started.identity;
+    }
+    // Runs since LOCAL_RESOLVE_PATCH resolve the job in a local activity: a marker holds its result.
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === LOCAL_ACTIVITY_MARKER && !resolved) {
+      const data = localActivityData(marker.details?.data?.payloads?.[0], payloadConverter);
+      if (data?.activity_type === 'resolveJob')
+        resolved = await decode<ResolvedJob>(marker.details?.result?.payloads?.[0]);
     }
     const completed = event.activityTaskCompletedEventAttributes;
     if (completed) {

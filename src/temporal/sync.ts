@@ -21,6 +21,7 @@ import {
   type DesiredSchedule,
   type MappingContext,
 } from './schedule-mapping.js';
+import { simultaneousStarts, simultaneousStartsWarning } from './simultaneous-starts.js';
 
 export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
 
@@ -42,6 +43,8 @@ export interface SyncReport {
   dryRun: boolean;
   items: SyncItem[];
   ok: boolean;
+  /** What is in step but unwise, such as many schedules starting at one instant without jitter. */
+  warnings: string[];
 }
 
 /**
@@ -239,11 +242,14 @@ async function recordServerSpec(handle: ScheduleHandle): Promise<string> {
   return hash;
 }
 
+/** How many schedules a sync plans and applies at once when not told (`sync --concurrency`). */
+export const DEFAULT_SYNC_CONCURRENCY = 16;
+
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
       while (next < items.length) {
         const i = next++;
         out[i] = await fn(items[i] as T);
@@ -253,6 +259,56 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
+/** gRPC status codes of a server too busy to answer: rate limiter, deadline, unavailable. */
+const RESOURCE_EXHAUSTED = 8;
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/** The gRPC status code of an error or of one of its causes. */
+function grpcCode(err: unknown): number | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'number') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** Whether an error (or one of its causes) is the server's rate limiter refusing a request. */
+export function isRateLimited(err: unknown): boolean {
+  return grpcCode(err) === RESOURCE_EXHAUSTED;
+}
+
+/** An error's message with its cause's (`Failed to describe schedule: 4 DEADLINE_EXCEEDED: ...`). */
+function errorText(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
+}
+
+/**
+ * Run `fn`, again after a pause when the server is too busy for it: rate
+ * limited (RESOURCE_EXHAUSTED) and, for a call that may safely run twice,
+ * also a deadline exceeded or unavailable (an overloaded server answers
+ * schedule describes, which query the schedule's own workflow, that way).
+ * The client already retries RESOURCE_EXHAUSTED and UNAVAILABLE for about
+ * 35 s; one schedule must not fail a sync for a longer spell. Pauses of 2, 4,
+ * 8, 16, 30, 30 s (with jitter, so the waiting callers spread out).
+ */
+async function retryBusy<T>(fn: () => Promise<T>, repeatable = true): Promise<T> {
+  const pauses = [2_000, 4_000, 8_000, 16_000, 30_000, 30_000];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const pause = pauses[attempt];
+      const code = grpcCode(err);
+      const busy = code === RESOURCE_EXHAUSTED || (repeatable && (code === DEADLINE_EXCEEDED || code === UNAVAILABLE));
+      if (pause === undefined || !busy) throw err;
+      await new Promise((r) => setTimeout(r, pause * (0.75 + Math.random() / 2)));
+    }
+  }
+}
+
 export interface PlanOptions {
   /** Also plan deleting managed schedules of this project and environment gone from meltano.yml. */
   prune?: boolean;
@@ -260,6 +316,8 @@ export interface PlanOptions {
   only?: string[];
   /** Describe every schedule (finds hand edits in the UI), not only those whose sync hash differs. */
   verify?: boolean;
+  /** How many schedules are described at once (default DEFAULT_SYNC_CONCURRENCY). */
+  concurrency?: number;
 }
 
 /** A schedule made before ownership marks, to re-create under this project's id and mark. */
@@ -281,6 +339,7 @@ export interface SyncPlan {
   environment: string | null;
   namespace: string;
   items: PlannedItem[];
+  warnings: string[];
 }
 
 const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
@@ -307,14 +366,23 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   const legacy = new Map<string, ScheduleSummary>();
   const ours: ScheduleSummary[] = [];
   const listed = new Map<string, ScheduleSummary>();
-  for await (const summary of client.schedule.list()) {
-    const owner = ownership(summary.memo, ctx);
-    if (owner === 'legacy') legacy.set(summary.scheduleId, summary);
-    else if (owner === 'ours') {
-      ours.push(summary);
-      listed.set(summary.scheduleId, summary);
+  // Every id on the server, whoever made it: one not listed needs no describe to be created.
+  const anyOwner = new Set<string>();
+  await retryBusy(async () => {
+    legacy.clear();
+    ours.length = 0;
+    listed.clear();
+    anyOwner.clear();
+    for await (const summary of client.schedule.list()) {
+      anyOwner.add(summary.scheduleId);
+      const owner = ownership(summary.memo, ctx);
+      if (owner === 'legacy') legacy.set(summary.scheduleId, summary);
+      else if (owner === 'ours') {
+        ours.push(summary);
+        listed.set(summary.scheduleId, summary);
+      }
     }
-  }
+  });
   const migrated = new Set<string>();
   const migrationOf = (fromId: string): Migration | undefined => {
     const summary = legacy.get(fromId);
@@ -328,7 +396,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   };
   await mapLimit(
     project.schedules.filter((s) => wanted(s.name)),
-    8,
+    options.concurrency ?? DEFAULT_SYNC_CONCURRENCY,
     async (schedule) => {
       let d: DesiredSchedule;
       try {
@@ -346,10 +414,14 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
           return;
         }
         let current: ScheduleDescription | undefined;
-        try {
-          current = await client.schedule.getHandle(d.id).describe();
-        } catch (err) {
-          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        // Not in the listing: nothing to describe (a schedule the listing missed, being
+        // created meanwhile, makes the create fail, and applySync looks at it then).
+        if (options.verify || anyOwner.has(d.id)) {
+          try {
+            current = await retryBusy(() => client.schedule.getHandle(d.id).describe());
+          } catch (err) {
+            if (!(err instanceof ScheduleNotFoundError)) throw err;
+          }
         }
         const base = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
         const legacyId = scheduleId(ctx.legacyProjectKey, ctx.environment, schedule.name);
@@ -397,7 +469,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
           items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
         }
       } catch (err) {
-        items.push(errorItem(schedule.name, d.id, (err as Error).message));
+        items.push(errorItem(schedule.name, d.id, errorText(err)));
       }
     },
   );
@@ -423,15 +495,19 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
     }
   }
   items.sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.schedule.localeCompare(b.schedule));
+  const desired = items.flatMap((i) => (i.desired ? [i.desired] : []));
   return {
     project: ctx.projectKey,
     environment: ctx.environment ?? null,
     namespace: client.options.namespace,
     items,
+    warnings: options.only ? [] : simultaneousStarts(desired).map(simultaneousStartsWarning),
   };
 }
 
 export interface ApplyOptions {
+  /** How many schedules are written at once (default DEFAULT_SYNC_CONCURRENCY). */
+  concurrency?: number;
   /** Called as each item is done (applied, or failed). */
   onItem?: (item: SyncItem, done: number, total: number) => void;
 }
@@ -455,7 +531,49 @@ export function syncReport(plan: SyncPlan, items: SyncItem[], dryRun: boolean): 
     dryRun,
     items: publicItems,
     ok: publicItems.every((i) => i.action !== 'error'),
+    warnings: plan.warnings,
   };
+}
+
+/**
+ * The server's compiled form of each distinct spec, learnt once per sync: the
+ * first schedule of a spec writes it, records what the server made of it
+ * (a describe and a second write), and the others with that spec wait for it
+ * and carry it from their creation on, without a second write.
+ */
+class CompiledSpecs {
+  private readonly known = new Map<string, Promise<string | undefined>>();
+
+  /**
+   * The compiled spec of `d` when known (after waiting for the schedule learning
+   * it); else this caller learns it: `learn` after its write, `release` always.
+   */
+  async claim(d: DesiredSchedule): Promise<{
+    known: string | undefined;
+    learn: (handle: ScheduleHandle) => Promise<void>;
+    release: () => void;
+  }> {
+    const key = specKey(d);
+    const pending = this.known.get(key);
+    const known = pending ? await pending : undefined;
+    if (known) return { known, learn: async () => {}, release: () => {} };
+    // Unknown, or its learner failed: learn it here (waiters of a failed learner record their own).
+    let settle: ((hash: string | undefined) => void) | undefined;
+    if (!pending) this.known.set(key, new Promise((resolve) => (settle = resolve)));
+    return {
+      known: undefined,
+      learn: async (handle) => {
+        const hash = await retryBusy(() => recordServerSpec(handle));
+        settle?.(hash);
+        settle = undefined;
+      },
+      release: () => {
+        if (!settle) return;
+        this.known.delete(key);
+        settle(undefined);
+      },
+    };
+  }
 }
 
 /**
@@ -468,56 +586,76 @@ export async function applySync(
   plan: SyncPlan,
   options: ApplyOptions = {},
 ): Promise<SyncReport> {
-  // The server's compiled form of each distinct spec, learnt once per sync: later
-  // schedules with the same spec record it at creation, without a second write.
-  const compiled = new Map<string, string>();
+  const { ScheduleAlreadyRunning } = await import('@temporalio/client');
+  const specs = new CompiledSpecs();
   let done = 0;
   const total = plan.items.length;
-  const results = await mapLimit(plan.items, 8, async (item): Promise<SyncItem> => {
+  const concurrency = options.concurrency ?? DEFAULT_SYNC_CONCURRENCY;
+  const results = await mapLimit(plan.items, concurrency, async (item): Promise<SyncItem> => {
     const d = item.desired;
     if ((item.action === 'create' || item.action === 'update') && !d)
       throw new InternalError(`sync plan: ${item.action} of '${item.schedule}' without its desired schedule`);
     let result: SyncItem = item;
+    const spec = d && item.action !== 'delete' ? await specs.claim(d) : undefined;
     try {
       if (item.migrate && d) {
         // Re-create under this project's id and mark (the memo of a schedule cannot be
         // updated), keeping the operator's pause; a new id is created before the old is deleted.
-        const known = compiled.get(specKey(d));
-        const options = await scheduleOptions(d, ctx, known);
+        const options = await scheduleOptions(d, ctx, spec?.known);
         const state = item.migrate.note !== undefined ? { ...options.state, note: item.migrate.note } : options.state;
-        const sameId = item.migrate.fromId === d.id;
-        if (sameId) await client.schedule.getHandle(item.migrate.fromId).delete();
-        const created = await client.schedule.create({ ...options, state: { ...state, paused: item.migrate.paused } });
-        if (!sameId) await client.schedule.getHandle(item.migrate.fromId).delete();
-        if (!known) compiled.set(specKey(d), await recordServerSpec(created));
+        const { fromId, paused } = item.migrate;
+        const sameId = fromId === d.id;
+        if (sameId) await retryBusy(() => client.schedule.getHandle(fromId).delete(), false);
+        const created = await retryBusy(
+          () => client.schedule.create({ ...options, state: { ...state, paused } }),
+          false,
+        );
+        if (!sameId) await retryBusy(() => client.schedule.getHandle(fromId).delete(), false);
+        await spec?.learn(created);
         result = { ...item, applied: true };
       } else if (item.action === 'create' && d) {
-        const known = compiled.get(specKey(d));
-        const created = await client.schedule.create(await scheduleOptions(d, ctx, known));
-        if (!known) compiled.set(specKey(d), await recordServerSpec(created));
-        result = { ...item, applied: true };
+        const options = await scheduleOptions(d, ctx, spec?.known);
+        let created: ScheduleHandle | undefined;
+        try {
+          created = await retryBusy(() => client.schedule.create(options));
+        } catch (err) {
+          if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+          // Planned from a listing that did not show it yet (a server whose visibility
+          // lags, or another sync at the same time): in step if it is ours as wanted.
+          const current = await retryBusy(() => client.schedule.getHandle(d.id).describe());
+          const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
+          if (ownership(current.memo, ctx) !== 'ours' || hash !== syncHash(d, ctx))
+            throw new Error(
+              `schedule ${d.id} appeared on the server after the listing this sync planned from; run sync again`,
+            );
+        }
+        if (created) await spec?.learn(created);
+        result = created ? { ...item, applied: true } : { ...item, action: 'unchanged', changes: [] };
       } else if (item.action === 'update' && d) {
-        const known = compiled.get(specKey(d));
-        const next = await scheduleOptions(d, ctx, known);
+        const next = await scheduleOptions(d, ctx, spec?.known);
         const handle = client.schedule.getHandle(d.id);
-        await handle.update(
-          (prev) =>
-            ({
-              spec: next.spec,
-              action: next.action,
-              policies: next.policies,
-              typedSearchAttributes: next.typedSearchAttributes,
-              state: prev.state,
-            }) as never,
+        await retryBusy(() =>
+          handle.update(
+            (prev) =>
+              ({
+                spec: next.spec,
+                action: next.action,
+                policies: next.policies,
+                typedSearchAttributes: next.typedSearchAttributes,
+                state: prev.state,
+              }) as never,
+          ),
         );
-        if (!known) compiled.set(specKey(d), await recordServerSpec(handle));
+        await spec?.learn(handle);
         result = { ...item, applied: true };
       } else if (item.action === 'delete') {
-        await client.schedule.getHandle(item.scheduleId).delete();
+        await retryBusy(() => client.schedule.getHandle(item.scheduleId).delete(), false);
         result = { ...item, applied: true };
       }
     } catch (err) {
-      result = errorItem(item.schedule, item.scheduleId, (err as Error).message);
+      result = errorItem(item.schedule, item.scheduleId, errorText(err));
+    } finally {
+      spec?.release();
     }
     options.onItem?.(result, ++done, total);
     return result;

@@ -154,6 +154,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         projectRoot: options.projectRoot,
         ...(uiUrl ? { uiUrl } : {}),
       }),
+      // Slots of `meltano` tasks (and notifications); resolveJob is a local activity with slots of its own.
       maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
       shutdownGraceTime: grace,
       // A task that ignores its cancellation must not keep the worker up for ever.

@@ -52,7 +52,14 @@ export const SEARCH_ATTRIBUTES = [
   'MeltanoSyncHash',
 ];
 
-export async function startDevServer(options: { searchAttributes?: boolean; ui?: boolean } = {}): Promise<DevServer> {
+export async function startDevServer(
+  options: {
+    searchAttributes?: boolean;
+    ui?: boolean;
+    /** Server dynamic config (`--dynamic-config-value KEY=JSON`), e.g. a low `frontend.namespaceRPS`. */
+    dynamicConfig?: Record<string, unknown>;
+  } = {},
+): Promise<DevServer> {
   requireFile(TEMPORAL);
   const port = await freePort();
   const uiPort = await freePort();
@@ -71,6 +78,8 @@ export async function startDevServer(options: { searchAttributes?: boolean; ui?:
   ];
   if (options.ui) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.searchAttributes !== false)
     for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa}=Keyword`);
   const proc: ResultPromise = execa(TEMPORAL, args, {

@@ -139,7 +139,7 @@ describe('job workflow', () => {
     // One attempt only: the history holds a single ActivityTaskStarted for the task.
     const history = await handle.fetchHistory();
     const started = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes);
-    expect(started.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1, 1]); // resolveJob, then the task
+    expect(started.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1]); // the task (resolveJob is a local activity)
   });
 
   it('cancelling the workflow kills the whole process tree of the running task', async () => {
