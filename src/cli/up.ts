@@ -64,9 +64,11 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
       if (e.event.type !== 'completed' && e.event.type !== 'failed') runs.get(e.schedule)?.(e.event);
     } else if (e.type === 'run-finished')
       say(
-        e.ok
+        e.outcome === 'completed'
           ? `run of ${e.schedule} completed; up keeps running (Ctrl-C to stop)`
-          : `run of ${e.schedule} failed; see above`,
+          : e.outcome === 'failed'
+            ? `run of ${e.schedule} failed; see above`
+            : `stopped following the run of ${e.schedule}; see above`,
       );
     else if (e.type === 'stopping') say('stopping: worker first (running tasks get the grace period), then the server');
     else if (e.type === 'server-stopped') say('embedded Temporal stopped');

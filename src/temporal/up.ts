@@ -12,7 +12,7 @@ import { ScheduleNotFoundError } from '../project/errors.js';
 import { findSchedule, loadProject } from '../project/load.js';
 import type { Project } from '../project/model.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
-import { followRun, type FollowEvent } from './follow.js';
+import { followRun, type FollowEvent, type FollowOutcome } from './follow.js';
 import { ScheduleService, type ScheduleOverview } from './schedules.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
 import type { SyncReport } from './sync.js';
@@ -31,7 +31,7 @@ export type UpEvent =
   | { type: 'worker-ready'; taskQueue: string }
   | { type: 'triggered'; schedule: string; workflowId?: string; url?: string }
   | { type: 'run'; schedule: string; event: FollowEvent }
-  | { type: 'run-finished'; schedule: string; ok: boolean }
+  | { type: 'run-finished'; schedule: string; outcome: FollowOutcome }
   | { type: 'stopping' }
   | { type: 'server-stopped' };
 
@@ -177,8 +177,8 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
         ...(url ? { url } : {}),
       });
       if (started) {
-        void followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event })).then((ok) =>
-          onEvent({ type: 'run-finished', schedule: name, ok }),
+        void followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event })).then((outcome) =>
+          onEvent({ type: 'run-finished', schedule: name, outcome }),
         );
       }
     }
