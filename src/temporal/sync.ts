@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import { InternalError, ScheduleOwnedElsewhereError, UserError } from '../project/errors.js';
 import { meltanoJob } from '../../workflows/index.js';
+import { failureText } from './server-errors.js';
 import {
   desiredSchedule,
   MANAGED_BY,
@@ -517,7 +518,8 @@ export async function applySync(
         result = { ...item, applied: true };
       }
     } catch (err) {
-      result = errorItem(item.schedule, item.scheduleId, (err as Error).message);
+      const address = (client.connection as { options?: { address?: string } }).options?.address ?? '';
+      result = errorItem(item.schedule, item.scheduleId, failureText(err, client.options.namespace, address));
     }
     options.onItem?.(result, ++done, total);
     return result;
