@@ -48,9 +48,9 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
           );
       }
       if (e.uiUrl) say(`Temporal Web UI: ${e.uiUrl}/namespaces/${e.namespace}/schedules`);
-    } else if (e.type === 'config-changed') say('meltano.yml changed: syncing');
+    } else if (e.type === 'config-changed') say(`${e.files.join(', ')} changed: syncing`);
     else if (e.type === 'config-error') {
-      say('meltano.yml has an error; the schedules keep their last good state:');
+      say('a project file has an error; the schedules keep their last good state:');
       printError(e.error);
     } else if (e.type === 'worker-ready') say(`worker polling task queue '${e.taskQueue}'; Ctrl-C stops everything`);
     else if (e.type === 'triggered') {
@@ -78,7 +78,7 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
 export function upCommand(): Command {
   return addWorkerOptions(addServerOptions(new Command('up')))
     .description(
-      'Start the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), sync the schedules, run a worker, and re-sync on every change to meltano.yml. Ctrl-C stops everything.',
+      'Start the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), sync the schedules, run a worker, and re-sync on every change to meltano.yml, its include_paths files (in any sub-folder, new ones too) and .env. Ctrl-C stops everything.',
     )
     .option('--port <port>', 'embedded server gRPC port', '7233')
     .option('--ui-port <port>', 'embedded Web UI port', '8233')
