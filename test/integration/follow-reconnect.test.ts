@@ -38,10 +38,11 @@ async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number)
   }
 }
 
-/** `schedule run NAME` in the background, its stderr collected as it comes. */
-function scheduleRun(name: string, env: Record<string, string> = {}) {
+/** The CLI in the background, its output collected as it comes. */
+function background(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
   let stderr = '';
-  const proc = execa('node', [CLI, 'schedule', 'run', name], {
+  const proc = execa('node', [CLI, ...args], {
     cwd: dir,
     env: {
       ...server.env,
@@ -52,12 +53,21 @@ function scheduleRun(name: string, env: Record<string, string> = {}) {
     reject: false,
     stdin: 'ignore',
     buffer: false,
+    stdout: 'pipe',
     stderr: 'pipe',
+  });
+  proc.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
   });
   proc.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  return { proc, stderr: () => stderr };
+  return { proc, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** `schedule run NAME` in the background. */
+function scheduleRun(name: string, env: Record<string, string> = {}) {
+  return background(['schedule', 'run', name], env);
 }
 
 async function status(workflowId: string): Promise<string> {
@@ -104,8 +114,15 @@ describe('following a run while the server restarts', { timeout: 300_000 }, () =
     await waitFor(run.stderr, /\[1\/1\] tap-count target-lines: started/u, 60_000);
     const id = /started (\S+) \(schedule/u.exec(run.stderr())?.[1] ?? '';
     expect(id).toMatch(/^meltano:.*:dev:slow-/u);
+    // `runs logs --follow` follows the same run through the outage.
+    const logs = background(['runs', 'logs', id, '--follow']);
+    await waitFor(logs.stdout, /stand-in meltano run --run-id/u, 60_000);
     // Down longer than the client library's own retries of one call (about 20 s).
     await crashAndRestart(25_000);
+    const followed = await logs.proc;
+    expect(followed.exitCode, logs.stderr()).toBe(0);
+    expect(logs.stderr()).toContain('lost the server, reconnecting…');
+    expect(logs.stdout()).toMatch(/^done$/mu);
     const r = await run.proc;
     const stderr = run.stderr();
     process.stderr.write(`schedule run through a server restart:\n${stderr}`);
