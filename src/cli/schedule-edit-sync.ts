@@ -16,32 +16,51 @@ function temporalWanted(cmd: Command): boolean {
 }
 
 /**
- * Before `schedule add|set|remove` touches a file: the server must answer, the
- * namespace exist and the search attributes runs carry be registered (added
- * here when missing, as `sync` adds them). A refusal says why (the server's
+ * Before `schedule add|set|remove` writes a file, with the project as the
+ * edit leaves it: the server must answer, the namespace exist and the search
+ * attributes runs carry be registered (added here when missing, as `sync`
+ * adds them); and the server must be able to take this schedule's change (not
+ * a schedule of another project at its id). A refusal says why (the server's
  * own words), how to fix it, and that no file was changed.
- * @throws {UserError} the server cannot take the schedule; nothing was edited
+ * @throws {UserError} the server cannot take the edit; nothing was written
  */
-export async function checkTemporalBeforeEdit(cmd: Command): Promise<void> {
+export async function checkTemporalBeforeEdit(cmd: Command, edited: Project, name: string): Promise<void> {
   if (!temporalWanted(cmd)) return;
   try {
-    await withServer(cmd, async ({ schedules, settings }) => {
-      let added: string[];
-      try {
-        added = await schedules.registerSearchAttributes();
-      } catch (err) {
-        const { explainServerError, serverCause } = await import('../temporal/server-errors.js');
-        const known = explainServerError(err, settings.namespace, settings.address);
-        if (known instanceof UserError) throw known;
-        throw new UserError(
-          `Cannot register the search attributes meltano-temporal needs in namespace '${settings.namespace}': ${serverCause(err)}`,
-          1,
-          'register MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment and MeltanoSyncHash as Keyword once ' +
-            '(temporal operator search-attribute create --name NAME --type Keyword), or run `meltano-temporal sync` with credentials that may',
-        );
-      }
-      if (added.length) process.stderr.write(`temporal: registered search attributes: ${added.join(', ')}\n`);
-    });
+    await withServer(
+      cmd,
+      async ({ schedules, settings }) => {
+        let added: string[];
+        try {
+          added = await schedules.registerSearchAttributes();
+        } catch (err) {
+          const { explainServerError, serverCause } = await import('../temporal/server-errors.js');
+          const known = explainServerError(err, settings.namespace, settings.address);
+          if (known instanceof UserError) throw known;
+          throw new UserError(
+            `Cannot register the search attributes meltano-temporal needs in namespace '${settings.namespace}': ${serverCause(err)}`,
+            1,
+            'register MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment and MeltanoSyncHash as Keyword once ' +
+              '(temporal operator search-attribute create --name NAME --type Keyword), or run `meltano-temporal sync` with credentials that may',
+          );
+        }
+        if (added.length) process.stderr.write(`temporal: registered search attributes: ${added.join(', ')}\n`);
+        // Without a project_id the schedule ids move to the one added after the edit: nothing to check at the old ones.
+        if (edited.projectId === null) return;
+        if (!edited.schedules.some((s) => s.name === name)) {
+          await schedules.remove(name, { checkOnly: true });
+          return;
+        }
+        const refused = (await schedules.planSync({ only: [name] })).items.find((i) => i.action === 'error');
+        if (refused)
+          throw new UserError(
+            `Temporal cannot take schedule '${name}'${refused.scheduleId ? ` (${refused.scheduleId})` : ''}: ${refused.error}`,
+            1,
+            'resolve that first',
+          );
+      },
+      edited,
+    );
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     throw new UserError(

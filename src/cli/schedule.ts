@@ -13,12 +13,12 @@ import { action, applyEdit, checkFormat, projectOptions } from './context.js';
  * Temporal.
  */
 export interface TemporalEditHooks {
-  before(cmd: Command): Promise<void>;
+  before(cmd: Command, edited: Project, scheduleName: string): Promise<void>;
   after(project: Project, scheduleName: string, cmd: Command): Promise<void>;
 }
 
-function beforeWrite(cmd: Command, temporal: TemporalEditHooks | undefined) {
-  return temporal ? { beforeWrite: () => temporal.before(cmd) } : {};
+function beforeWrite(cmd: Command, temporal: TemporalEditHooks | undefined, name: string) {
+  return temporal ? { beforeWrite: (edited: Project) => temporal.before(cmd, edited, name) } : {};
 }
 
 function scheduleFlags(cmd: Command, withTransformDefault: boolean): Command {
@@ -82,7 +82,11 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
     true,
   ).action(
     action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleAdd(p, name, opts), beforeWrite(cmd, temporal));
+      const outcome = await applyEdit(
+        cmd,
+        (ops, p) => ops.planScheduleAdd(p, name, opts),
+        beforeWrite(cmd, temporal, name),
+      );
       report(outcome);
       if (!outcome.warning && temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
     }),
@@ -97,7 +101,11 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
     false,
   ).action(
     action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleSet(p, name, opts), beforeWrite(cmd, temporal));
+      const outcome = await applyEdit(
+        cmd,
+        (ops, p) => ops.planScheduleSet(p, name, opts),
+        beforeWrite(cmd, temporal, name),
+      );
       report(outcome);
       if (temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
     }),
@@ -109,7 +117,11 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
     .argument('<name>')
     .action(
       action(async (name: string, _opts: unknown, cmd: Command) => {
-        const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleRemove(p, name), beforeWrite(cmd, temporal));
+        const outcome = await applyEdit(
+          cmd,
+          (ops, p) => ops.planScheduleRemove(p, name),
+          beforeWrite(cmd, temporal, name),
+        );
         report(outcome);
         if (temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
       }),

@@ -123,11 +123,11 @@ export function writeFileAtomic(target: string, text: string, root?: string): vo
 export interface EditHooks {
   /**
    * Runs once the edit is planned and the edited project validated, just
-   * before the first byte is written (still under the lock); throwing refuses
-   * the edit. For checks that must pass for the edit to be useful, such as a
+   * before the first byte is written (still under the lock), with the project
+   * as it will be; throwing refuses the edit. For checks that must pass for the edit to be useful, such as a
    * server that is to receive the edited schedule.
    */
-  beforeWrite?: () => Promise<void>;
+  beforeWrite?: (edited: Project) => Promise<void>;
 }
 
 /**
@@ -161,8 +161,8 @@ export async function editProject<T>(
     const files = project.files.map((f) =>
       newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
     );
-    buildProject(project.root, files, { env, dotenv: project.dotenv });
-    if (newTexts.size) await hooks.beforeWrite?.();
+    const edited = buildProject(project.root, files, { env, dotenv: project.dotenv });
+    if (newTexts.size) await hooks.beforeWrite?.(edited);
     for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text, project.root);
     return result;
   } finally {

@@ -530,10 +530,16 @@ export async function applySync(
 /**
  * Delete the managed schedule of one meltano schedule (after `schedule remove`):
  * its id, else its id from before ownership marks.
+ * With `checkOnly`, nothing is deleted: only what would happen is found out.
  * @returns whether there was one to delete
  * @throws {ScheduleOwnedElsewhereError} the schedule at that id belongs to another project
  */
-export async function deleteSchedule(client: Client, ctx: MappingContext, name: string): Promise<boolean> {
+export async function deleteSchedule(
+  client: Client,
+  ctx: MappingContext,
+  name: string,
+  options: { checkOnly?: boolean } = {},
+): Promise<boolean> {
   const { ScheduleNotFoundError } = await import('@temporalio/client');
   const ids = [
     ...new Set([
@@ -549,7 +555,7 @@ export async function deleteSchedule(client: Client, ctx: MappingContext, name: 
         if (id !== ids[0]) continue;
         throw new ScheduleOwnedElsewhereError(id, ownerText(memo));
       }
-      await handle.delete();
+      if (!options.checkOnly) await handle.delete();
       return true;
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError)) throw err;
