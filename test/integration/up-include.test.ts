@@ -17,10 +17,13 @@ let proc: ResultPromise | undefined;
 
 afterAll(async () => {
   if (proc && proc.exitCode === null) {
-    proc.kill('SIGKILL');
+    // SIGINT first: up stops its embedded server; SIGKILL would leave that server running.
+    proc.kill('SIGINT');
+    const timer = setTimeout(() => proc?.kill('SIGKILL'), 30_000);
     await proc;
+    clearTimeout(timer);
   }
-});
+}, 40_000);
 
 async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
