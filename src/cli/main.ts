@@ -11,7 +11,7 @@ import { doctorCommand } from './doctor.js';
 import { notifyCommand } from './notify.js';
 import { codecServerCommand } from './codec-server.js';
 import { addTemporalScheduleCommands } from './schedule-temporal.js';
-import { syncAfterEdit } from './schedule-edit-sync.js';
+import { checkTemporalBeforeEdit, syncAfterEdit } from './schedule-edit-sync.js';
 
 /**
  * commander's own usage errors (unknown option, missing argument) exit 2 like click, help and
@@ -34,7 +34,9 @@ function buildProgram(): Command {
     )
     .option('--verbose', 'show the stack trace of an unexpected error (also: DEBUG=1)');
   program.addCommand(jobCommand());
-  program.addCommand(scheduleCommand(addTemporalScheduleCommands, syncAfterEdit));
+  program.addCommand(
+    scheduleCommand(addTemporalScheduleCommands, { before: checkTemporalBeforeEdit, after: syncAfterEdit }),
+  );
   program.addCommand(workerCommand());
   program.addCommand(syncCommand());
   program.addCommand(runsCommand());

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../project/errors.js';
 import { action } from './context.js';
+import { reconnectWindowMs } from './run-output.js';
 import { addServerOptions, withServer } from './server-context.js';
 
 export function runsLogsCommand(): Command {
@@ -17,6 +18,7 @@ export function runsLogsCommand(): Command {
         const task = opts.task === undefined ? undefined : Number(opts.task);
         if (task !== undefined && (!Number.isInteger(task) || task < 1))
           throw new UsageError(`--task must be a task number (1, 2, ...), not '${opts.task}'`);
+        const reconnectWindow = reconnectWindowMs();
         const { printRunLogs } = await import('../temporal/run-logs.js');
         const abort = new AbortController();
         const stop = (): void => abort.abort();
@@ -29,6 +31,7 @@ export function runsLogsCommand(): Command {
               write: (text) => process.stdout.write(text),
               note: (text) => process.stderr.write(`${text}\n`),
               signal: abort.signal,
+              reconnectWindowMs: reconnectWindow,
             }),
           );
         } finally {

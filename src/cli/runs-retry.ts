@@ -1,7 +1,7 @@
 /** `meltano-temporal runs retry WORKFLOW_ID`: re-run a failed run from its failed task (see src/temporal/retry.ts). */
 import type { Command } from 'commander';
 import { action } from './context.js';
-import { runPrinter } from './run-output.js';
+import { followExitCode, reconnectWindowMs, runPrinter } from './run-output.js';
 import { addServerOptions, withServer } from './server-context.js';
 
 export function addRunsRetryCommand(runs: Command): void {
@@ -15,6 +15,7 @@ export function addRunsRetryCommand(runs: Command): void {
     .option('--no-wait', 'return as soon as the new run is started')
     .action(
       action(async (workflowId: string, opts: { runId?: string; fromStart?: boolean; wait: boolean }, cmd: Command) => {
+        const reconnectWindow = reconnectWindowMs();
         const { retryRun } = await import('../temporal/retry.js');
         return withServer(cmd, async ({ schedules }) => {
           const started = await retryRun(schedules.client, workflowId, {
@@ -30,7 +31,11 @@ export function addRunsRetryCommand(runs: Command): void {
             return 0;
           }
           const { followRun } = await import('../temporal/follow.js');
-          return (await followRun(schedules.client, started.workflowId, runPrinter(started.workflowId))) ? 0 : 1;
+          return followExitCode(
+            await followRun(schedules.client, started.workflowId, runPrinter(started.workflowId), {
+              reconnectWindowMs: reconnectWindow,
+            }),
+          );
         });
       }),
     );

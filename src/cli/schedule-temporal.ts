@@ -8,7 +8,7 @@ import { findSchedule, loadProject } from '../project/load.js';
 import { normaliseRunOptions, unsupportedByElt } from '../meltano/run-options.js';
 import type { BackfillOverlap, ScheduleView } from '../temporal/schedules.js';
 import { action, checkFormat, projectOptions } from './context.js';
-import { runPrinter } from './run-output.js';
+import { followExitCode, reconnectWindowMs, runPrinter } from './run-output.js';
 import { addServerOptions, withServer } from './server-context.js';
 
 interface ScheduleRunFlags {
@@ -67,6 +67,7 @@ export function addTemporalScheduleCommands(schedule: Command): void {
           noStateUpdate: opts.stateUpdate === false,
           ...(opts.stateIdSuffix !== undefined ? { stateIdSuffix: opts.stateIdSuffix } : {}),
         });
+        const reconnectWindow = reconnectWindowMs();
         const schedule = findSchedule(loadProject(projectOptions(cmd)), name);
         const unsupported = schedule?.kind === 'elt' ? unsupportedByElt(runOptions) : [];
         if (unsupported.length)
@@ -100,7 +101,9 @@ export function addTemporalScheduleCommands(schedule: Command): void {
             return 0;
           }
           const { followRun } = await import('../temporal/follow.js');
-          return (await followRun(schedules.client, started, runPrinter(started))) ? 0 : 1;
+          return followExitCode(
+            await followRun(schedules.client, started, runPrinter(started), { reconnectWindowMs: reconnectWindow }),
+          );
         });
       }),
     );

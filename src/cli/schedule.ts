@@ -6,8 +6,20 @@ import type { Outcome, ScheduleOptions } from '../project/operations.js';
 import type { Project } from '../project/model.js';
 import { action, applyEdit, checkFormat, projectOptions } from './context.js';
 
-/** Hook for edits that should also reach Temporal (set by the sync module). */
-export type AfterEdit = (project: Project, scheduleName: string, cmd: Command) => Promise<void>;
+/**
+ * Hooks for edits that should also reach Temporal (set by the sync module):
+ * `before` runs once the edit is planned and valid, before any file is
+ * touched, and refuses it by throwing; `after` brings the edited schedule to
+ * Temporal.
+ */
+export interface TemporalEditHooks {
+  before(cmd: Command, edited: Project, scheduleName: string): Promise<void>;
+  after(project: Project, scheduleName: string, cmd: Command): Promise<void>;
+}
+
+function beforeWrite(cmd: Command, temporal: TemporalEditHooks | undefined, name: string) {
+  return temporal ? { beforeWrite: (edited: Project) => temporal.before(cmd, edited, name) } : {};
+}
 
 function scheduleFlags(cmd: Command, withTransformDefault: boolean): Command {
   const transform = new Option('--transform <mode>', 'ELT only: run, skip or only').choices(['run', 'skip', 'only']);
@@ -26,7 +38,7 @@ function report(outcome: Outcome): void {
   if (outcome.message) process.stdout.write(`${outcome.message}\n`);
 }
 
-export function scheduleCommand(extra: (schedule: Command) => void = () => {}, afterEdit?: AfterEdit): Command {
+export function scheduleCommand(extra: (schedule: Command) => void = () => {}, temporal?: TemporalEditHooks): Command {
   const schedule = new Command('schedule')
     .description('Manage schedules in meltano.yml (and, when TEMPORAL_ADDRESS is set, in Temporal).')
     .option('--no-temporal', 'add/set/remove: only edit meltano.yml, leave Temporal alone');
@@ -70,9 +82,13 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
     true,
   ).action(
     action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleAdd(p, name, opts));
+      const outcome = await applyEdit(
+        cmd,
+        (ops, p) => ops.planScheduleAdd(p, name, opts),
+        beforeWrite(cmd, temporal, name),
+      );
       report(outcome);
-      if (!outcome.warning && afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
+      if (!outcome.warning && temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
     }),
   );
 
@@ -85,9 +101,13 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
     false,
   ).action(
     action(async (name: string, opts: ScheduleOptions, cmd: Command) => {
-      const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleSet(p, name, opts));
+      const outcome = await applyEdit(
+        cmd,
+        (ops, p) => ops.planScheduleSet(p, name, opts),
+        beforeWrite(cmd, temporal, name),
+      );
       report(outcome);
-      if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
+      if (temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
     }),
   );
 
@@ -97,9 +117,13 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, a
     .argument('<name>')
     .action(
       action(async (name: string, _opts: unknown, cmd: Command) => {
-        const outcome = await applyEdit(cmd, (ops, p) => ops.planScheduleRemove(p, name));
+        const outcome = await applyEdit(
+          cmd,
+          (ops, p) => ops.planScheduleRemove(p, name),
+          beforeWrite(cmd, temporal, name),
+        );
         report(outcome);
-        if (afterEdit) await afterEdit(loadProject(projectOptions(cmd)), name, cmd);
+        if (temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
       }),
     );
 

@@ -49,9 +49,9 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
           );
       }
       if (e.uiUrl) say(`Temporal Web UI: ${e.uiUrl}/namespaces/${e.namespace}/schedules`);
-    } else if (e.type === 'config-changed') say('meltano.yml changed: syncing');
+    } else if (e.type === 'config-changed') say(`${e.files.join(', ')} changed: syncing`);
     else if (e.type === 'config-error') {
-      say('meltano.yml has an error; the schedules keep their last good state:');
+      say('a project file has an error; the schedules keep their last good state:');
       printError(e.error);
     } else if (e.type === 'worker-ready') say(`worker polling task queue '${e.taskQueue}'; Ctrl-C stops everything`);
     else if (e.type === 'triggered') {
@@ -65,9 +65,11 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
       if (e.event.type !== 'completed' && e.event.type !== 'failed') runs.get(e.schedule)?.(e.event);
     } else if (e.type === 'run-finished')
       say(
-        e.ok
+        e.outcome === 'completed'
           ? `run of ${e.schedule} completed; up keeps running (Ctrl-C to stop)`
-          : `run of ${e.schedule} failed; see above`,
+          : e.outcome === 'failed'
+            ? `run of ${e.schedule} failed; see above`
+            : `stopped following the run of ${e.schedule}; see above`,
       );
     else if (e.type === 'stopping') say('stopping: worker first (running tasks get the grace period), then the server');
     else if (e.type === 'server-stopped') say('embedded Temporal stopped');
@@ -77,7 +79,7 @@ function printer(formatSyncItem: FormatSyncItem): (e: UpEvent) => void {
 export function upCommand(): Command {
   return addWorkerOptions(addServerOptions(new Command('up')))
     .description(
-      'Start the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), sync the schedules, run a worker, and re-sync on every change to meltano.yml. Ctrl-C stops everything.',
+      'Start the embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), sync the schedules, run a worker, and re-sync on every change to meltano.yml, its include_paths files (in any sub-folder, new ones too) and .env. Ctrl-C stops everything.',
     )
     .option('--port <port>', 'embedded server gRPC port', '7233')
     .option('--ui-port <port>', 'embedded Web UI port', '8233')

@@ -175,6 +175,24 @@ export class RunNotRetryableError extends UserError {
   }
 }
 
+/** Exit code of a command that followed a run and lost the server for good: the run's outcome is unknown, not failed. */
+export const EXIT_OUTCOME_UNKNOWN = 4;
+
+/** Following a run stopped because the server stayed unreachable; the run itself may still be going. */
+export class RunOutcomeUnknownError extends UserError {
+  constructor(
+    readonly workflowId: string,
+    reason: string,
+  ) {
+    super(
+      `Stopped following run ${workflowId}: ${reason}; its outcome is unknown here, the run itself may still be going.`,
+      EXIT_OUTCOME_UNKNOWN,
+      `look it up later: meltano-temporal runs logs ${workflowId}, or temporal workflow describe --workflow-id ${workflowId}`,
+    );
+    this.name = 'RunOutcomeUnknownError';
+  }
+}
+
 /** The namespace does not exist on the server. */
 export class NamespaceNotFoundError extends UserError {
   constructor(

@@ -120,11 +120,25 @@ export function writeFileAtomic(target: string, text: string, root?: string): vo
   }
 }
 
+export interface EditHooks {
+  /**
+   * Runs once the edit is planned and the edited project validated, just
+   * before the first byte is written (still under the lock), with the project
+   * as it will be; throwing refuses the edit. For checks that must pass for the edit to be useful, such as a
+   * server that is to receive the edited schedule.
+   */
+  beforeWrite?: (edited: Project) => Promise<void>;
+}
+
 /**
  * Run `plan` against the freshly loaded project and apply its edits.
- * `plan` throws a UserError to refuse; then nothing is written.
+ * `plan` (or `hooks.beforeWrite`) throws a UserError to refuse; then nothing is written.
  */
-export async function editProject<T>(options: LoadOptions, plan: (project: Project) => EditPlan<T>): Promise<T> {
+export async function editProject<T>(
+  options: LoadOptions,
+  plan: (project: Project) => EditPlan<T>,
+  hooks: EditHooks = {},
+): Promise<T> {
   const env = options.env ?? process.env;
   const root = findProjectRoot(options.root, env, options.cwd ?? process.cwd());
   // Refused before the lock is taken: a read-only project is not touched at all.
@@ -147,7 +161,8 @@ export async function editProject<T>(options: LoadOptions, plan: (project: Proje
     const files = project.files.map((f) =>
       newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
     );
-    buildProject(project.root, files, { env, dotenv: project.dotenv });
+    const edited = buildProject(project.root, files, { env, dotenv: project.dotenv });
+    if (newTexts.size) await hooks.beforeWrite?.(edited);
     for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text, project.root);
     return result;
   } finally {

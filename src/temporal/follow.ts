@@ -4,17 +4,39 @@
  * (elapsed time, output lines), as events for the caller to show. The
  * heartbeat goes through the client's payload codec, so it reads the same
  * with encryption on.
+ *
+ * The run lives on the server, not in this connection: when the server
+ * becomes unreachable while following (restarted, network down), following
+ * keeps trying with backoff and reports the run's real outcome once the
+ * server answers again. Only the run's own failure is a failure; a server
+ * gone for longer than the reconnect window ends the following with an
+ * unknown outcome, never with a failed run.
  */
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { progressQuery } from '../../workflows/index.js';
 import type { JobProgress, JobRunResult, TaskHeartbeat, TaskResult, TaskState } from '../../workflows/types.js';
+import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 
 export type FollowEvent =
   | { type: 'task'; index: number; total: number; args: string[]; state: TaskState; result?: TaskResult }
   | { type: 'heartbeat'; beat: TaskHeartbeat }
+  /** The server stopped answering; following retries until `giveUpAt`. */
+  | { type: 'connection-lost'; cause: string; giveUpAt: Date }
+  /** The server answers again after `lostMs`. */
+  | { type: 'reconnected'; lostMs: number }
   | { type: 'completed'; result: JobRunResult }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** Following ended without the run's outcome (server gone too long, or it refused to say); the run goes on. */
+  | { type: 'unknown'; reason: string };
+
+/** How following ended: the run's own outcome, or `unknown` when the server could not tell it. */
+export type FollowOutcome = 'completed' | 'failed' | 'unknown';
+
+export interface FollowOptions {
+  /** How long to keep reconnecting while the server is unreachable (default 2 minutes). */
+  reconnectWindowMs?: number;
+}
 
 /** Decode one heartbeat payload: codecs (in reverse order), then the payload converter. */
 async function decodeHeartbeat(client: Client, payload: Payload): Promise<TaskHeartbeat> {
@@ -24,24 +46,95 @@ async function decodeHeartbeat(client: Client, payload: Payload): Promise<TaskHe
   return payloadConverter.fromPayload(decoded[0] as Payload);
 }
 
-/** Follow until the run ends; resolves true when it completed. */
+/**
+ * Whether the server is reachable, as seen by every call following makes:
+ * the first failure starts the loss (one `connection-lost` event), the first
+ * success after it ends it (`reconnected`); the loss expires after the window.
+ */
+class ServerContact {
+  private lostAt: number | undefined;
+  constructor(
+    private readonly windowMs: number,
+    private readonly onEvent: (event: FollowEvent) => void,
+  ) {}
+
+  lost(err: unknown): void {
+    if (this.lostAt !== undefined) return;
+    this.lostAt = Date.now();
+    // grpc-js ends its message with an empty "Resolution note:"; it says nothing here.
+    const cause = serverCause(err).replace(/\s*Resolution note:\s*$/u, '');
+    this.onEvent({ type: 'connection-lost', cause, giveUpAt: new Date(this.lostAt + this.windowMs) });
+  }
+
+  reached(): void {
+    if (this.lostAt === undefined) return;
+    const lostMs = Date.now() - this.lostAt;
+    this.lostAt = undefined;
+    this.onEvent({ type: 'reconnected', lostMs });
+  }
+
+  /** Time lost so far when past the window, else undefined. */
+  expired(): number | undefined {
+    if (this.lostAt === undefined) return undefined;
+    const lostMs = Date.now() - this.lostAt;
+    return lostMs >= this.windowMs ? lostMs : undefined;
+  }
+}
+
+type Ending =
+  | { kind: 'completed'; result: JobRunResult }
+  | { kind: 'failed'; message: string }
+  | { kind: 'unknown'; reason: string };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function formatMs(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Follow until the run ends, or until the server has been unreachable for the reconnect window. */
 export async function followRun(
   client: Client,
   workflowId: string,
   onEvent: (event: FollowEvent) => void,
-): Promise<boolean> {
+  options: FollowOptions = {},
+): Promise<FollowOutcome> {
+  const { WorkflowFailedError } = await import('@temporalio/client');
+  const windowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
+  const contact = new ServerContact(windowMs, onEvent);
   const handle = client.workflow.getHandle(workflowId);
   const seen = new Map<number, TaskState>();
-  let finished = false;
-  const resultPromise = handle
-    .result()
-    .then(
-      (r) => ({ ok: true as const, result: r as JobRunResult }),
-      (e: unknown) => ({ ok: false as const, error: e as Error }),
-    )
-    .finally(() => {
-      finished = true;
-    });
+  let ending: Ending | undefined;
+
+  const giveUp = (lostMs: number): Ending => ({
+    kind: 'unknown',
+    reason: `the Temporal server has not answered for ${formatMs(lostMs)}`,
+  });
+
+  // The run's outcome: a long poll on its history, started again whenever the connection drops.
+  const outcome = (async (): Promise<Ending> => {
+    for (let attempt = 0; !ending; attempt++) {
+      try {
+        const result = (await handle.result()) as JobRunResult;
+        contact.reached();
+        return { kind: 'completed', result };
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) {
+          contact.reached();
+          const cause = (err as { cause?: Error }).cause;
+          return { kind: 'failed', message: cause?.message ?? err.message };
+        }
+        if (!isConnectionLoss(err)) return { kind: 'unknown', reason: `the server did not say: ${serverCause(err)}` };
+        contact.lost(err);
+        const lostMs = contact.expired();
+        if (lostMs !== undefined) return giveUp(lostMs);
+        await sleep(Math.min(5000, 500 * 2 ** Math.min(attempt, 4)));
+      }
+    }
+    return ending ?? giveUp(windowMs);
+  })().then((e) => (ending = e));
+
   const report = (progress: JobProgress | null): void => {
     if (!progress) return;
     for (const t of progress.tasks) {
@@ -57,28 +150,37 @@ export async function followRun(
       });
     }
   };
-  while (!finished) {
+  while (!ending) {
+    let payload: Payload | undefined;
+    try {
+      const description = await handle.describe();
+      contact.reached();
+      payload = (description.raw.pendingActivities ?? [])[0]?.heartbeatDetails?.payloads?.[0] as Payload | undefined;
+    } catch (err) {
+      // A lost server is noted here; the outcome loop keeps retrying until the window ends.
+      if (isConnectionLoss(err)) contact.lost(err);
+      const lostMs = contact.expired();
+      if (lostMs !== undefined && !ending) ending = giveUp(lostMs);
+    }
+    try {
+      // Not evidence about the server: a query also fails (or times out) while no worker polls.
+      report(await handle.query(progressQuery));
+      if (payload) onEvent({ type: 'heartbeat', beat: await decodeHeartbeat(client, payload) });
+    } catch {
+      // The result tells the end; progress shows again once a worker answers.
+    }
+    await Promise.race([outcome, sleep(1000)]);
+  }
+  const end = ending as Ending;
+  if (end.kind !== 'unknown') {
     try {
       report(await handle.query(progressQuery));
-      const pending = ((await handle.describe()).raw.pendingActivities ?? [])[0];
-      const payload = pending?.heartbeatDetails?.payloads?.[0];
-      if (payload) onEvent({ type: 'heartbeat', beat: await decodeHeartbeat(client, payload as Payload) });
     } catch {
-      // Queries fail while no worker is polling yet; keep waiting for the result.
+      /* the final state is in the result */
     }
-    await Promise.race([resultPromise, new Promise((r) => setTimeout(r, 1000))]);
   }
-  const outcome = await resultPromise;
-  try {
-    report(await handle.query(progressQuery));
-  } catch {
-    /* the final state is in the result */
-  }
-  if (outcome.ok) {
-    onEvent({ type: 'completed', result: outcome.result });
-    return true;
-  }
-  const cause = (outcome.error as { cause?: Error }).cause;
-  onEvent({ type: 'failed', message: cause?.message ?? outcome.error.message });
-  return false;
+  if (end.kind === 'completed') onEvent({ type: 'completed', result: end.result });
+  else if (end.kind === 'failed') onEvent({ type: 'failed', message: end.message });
+  else onEvent({ type: 'unknown', reason: end.reason });
+  return end.kind;
 }

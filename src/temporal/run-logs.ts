@@ -7,10 +7,11 @@
  */
 import type { Client } from '@temporalio/client';
 import os from 'node:os';
-import { UserError } from '../project/errors.js';
+import { RunOutcomeUnknownError, UserError } from '../project/errors.js';
 import type { Project } from '../project/model.js';
 import { scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
+import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 import type { ResolvedJob, TaskActivityInput, TaskResult } from '../../workflows/types.js';
 
 /** What the history says about one task of the run. */
@@ -32,6 +33,8 @@ export interface RunLogsOptions {
   /** Notes for the user (tasks that ran elsewhere), kept apart from the log text. */
   note: (text: string) => void;
   signal?: AbortSignal;
+  /** With `follow`: how long to wait for a server that went away (default 2 minutes). */
+  reconnectWindowMs?: number;
 }
 
 class RunNotFoundError extends UserError {
@@ -174,10 +177,26 @@ export async function printRunLogs(
       );
     }
   }
+  // Ended when the run is closed; a server that went away (restarted) is waited for, up to the reconnect window.
+  let lostAt: number | undefined;
+  let gaveUpAfterMs: number | undefined;
+  const windowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
   const running = (): Promise<boolean> =>
     handle.describe().then(
-      (d) => d.status.name !== 'RUNNING',
-      () => true,
+      (d) => {
+        lostAt = undefined;
+        return d.status.name !== 'RUNNING';
+      },
+      (err: unknown) => {
+        if (!isConnectionLoss(err)) return true;
+        if (lostAt === undefined) {
+          lostAt = Date.now();
+          options.note(`lost the server, reconnecting… (${serverCause(err)})`);
+        }
+        if (Date.now() - lostAt < windowMs) return false;
+        gaveUpAfterMs = Date.now() - lostAt;
+        return true;
+      },
     );
   const printed = await printTaskLogs(project.root, workflowId, {
     mask,
@@ -187,6 +206,11 @@ export async function printRunLogs(
       ? { follow: { done: running, ...(options.signal ? { signal: options.signal } : {}) } }
       : {}),
   });
+  if (gaveUpAfterMs !== undefined)
+    throw new RunOutcomeUnknownError(
+      workflowId,
+      `the Temporal server has not answered for ${Math.round(gaveUpAfterMs / 1000)}s`,
+    );
   if (!printed.length && !records.some((r) => hostOf(r.worker) && hostOf(r.worker) !== here)) {
     throw new UserError(
       `No task log of run '${workflowId}'${options.task !== undefined ? ` for task ${options.task}` : ''} under ${taskLogDir(project.root, workflowId)}.`,

@@ -220,12 +220,12 @@ export class ScheduleService {
   }
 
   /**
-   * Delete the Temporal Schedule of a schedule gone from meltano.yml.
+   * Delete the Temporal Schedule of a schedule gone from meltano.yml (`checkOnly`: only check that it may be).
    * @returns false when there was none
    * @throws {ScheduleOwnedElsewhereError} the schedule at its id belongs to another project
    */
-  remove(name: string): Promise<boolean> {
-    return deleteSchedule(this.client, mappingContext(this.project, this.scope), name);
+  remove(name: string, options: { checkOnly?: boolean } = {}): Promise<boolean> {
+    return deleteSchedule(this.client, mappingContext(this.project, this.scope), name, options);
   }
 
   /** Register the search attributes runs carry, when the namespace lacks them; returns those added. */

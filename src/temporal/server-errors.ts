@@ -11,7 +11,11 @@ import {
 } from '../project/errors.js';
 import { SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
 
+const GRPC_CANCELLED = 1;
+const GRPC_UNKNOWN = 2;
+const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_NOT_FOUND = 5;
+const GRPC_INTERNAL = 13;
 const GRPC_UNAVAILABLE = 14;
 
 /** The gRPC status code of an SDK error, looking through its causes. */
@@ -27,6 +31,25 @@ function messages(err: unknown): string {
   for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as never, i++)
     if (typeof e.message === 'string') out.push(e.message);
   return out.join(' / ');
+}
+
+/** How long commands that follow a run keep reconnecting to a server that went away. */
+export const DEFAULT_RECONNECT_WINDOW_MS = 120_000;
+
+/** What the transport says when a connection is reset under a call (then the code is CANCELLED, UNKNOWN or INTERNAL). */
+const TRANSPORT_WORDS =
+  /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|Connection dropped|Stream removed|GOAWAY|ended by the server/iu;
+
+/**
+ * Whether `err` says the server could not be reached (down, restarting, the
+ * connection reset), as opposed to an answer from it.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const code = grpcCode(err);
+  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
+  if (code === undefined || code === GRPC_CANCELLED || code === GRPC_UNKNOWN || code === GRPC_INTERNAL)
+    return TRANSPORT_WORDS.test(messages(err));
+  return false;
 }
 
 /** NamespaceNotFoundError when the server says the namespace does not exist, else undefined. */
@@ -62,4 +85,17 @@ export function explainServerError(err: unknown, namespace: string, address: str
     return new SearchAttributesMissingError(namespace, missing, serverCause(err));
   if (grpcCode(err) === GRPC_UNAVAILABLE) return new ServerUnreachableError(address, namespace, serverCause(err));
   return err;
+}
+
+/**
+ * One line (or two, with the fix) for a call that failed: the named error's
+ * text when it is one users can fix, else the SDK's message followed by the
+ * server's own words (the SDK says only "Failed to create schedule").
+ */
+export function failureText(err: unknown, namespace: string, address: string): string {
+  const known = explainServerError(err, namespace, address);
+  if (known instanceof UserError) return known.describe();
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = serverCause((err as { cause?: unknown })?.cause ?? err);
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }

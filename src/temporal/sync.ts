@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import { InternalError, ScheduleOwnedElsewhereError, UserError } from '../project/errors.js';
 import { meltanoJob } from '../../workflows/index.js';
+import { failureText } from './server-errors.js';
 import {
   desiredSchedule,
   MANAGED_BY,
@@ -653,7 +654,8 @@ export async function applySync(
         result = { ...item, applied: true };
       }
     } catch (err) {
-      result = errorItem(item.schedule, item.scheduleId, errorText(err));
+      const address = (client.connection as { options?: { address?: string } }).options?.address ?? '';
+      result = errorItem(item.schedule, item.scheduleId, failureText(err, client.options.namespace, address));
     } finally {
       spec?.release();
     }
@@ -666,10 +668,16 @@ export async function applySync(
 /**
  * Delete the managed schedule of one meltano schedule (after `schedule remove`):
  * its id, else its id from before ownership marks.
+ * With `checkOnly`, nothing is deleted: only what would happen is found out.
  * @returns whether there was one to delete
  * @throws {ScheduleOwnedElsewhereError} the schedule at that id belongs to another project
  */
-export async function deleteSchedule(client: Client, ctx: MappingContext, name: string): Promise<boolean> {
+export async function deleteSchedule(
+  client: Client,
+  ctx: MappingContext,
+  name: string,
+  options: { checkOnly?: boolean } = {},
+): Promise<boolean> {
   const { ScheduleNotFoundError } = await import('@temporalio/client');
   const ids = [
     ...new Set([
@@ -685,7 +693,7 @@ export async function deleteSchedule(client: Client, ctx: MappingContext, name: 
         if (id !== ids[0]) continue;
         throw new ScheduleOwnedElsewhereError(id, ownerText(memo));
       }
-      await handle.delete();
+      if (!options.checkOnly) await handle.delete();
       return true;
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError)) throw err;

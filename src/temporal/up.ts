@@ -6,13 +6,13 @@
  * events; the caller decides how to show them. Stops when `signal` aborts:
  * the worker first (running tasks get the grace period), then the server.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { ScheduleNotFoundError } from '../project/errors.js';
-import { findSchedule, loadProject } from '../project/load.js';
+import { findSchedule } from '../project/load.js';
 import type { Project } from '../project/model.js';
+import { watchProject, type ProjectWatcher } from '../project/watch.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
-import { followRun, type FollowEvent } from './follow.js';
+import { followRun, type FollowEvent, type FollowOutcome } from './follow.js';
 import { ScheduleService, type ScheduleOverview } from './schedules.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
 import type { SyncReport } from './sync.js';
@@ -26,12 +26,12 @@ export type UpEvent =
   | { type: 'sync-progress'; done: number; total: number }
   | { type: 'synced'; report: SyncReport }
   | { type: 'schedules'; schedules: ScheduleOverview[]; uiUrl?: string; namespace: string }
-  | { type: 'config-changed' }
+  | { type: 'config-changed'; files: string[] }
   | { type: 'config-error'; error: unknown }
   | { type: 'worker-ready'; taskQueue: string }
   | { type: 'triggered'; schedule: string; workflowId?: string; url?: string }
   | { type: 'run'; schedule: string; event: FollowEvent }
-  | { type: 'run-finished'; schedule: string; ok: boolean }
+  | { type: 'run-finished'; schedule: string; outcome: FollowOutcome }
   | { type: 'stopping' }
   | { type: 'server-stopped' };
 
@@ -56,33 +56,6 @@ async function syncAll(schedules: ScheduleService, onEvent: (e: UpEvent) => void
     onItem: (_item, done, total) => onEvent({ type: 'sync-progress', done, total }),
   });
   onEvent({ type: 'synced', report });
-}
-
-/** Re-sync when a YAML file of the project changes (debounced); a broken edit is reported, the last good state keeps running. */
-function watchProject(
-  project: Project,
-  onChange: (next: Project) => Promise<void>,
-  onEvent: (e: UpEvent) => void,
-): FSWatcher {
-  let timer: NodeJS.Timeout | undefined;
-  let last = new Map(project.files.map((f) => [f.path, f.text]));
-  const resync = async (): Promise<void> => {
-    try {
-      const next = loadProject({ root: project.root });
-      const texts = new Map(next.files.map((f) => [f.path, f.text]));
-      if (texts.size === last.size && [...texts].every(([p, t]) => last.get(p) === t)) return;
-      last = texts;
-      onEvent({ type: 'config-changed' });
-      await onChange(next);
-    } catch (err) {
-      onEvent({ type: 'config-error', error: err });
-    }
-  };
-  return watch(project.root, { recursive: false }, (_event, file) => {
-    if (!file || !/\.ya?ml$/u.test(String(file))) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void resync(), 500);
-  });
 }
 
 /**
@@ -123,7 +96,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
   } else {
     onEvent({ type: 'server-external', address: connection.address });
   }
-  let watcher: FSWatcher | undefined;
+  let watcher: ProjectWatcher | undefined;
   let closeClient: (() => Promise<void>) | undefined;
   const workerStop = new AbortController();
   const stop = (): void => {
@@ -145,14 +118,19 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       namespace: client.options.namespace,
       ...(devServer ? { uiUrl: devServer.uiUrl } : {}),
     });
-    watcher = watchProject(
-      project,
-      async (next) => {
-        schedules = new ScheduleService({ client, project: next, scope: resolveScope(next, options.scope) });
-        await syncAll(schedules, onEvent);
+    // Re-sync when any file the project loads changes; a broken edit is reported, the last good state keeps running.
+    watcher = watchProject(project, {
+      onChange: async (next, files) => {
+        onEvent({ type: 'config-changed', files });
+        try {
+          schedules = new ScheduleService({ client, project: next, scope: resolveScope(next, options.scope) });
+          await syncAll(schedules, onEvent);
+        } catch (err) {
+          onEvent({ type: 'config-error', error: err });
+        }
       },
-      onEvent,
-    );
+      onError: (error) => onEvent({ type: 'config-error', error }),
+    });
     const worker = runWorker({
       projectRoot: project.root,
       connection,
@@ -177,8 +155,8 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
         ...(url ? { url } : {}),
       });
       if (started) {
-        void followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event })).then((ok) =>
-          onEvent({ type: 'run-finished', schedule: name, ok }),
+        void followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event })).then((outcome) =>
+          onEvent({ type: 'run-finished', schedule: name, outcome }),
         );
       }
     }

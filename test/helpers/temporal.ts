@@ -40,8 +40,11 @@ export interface DevServer {
   address: string;
   port: number;
   uiPort: number;
+  /** Its SQLite file: a server started again with this file and port carries on where this one stopped. */
+  dbFilename: string;
   env: Record<string, string>;
-  stop(): Promise<void>;
+  /** Stop its process group: SIGTERM (then SIGKILL after 10 s), or SIGKILL at once as a crash would. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
 export const SEARCH_ATTRIBUTES = [
@@ -58,12 +61,15 @@ export async function startDevServer(
     ui?: boolean;
     /** Server dynamic config (`--dynamic-config-value KEY=JSON`), e.g. a low `frontend.namespaceRPS`. */
     dynamicConfig?: Record<string, unknown>;
+    /** To restart a stopped server: its port and SQLite file. */
+    port?: number;
+    dbFilename?: string;
   } = {},
 ): Promise<DevServer> {
   requireFile(TEMPORAL);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const uiPort = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'temporal-dev-'));
+  const dbFilename = options.dbFilename ?? path.join(mkdtempSync(path.join(os.tmpdir(), 'temporal-dev-')), 'db.sqlite');
   const args = [
     'server',
     'start-dev',
@@ -72,7 +78,7 @@ export async function startDevServer(
     '--port',
     String(port),
     '--db-filename',
-    path.join(dir, 'db.sqlite'),
+    dbFilename,
     '--log-level',
     'error',
   ];
@@ -96,10 +102,11 @@ export async function startDevServer(
     address,
     port,
     uiPort,
+    dbFilename,
     env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
-    async stop() {
+    async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') {
       try {
-        process.kill(-(proc.pid ?? 0), 'SIGTERM');
+        process.kill(-(proc.pid ?? 0), signal);
       } catch {
         /* already gone */
       }

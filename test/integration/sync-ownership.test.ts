@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { snapshotYaml } from '../helpers/project.js';
 import { meltano, ours } from '../helpers/run.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
@@ -152,9 +153,18 @@ describe('two projects in directories of the same name on one namespace', () => 
       `! error shared (${id(keys.a, 'shared')}): schedule ${id(keys.a, 'shared')} belongs to another project ` +
         `(created by meltano-temporal for project '${keys.a}' (project_id ${projectId(dirs.a)}, environment dev)); left untouched`,
     );
+    // Edits that Temporal would refuse are refused before any file is written.
+    const files = snapshotYaml(dirs.b);
+    const set = await ours(dirs.b, ['schedule', 'set', 'shared', '--interval', '@weekly'], forced);
+    expect(set.exitCode).toBe(1);
+    expect(set.stderr).toContain(`schedule ${id(keys.a, 'shared')} belongs to another project`);
+    expect(set.stderr).toContain('No file was changed.');
+    expect(snapshotYaml(dirs.b)).toEqual(files);
     const removed = await ours(dirs.b, ['schedule', 'remove', 'shared'], forced);
     expect(removed.stderr).toContain(`Schedule ${id(keys.a, 'shared')} belongs to another project`);
+    expect(removed.stderr).toContain('No file was changed.');
     expect(removed.exitCode).toBe(1);
+    expect(snapshotYaml(dirs.b)).toEqual(files);
     const after = await client.schedule.getHandle(id(keys.a, 'shared')).describe();
     expect(after.spec).toEqual(before.spec);
     expect(await ids()).toContain(id(keys.a, 'shared'));

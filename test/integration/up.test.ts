@@ -85,7 +85,7 @@ describe('up', () => {
     writeFileSync(file, `${good}\n  broken: [\n`);
     await waitFor(
       out,
-      /\[up\] meltano\.yml has an error; the schedules keep their last good state:\nError: meltano\.yml:\d+:\d+: YAML syntax error/u,
+      /\[up\] a project file has an error; the schedules keep their last good state:\nError: meltano\.yml:\d+:\d+: YAML syntax error/u,
       30_000,
     );
 

@@ -1,0 +1,167 @@
+/**
+ * Following a run (`schedule run`) while the Temporal server goes away:
+ * a real dev server is SIGKILLed in the middle of a task and started again
+ * on the same port and SQLite file; the worker process survives it. The
+ * follower reconnects and reports the run's real outcome; a server gone for
+ * longer than the reconnect window ends the following with exit code 4 and
+ * the workflow id to look up, never as a failed run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { execa } from 'execa';
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pipelineProject } from '../helpers/pipeline.js';
+import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { startWorker, type WorkerProcess } from '../helpers/worker.js';
+import { CLI, VENV_BIN, ours } from '../helpers/run.js';
+
+let server: DevServer;
+let worker: WorkerProcess | undefined;
+let dir: string;
+const queue = `follow-${process.pid}`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Kill the server as a crash would, wait, and start it again where it was. */
+async function crashAndRestart(downMs: number): Promise<void> {
+  await server.stop('SIGKILL');
+  await sleep(downMs);
+  server = await startDevServer({ port: server.port, dbFilename: server.dbFilename });
+}
+
+async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(output())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; output:\n${output()}`);
+    await sleep(200);
+  }
+}
+
+/** The CLI in the background, its output collected as it comes. */
+function background(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const proc = execa('node', [CLI, ...args], {
+    cwd: dir,
+    env: {
+      ...server.env,
+      MELTANO_TEMPORAL_TASK_QUEUE: queue,
+      PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+      ...env,
+    },
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  proc.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return { proc, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** `schedule run NAME` in the background. */
+function scheduleRun(name: string, env: Record<string, string> = {}) {
+  return background(['schedule', 'run', name], env);
+}
+
+async function status(workflowId: string): Promise<string> {
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(workflowId);
+    await handle.result().catch(() => undefined);
+    return (await handle.describe()).status.name;
+  } finally {
+    await connection.close();
+  }
+}
+
+beforeAll(async () => {
+  server = await startDevServer();
+  dir = pipelineProject(
+    `- name: slow
+  interval: '@daily'
+  job: one
+`,
+    `- name: one
+  tasks:
+  - tap-count target-lines
+`,
+  );
+  // A stand-in for meltano: a task that prints a line and takes 45 s, long enough to outlive the outage.
+  const standIn = path.join(dir, 'slow-meltano');
+  writeFileSync(standIn, '#!/bin/sh\necho "stand-in meltano $*"\nsleep "${STAND_IN_SECONDS:-45}"\necho done\n');
+  chmodSync(standIn, 0o755);
+  const sync = await ours(dir, ['sync'], { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue });
+  expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);
+  worker = startWorker(dir, server.env, queue, { MELTANO_BIN: standIn });
+  await worker.ready;
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop('SIGKILL');
+  await server?.stop();
+});
+
+describe('following a run while the server restarts', { timeout: 300_000 }, () => {
+  it('reconnects and reports the completed run as completed (exit 0)', async () => {
+    const run = scheduleRun('slow');
+    await waitFor(run.stderr, /\[1\/1\] tap-count target-lines: started/u, 60_000);
+    const id = /started (\S+) \(schedule/u.exec(run.stderr())?.[1] ?? '';
+    expect(id).toMatch(/^meltano:.*:dev:slow-/u);
+    // `runs logs --follow` follows the same run through the outage.
+    const logs = background(['runs', 'logs', id, '--follow']);
+    await waitFor(logs.stdout, /stand-in meltano run --run-id/u, 60_000);
+    // Down longer than the client library's own retries of one call (about 20 s).
+    await crashAndRestart(25_000);
+    const followed = await logs.proc;
+    expect(followed.exitCode, logs.stderr()).toBe(0);
+    expect(logs.stderr()).toContain('lost the server, reconnecting…');
+    expect(logs.stdout()).toMatch(/^done$/mu);
+    const r = await run.proc;
+    const stderr = run.stderr();
+    process.stderr.write(`schedule run through a server restart:\n${stderr}`);
+    expect(stderr).toContain('lost the server, reconnecting…');
+    expect(stderr).toMatch(/reconnected to the server after \d+s/u);
+    expect(stderr).toMatch(/\[1\/1\] tap-count target-lines: finished in [\d.]+s \(attempt 1\)/u);
+    expect(stderr).toContain(`run ${id} completed: 1 task(s)`);
+    expect(stderr).not.toContain(`run ${id} failed`);
+    expect(r.exitCode, stderr).toBe(0);
+    expect(await status(id)).toBe('COMPLETED');
+    expect(worker?.proc.exitCode).toBeNull();
+  });
+
+  it('gives up after the reconnect window with exit code 4 and the workflow id; the run itself completes', async () => {
+    const run = scheduleRun('slow', { MELTANO_TEMPORAL_RECONNECT_TIMEOUT: '5s' });
+    await waitFor(run.stderr, /\[1\/1\] tap-count target-lines: started/u, 60_000);
+    const id = /started (\S+) \(schedule/u.exec(run.stderr())?.[1] ?? '';
+    await server.stop('SIGKILL');
+    const r = await run.proc;
+    const stderr = run.stderr();
+    expect(stderr).toContain('lost the server, reconnecting…');
+    expect(stderr).toContain(`Stopped following run ${id}: the Temporal server has not answered for`);
+    expect(stderr).toContain('its outcome is unknown here, the run itself may still be going');
+    expect(stderr).toContain(`temporal workflow describe --workflow-id ${id}`);
+    expect(stderr).not.toContain(`run ${id} failed`);
+    expect(r.exitCode, stderr).toBe(4);
+    // The run was never ours to fail: once the server is back, it completes.
+    server = await startDevServer({ port: server.port, dbFilename: server.dbFilename });
+    expect(await status(id)).toBe('COMPLETED');
+  });
+
+  it('a bad MELTANO_TEMPORAL_RECONNECT_TIMEOUT is refused before anything starts', async () => {
+    const r = await ours(dir, ['schedule', 'run', 'slow'], {
+      ...server.env,
+      MELTANO_TEMPORAL_TASK_QUEUE: queue,
+      MELTANO_TEMPORAL_RECONNECT_TIMEOUT: 'soon',
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("Invalid value for 'MELTANO_TEMPORAL_RECONNECT_TIMEOUT': 'soon' is not a duration.");
+    expect(r.stderr).not.toContain('started');
+  });
+});
