@@ -48,7 +48,7 @@ export function workerCommand(): Command {
             // Several workers on one queue with local SQLite: state and the run lock are not shared.
             const warn = async (): Promise<void> => {
               const { unsharedStateWarning } = await import('../temporal/diagnostics.js');
-              const warning = await unsharedStateWarning(connection, i.taskQueue);
+              const warning = await unsharedStateWarning(connection, i.taskQueue, project.settings.databaseUri);
               if (warning) process.stderr.write(`worker: WARNING: ${warning}\n`);
             };
             setTimeout(() => void warn().catch(() => undefined), 5000).unref();

@@ -1,0 +1,116 @@
+/**
+ * What users type from habit with `meltano` and `temporal`, and the settings
+ * Meltano reads from a project (.env, database_uri), through the built CLI
+ * against a real dev server and the real `meltano`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeProject } from '../helpers/project.js';
+import { MELTANO, ours, REPO_ROOT } from '../helpers/run.js';
+import { startDevServer, type DevServer } from '../helpers/temporal.js';
+
+const MELTANO_YML = `version: 1
+default_environment: dev
+project_id: 3f9a1c2b-0000-4000-8000-000000000001
+environments:
+- name: dev
+- name: prod
+jobs:
+- name: j1
+  tasks:
+  - tap-a target-b
+schedules:
+- name: s1
+  job: j1
+  interval: '@daily'
+`;
+
+let server: DevServer;
+
+beforeAll(async () => {
+  server = await startDevServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+interface SyncReport {
+  environment: string;
+  namespace: string;
+  items: { schedule: string; scheduleId: string }[];
+}
+
+interface DoctorReport {
+  checks: { name: string; ok: boolean; detail: string; fix?: string }[];
+}
+
+function check(stdout: string, name: string): DoctorReport['checks'][number] | undefined {
+  return (JSON.parse(stdout) as DoctorReport).checks.find((c) => c.name === name);
+}
+
+describe("settings Meltano reads from the project's files", () => {
+  it("MELTANO_ENVIRONMENT in the project's .env names the schedules' environment, as it does meltano run's", async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML, '.env': 'MELTANO_ENVIRONMENT=prod\n' });
+    const r = await ours(dir, ['sync', '--dry-run', '--format=json'], server.env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as SyncReport;
+    expect(report.environment).toBe('prod');
+    expect(report.items[0]?.scheduleId).toMatch(/^meltano:[^:]+:prod:s1$/u);
+  });
+
+  it("doctor judges the system database by meltano.yml's database_uri", async () => {
+    const dir = makeProject({
+      'meltano.yml': `${MELTANO_YML}database_uri: postgresql://meltano:meltano@127.0.0.1:5432/meltano\n`,
+    });
+    const r = await ours(dir, ['doctor', '--format=json'], server.env);
+    expect(check(r.stdout, 'system database')?.detail).toBe('shared (database_uri in meltano.yml)');
+  });
+});
+
+describe('a meltano that is there but cannot run', () => {
+  const nodeDir = path.dirname(process.execPath);
+
+  it('a meltano on PATH without the execute bit is named, with the fix', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'meltano'), '#!/bin/sh\necho meltano, version 4.4.1\n', { mode: 0o644 });
+    const r = await ours(dir, ['doctor', '--format=json'], { ...server.env, PATH: `${bin}:${nodeDir}:/usr/bin:/bin` });
+    const meltano = check(r.stdout, 'meltano');
+    expect(meltano?.ok).toBe(false);
+    expect(meltano?.detail).toBe(`meltano on PATH: ${path.join(bin, 'meltano')} is not executable`);
+    expect(meltano?.fix).toMatch(/chmod \+x .*bin\/meltano/u);
+  });
+
+  it('one without the execute bit earlier on PATH is passed over, as the shell does', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'meltano'), '#!/bin/sh\nexit 3\n', { mode: 0o644 });
+    const PATH = `${bin}:${path.dirname(MELTANO)}:${nodeDir}:/usr/bin:/bin`;
+    const r = await ours(dir, ['doctor', '--format=json'], { ...server.env, PATH });
+    expect(check(r.stdout, 'meltano')).toMatchObject({ ok: true, detail: `${MELTANO}: meltano, version 4.4.1` });
+  });
+
+  it('MELTANO_BIN naming a file that is not executable: schedule run --local says so and does not retry', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const fake = path.join(dir, 'not-meltano');
+    writeFileSync(fake, '#!/bin/sh\nexit 0\n');
+    chmodSync(fake, 0o600);
+    const r = await ours(dir, ['schedule', 'run', 's1', '--local'], { MELTANO_BIN: fake });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`MELTANO_BIN ${fake} is not executable`);
+    expect(r.stderr).toContain(`chmod +x ${fake}`);
+    expect(r.stderr).not.toMatch(/EACCES|\n\s+at /u);
+  });
+});
+
+describe('conventions of meltano and temporal', () => {
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = await ours(REPO_ROOT, ['--version']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe(`meltano-temporal, version ${version}`);
+  });
+});
