@@ -114,3 +114,36 @@ describe('conventions of meltano and temporal', () => {
     expect(r.stdout.trim()).toBe(`meltano-temporal, version ${version}`);
   });
 });
+
+describe('schedule describe says why there is no next run', () => {
+  it('a cron no date matches never fires; a paused one is paused; no interval is manual only', async () => {
+    const dir = makeProject({
+      'meltano.yml': `${MELTANO_YML}- name: feb31
+  job: j1
+  interval: '0 0 31 2 *'
+- name: manual
+  job: j1
+  interval: '@manual'
+- name: paused
+  job: j1
+  interval: '@daily'
+  annotations:
+    temporal:
+      paused: true
+`,
+    });
+    const synced = await ours(dir, ['sync'], server.env);
+    expect(synced.exitCode, synced.stderr).toBe(0);
+    const nextRuns = async (name: string): Promise<string> => {
+      const r = await ours(dir, ['schedule', 'describe', name], server.env);
+      expect(r.exitCode, r.stderr).toBe(0);
+      return /^next runs {2}(.*)$/mu.exec(r.stdout)?.[1] ?? '';
+    };
+    expect(await nextRuns('feb31')).toBe(
+      "(none: the cron '0 0 31 2 *' never fires: no date matches it; runs only when triggered)",
+    );
+    expect(await nextRuns('manual')).toBe('(none: manual runs only)');
+    expect(await nextRuns('paused')).toMatch(/^\(none while paused; once unpaused: \d{4}-\d\d-\d\dT00:00:00\.000Z, /u);
+    expect(await nextRuns('s1')).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z, /u);
+  });
+});
