@@ -4,24 +4,15 @@
  * must be an executable file, not merely exist: a `meltano` without the execute
  * bit would only fail later, at the first run, with a bare EACCES.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { systemDirectory } from '../project/settings.js';
+import { isExecutableFile } from '../util/paths.js';
 
 export type MeltanoLookup =
   | { found: string }
   /** None usable: what was wrong (naming the file and where it came from) and how to fix it. */
   | { problem: string; fix: string };
-
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function exists(file: string): boolean {
   return statSync(file, { throwIfNoEntry: false }) !== undefined;

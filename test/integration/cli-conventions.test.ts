@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
-import { MELTANO, ours, REPO_ROOT } from '../helpers/run.js';
+import { execa } from 'execa';
+import { CLI, MELTANO, meltano, ours, REPO_ROOT } from '../helpers/run.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 
 const MELTANO_YML = `version: 1
@@ -107,11 +108,134 @@ describe('a meltano that is there but cannot run', () => {
 });
 
 describe('conventions of meltano and temporal', () => {
-  it('--version prints the package version', async () => {
+  it('--version prints the package version, as meltano --version prints its own', async () => {
     const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const r = await ours(REPO_ROOT, ['--version']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toBe(`meltano-temporal, version ${version}`);
+    expect((await meltano(REPO_ROOT, ['--version'])).stdout.trim()).toMatch(/^meltano, version \d/u);
+  });
+
+  it('--cwd DIR works as meltano --cwd: the project is found from DIR; a missing DIR is a usage error', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML, 'sub/.keep': '' });
+    const elsewhere = makeProject({});
+    for (const where of [dir, path.join(dir, 'sub')]) {
+      const mine = await ours(elsewhere, ['--cwd', where, 'schedule', 'list']);
+      const theirs = await meltano(elsewhere, ['--cwd', where, 'schedule', 'list']);
+      expect(mine.exitCode, mine.stderr).toBe(0);
+      expect(mine.stdout).toBe(theirs.stdout);
+    }
+    const missing = path.join(elsewhere, 'nope');
+    const mine = await ours(elsewhere, ['--cwd', missing, 'schedule', 'list']);
+    const theirs = await meltano(elsewhere, ['--cwd', missing, 'schedule', 'list']);
+    expect(mine.exitCode).toBe(theirs.exitCode);
+    expect(mine.stderr).toContain(`Error: Invalid value for '--cwd': Directory '${missing}' does not exist.`);
+    expect(theirs.stderr).toContain(`Error: Invalid value for '--cwd': Directory '${missing}' does not exist.`);
+  });
+
+  it('--environment before the command names the environment, as meltano --environment', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const before = await ours(dir, ['--environment', 'prod', 'sync', '--dry-run', '--format=json'], server.env);
+    expect(before.exitCode, before.stderr).toBe(0);
+    expect((JSON.parse(before.stdout) as SyncReport).items[0]?.scheduleId).toMatch(/:prod:s1$/u);
+    const after = await ours(dir, ['sync', '--dry-run', '--environment', 'prod', '--format=json'], server.env);
+    expect((JSON.parse(after.stdout) as SyncReport).environment).toBe('prod');
+  });
+
+  it('-n is --namespace and -o/--output is --format, as the temporal CLI spells them', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const missing = await ours(dir, ['runs', '-n', 'no-such-namespace'], server.env);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/Namespace 'no-such-namespace' does not exist/u);
+    const sync = await ours(dir, ['sync', '--dry-run', '-o', 'json', '-n', 'default'], server.env);
+    expect(sync.exitCode, sync.stderr).toBe(0);
+    expect(JSON.parse(sync.stdout)).toMatchObject({ namespace: 'default', dryRun: true });
+    for (const cmd of [
+      ['schedule', 'list'],
+      ['job', 'list'],
+    ]) {
+      const long = await ours(dir, [...cmd, '--format=json']);
+      expect((await ours(dir, [...cmd, '-o', 'json'])).stdout).toBe(long.stdout);
+      expect((await ours(dir, [...cmd, '--output=json'])).stdout).toBe(long.stdout);
+    }
+    const bad = await ours(dir, ['job', 'list', '-o', 'yaml']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/'yaml' is not one of 'text', 'json'/u);
+  });
+
+  it('--help shows them', async () => {
+    const top = await ours(REPO_ROOT, ['--help']);
+    for (const flag of ['--cwd <dir>', '--environment <name>', '--version', '--project <dir>', '--verbose'])
+      expect(top.stdout).toContain(flag);
+    const sync = (await ours(REPO_ROOT, ['sync', '--help'])).stdout;
+    expect(sync).toContain('-o, --output <format>');
+    expect(sync).toContain('-n, --namespace <name>');
+    const worker = (await ours(REPO_ROOT, ['worker', '--help'])).stdout;
+    expect(worker).toContain('--log-level <level>');
+    expect(worker).toContain('--log-format <format>');
+  });
+});
+
+/** Start a worker, wait until it polls, stop it with SIGTERM; its stderr. */
+async function workerLog(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const proc = execa('node', [CLI, 'worker', ...args], {
+    cwd: dir,
+    env: { ...server.env, ...env },
+    reject: false,
+    stdin: 'ignore',
+    timeout: 90_000,
+  });
+  let stderr = '';
+  await new Promise<void>((resolve) => {
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/polling task queue/u.test(stderr)) resolve();
+    });
+    void proc.then(() => resolve());
+  });
+  proc.kill('SIGTERM');
+  const r = await proc;
+  expect(r.timedOut).toBe(false);
+  return r.stderr;
+}
+
+describe('worker --log-level and --log-format', () => {
+  it('--log-format json writes one JSON object per line with time, level and message; --log-level debug adds debug entries', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const log = await workerLog(dir, ['--log-format', 'json', '--log-level', 'debug']);
+    const entries = log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const e of entries) {
+      expect(Number.isNaN(Date.parse(String(e.time)))).toBe(false);
+      expect(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).toContain(e.level);
+      expect(typeof e.message).toBe('string');
+    }
+    expect(entries.some((e) => e.level === 'DEBUG')).toBe(true);
+    expect(entries.find((e) => /polling task queue 'meltano'/u.test(String(e.message)))).toMatchObject({
+      level: 'INFO',
+    });
+    expect(entries.find((e) => e.message === 'Worker state changed')).toMatchObject({ taskQueue: 'meltano' });
+  });
+
+  it('--log-level wins over MELTANO_TEMPORAL_LOG_LEVEL; text stays the default', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const log = await workerLog(dir, ['--log-level', 'WARN'], { MELTANO_TEMPORAL_LOG_LEVEL: 'debug' });
+    expect(log).toMatch(/^worker: project .* polling task queue/mu);
+    expect(log).not.toMatch(/ (INFO|DEBUG) /u);
+  });
+
+  it.each([
+    [
+      ['--log-format', 'xml'],
+      /Invalid value for '--log-format': 'xml' is not a log format\.\n {2}fix: give one of text, json/u,
+    ],
+    [['--log-level', 'verbose'], /Invalid value for '--log-level': 'verbose' is not a log level\./u],
+  ])('worker %j is a usage error', async (args, message) => {
+    const r = await ours(makeProject({ 'meltano.yml': MELTANO_YML }), ['worker', ...args], server.env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });
 
