@@ -271,3 +271,64 @@ describe('schedule describe says why there is no next run', () => {
     expect(await nextRuns('s1')).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z, /u);
   });
 });
+
+describe('the README tells the truth about these options and exit codes', () => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+
+  /** The rows of the markdown table that follows `heading`. */
+  function tableAfter(heading: string): string[][] {
+    const start = readme.indexOf(heading);
+    expect(start, `README has no "${heading}"`).toBeGreaterThan(-1);
+    const lines = readme
+      .slice(start + heading.length)
+      .trimStart()
+      .split('\n');
+    const rows: string[][] = [];
+    for (const line of lines) {
+      if (!line.startsWith('|')) break;
+      if (/^\|\s*-/u.test(line)) continue;
+      rows.push(
+        line
+          .split(/(?<!\\)\|/u)
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
+    }
+    return rows.slice(1);
+  }
+
+  it('every option in its table of meltano/temporal spellings is in the --help texts', async () => {
+    const rows = tableAfter('Spellings from `meltano` and `temporal` work too:');
+    expect(rows.length).toBeGreaterThan(4);
+    const help = (
+      await Promise.all([[], ['sync'], ['codec-server'], ['job', 'list']].map((c) => ours(REPO_ROOT, [...c, '--help'])))
+    )
+      .map((r) => r.stdout)
+      .join('\n');
+    for (const [cell] of rows) {
+      const flags = [...(cell ?? '').matchAll(/`(--?[a-z][a-z-]*)/gu)].map((m) => m[1] as string);
+      expect(flags.length, cell).toBeGreaterThan(0);
+      for (const flag of flags)
+        expect(help, `${flag} from the README`).toMatch(new RegExp(`(^|[ ,])${flag}[ ,=\\n]`, 'mu'));
+    }
+  });
+
+  it('the exit codes table lists 0, 1, 2, 3, 130 and 143, and its usage examples exit 2', async () => {
+    const rows = tableAfter("Exit codes, the same as `meltano`'s where the command is shared:");
+    expect(rows.map(([code]) => code)).toEqual(['0', '1', '2', '3', '130, 143']);
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    const usage: string[][] = [
+      ['job', 'list', '--format', 'yaml'],
+      ['up', '--port', 'abc'],
+      ['worker', '--log-level', 'verbose'],
+      ['--cwd', path.join(dir, 'missing'), 'job', 'list'],
+      ['job', 'list', '--bogus'],
+    ];
+    for (const args of usage) expect((await ours(dir, args, server.env)).exitCode, args.join(' ')).toBe(2);
+    const outside = makeProject({});
+    const [mine, theirs] = await Promise.all([ours(outside, ['job', 'list']), meltano(outside, ['job', 'list'])]);
+    expect(mine.exitCode).toBe(2);
+    expect(theirs.exitCode).toBe(2);
+    expect((await ours(dir, ['schedule', 'add', 'x', '--job', 'j1', '--interval', '0 0 31 2 * *'])).exitCode).toBe(1);
+  });
+});
