@@ -285,6 +285,27 @@ export interface SyncPlan {
 
 const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
 
+/**
+ * The server's refusal of a schedule, said with its file and entry. Meltano's croniter takes cron forms
+ * Temporal's parser does not (`L` in the day of month): the server refuses those schedules with INVALID_ARGUMENT.
+ */
+function refusalText(err: unknown, desired: DesiredSchedule | undefined): string {
+  const message = (err as Error).message;
+  // The SDK turns the server's INVALID_ARGUMENT for a spec into a TypeError holding the server's reason.
+  const invalidArgument =
+    err instanceof TypeError ||
+    [err, (err as { cause?: unknown }).cause].some((e) => (e as { code?: unknown } | undefined)?.code === 3);
+  if (!desired || !invalidArgument) return message;
+  const { schedule } = desired;
+  const what = desired.cron !== null ? `its cron '${desired.cron}'` : 'it';
+  return (
+    `${schedule.file}: schedule '${schedule.name}': the Temporal server refuses ${what}: ${message}` +
+    (desired.cron !== null
+      ? "\n  fix: Temporal's cron parser takes fewer forms than Meltano's croniter (no L for the last day of the month, for one): write the interval with numbers, names, ranges, lists and steps"
+      : '')
+  );
+}
+
 function errorItem(schedule: string, scheduleId: string, error: string): PlannedItem {
   return { action: 'error', schedule, scheduleId, changes: [], error, applied: false };
 }
@@ -517,7 +538,7 @@ export async function applySync(
         result = { ...item, applied: true };
       }
     } catch (err) {
-      result = errorItem(item.schedule, item.scheduleId, (err as Error).message);
+      result = errorItem(item.schedule, item.scheduleId, refusalText(err, d));
     }
     options.onItem?.(result, ++done, total);
     return result;

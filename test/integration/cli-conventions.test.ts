@@ -272,6 +272,19 @@ describe('schedule describe says why there is no next run', () => {
   });
 });
 
+describe('a cron Meltano accepts and Temporal refuses', () => {
+  it("sync names the file, the schedule, the server's reason and the fix", async () => {
+    const dir = makeProject({ 'meltano.yml': `${MELTANO_YML}- name: last-day\n  job: j1\n  interval: '0 0 L * *'\n` });
+    expect((await meltano(dir, ['schedule', 'list'])).stdout).toContain('[0 0 L * *] job last-day');
+    const r = await ours(dir, ['sync'], server.env);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(
+      /^! error last-day \(meltano:[^)]+:last-day\): meltano\.yml: schedule 'last-day': the Temporal server refuses its cron '0 0 L \* \*': .+\n {2}fix: Temporal's cron parser takes fewer forms than Meltano's croniter/mu,
+    );
+    expect(r.stdout).toMatch(/\+ create s1 /u);
+  });
+});
+
 describe('the README tells the truth about these options and exit codes', () => {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
