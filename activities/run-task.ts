@@ -113,7 +113,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     throw ApplicationFailure.create({
       type: 'MeltanoConfigError',
       nonRetryable: true,
-      message: `${located.problem} on the worker: ${located.fix}`,
+      message: `meltano cannot run on the worker: ${located.problem}; fix: ${located.fix}`,
     });
   }
   const meltano = located.found;

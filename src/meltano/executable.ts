@@ -67,7 +67,7 @@ export function locateMeltano(projectRoot: string, env: NodeJS.ProcessEnv = proc
   if (exists(projectBin))
     return { problem: notExecutable(projectBin, "the project's meltano"), fix: fixFor(projectBin) };
   return {
-    problem: 'meltano was not found (MELTANO_BIN, .meltano/run/bin, PATH)',
+    problem: 'not found (MELTANO_BIN, .meltano/run/bin, PATH)',
     fix: 'install it (pip install meltano==4.4.1, or activate the virtualenv that has it), or set MELTANO_BIN',
   };
 }

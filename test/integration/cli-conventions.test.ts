@@ -103,6 +103,7 @@ describe('a meltano that is there but cannot run', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`MELTANO_BIN ${fake} is not executable`);
     expect(r.stderr).toContain(`chmod +x ${fake}`);
+    expect(r.stderr).toContain('meltano cannot run on the worker: MELTANO_BIN');
     expect(r.stderr).not.toMatch(/EACCES|\n\s+at /u);
   });
 });
