@@ -3,8 +3,7 @@
  * `--version`, `--cwd DIR` (run as if started in DIR, as `meltano --cwd`), and
  * `-o`/`--output` wherever a command has `--format` (as `temporal -o json`).
  */
-import { statSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../project/errors.js';
