@@ -9,7 +9,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
-import { findMeltano } from '../src/meltano/executable.js';
+import { locateMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
 import { secretMasker } from '../src/meltano/mask.js';
 import { taskLogPath } from '../src/meltano/task-logs.js';
@@ -108,15 +108,15 @@ export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInpu
 /** Run one task in the project at `root`: the activity's body, also used by `schedule run --local`. */
 export async function executeTask(root: string, input: TaskActivityInput, ctx: TaskRuntime): Promise<TaskResult> {
   const { attempt } = ctx;
-  const meltano = findMeltano(root);
-  if (!meltano) {
+  const located = locateMeltano(root);
+  if (!('found' in located)) {
     throw ApplicationFailure.create({
       type: 'MeltanoConfigError',
       nonRetryable: true,
-      message:
-        'meltano was not found on the worker: set MELTANO_BIN, or put meltano on PATH (npm run setup installs it in .venv/bin)',
+      message: `meltano cannot run on the worker: ${located.problem}; fix: ${located.fix}`,
     });
   }
+  const meltano = located.found;
   const extraEnv = scheduleEnv(input, root);
   const mask = secretMasker(Object.values(extraEnv));
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
@@ -196,7 +196,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       !force &&
       attempt > 1 &&
       input.task.command === 'run' &&
-      (await ownRunIsStale(meltano, root, input.runId, env))
+      (await ownRunIsStale(meltano, loadProject({ root }), input.runId, env, input.environment || undefined))
     ) {
       // The lock is held by this task's own earlier attempt, which died with its worker.
       ctx.log.warn(

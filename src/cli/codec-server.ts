@@ -25,7 +25,7 @@ export function codecServerCommand(): Command {
       collect,
       [],
     )
-    .option('--namespace <name>', 'serve only this namespace (X-Namespace header; repeatable)', collect)
+    .option('-n, --namespace <name>', 'serve only this namespace (X-Namespace header; repeatable)', collect)
     .action(
       action(async (flags: CodecServerFlags) => {
         const port = Number(flags.port);

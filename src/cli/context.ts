@@ -14,24 +14,25 @@ function verbose(): boolean {
   return Boolean(process.env.DEBUG) || process.argv.includes('--verbose');
 }
 
-export function printError(err: unknown): number {
-  if (err instanceof UserError) {
-    process.stderr.write(`Error: ${err.describe()}\n`);
-    return err.exitCode;
-  }
+/** What to tell the user about an error (without the `Error: ` prefix), and the exit code. */
+export function errorReport(err: unknown): { text: string; exitCode: number } {
+  if (err instanceof UserError) return { text: err.describe(), exitCode: err.exitCode };
   const e = err as Error;
   // A bug: show where it happened.
-  if (err instanceof InternalError) {
-    process.stderr.write(`Error: internal error (a bug in meltano-temporal): ${e.stack ?? e.message}\n`);
-    return 1;
-  }
+  if (err instanceof InternalError)
+    return { text: `internal error (a bug in meltano-temporal): ${e.stack ?? e.message}`, exitCode: 1 };
   // Anything else failed unexpectedly: its message, and the trace only when asked for.
-  if (verbose()) process.stderr.write(`Error: ${e?.stack ?? String(err)}\n`);
-  else
-    process.stderr.write(
-      `Error: ${(e?.message ?? String(err)).replace(/^Error: /u, '')}\n  (set DEBUG=1 or pass --verbose to see where it happened)\n`,
-    );
-  return 1;
+  if (verbose()) return { text: e?.stack ?? String(err), exitCode: 1 };
+  return {
+    text: `${(e?.message ?? String(err)).replace(/^Error: /u, '')}\n  (set DEBUG=1 or pass --verbose to see where it happened)`,
+    exitCode: 1,
+  };
+}
+
+export function printError(err: unknown): number {
+  const { text, exitCode } = errorReport(err);
+  process.stderr.write(`Error: ${text}\n`);
+  return exitCode;
 }
 
 /** Wrap a command action: a thrown UserError prints its message and sets the exit code. */

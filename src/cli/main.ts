@@ -12,6 +12,8 @@ import { notifyCommand } from './notify.js';
 import { codecServerCommand } from './codec-server.js';
 import { addTemporalScheduleCommands } from './schedule-temporal.js';
 import { checkTemporalBeforeEdit, syncAfterEdit } from './schedule-edit-sync.js';
+import { addOutputAlias, enterCwd, packageVersion } from './conventions.js';
+import { printError } from './context.js';
 
 /**
  * commander's own usage errors (unknown option, missing argument) exit 2 like click, help and
@@ -32,7 +34,22 @@ function buildProgram(): Command {
       '--project <dir>',
       'Meltano project root (default: MELTANO_PROJECT_ROOT, else the current directory or its nearest parent with meltano.yml)',
     )
-    .option('--verbose', 'show the stack trace of an unexpected error (also: DEBUG=1)');
+    .option('--cwd <dir>', 'run as if started in this directory (as meltano --cwd): the project is found from there')
+    .option(
+      '--environment <name>',
+      'Meltano environment the schedules run in, for every command (default: MELTANO_ENVIRONMENT from the environment or .env, else default_environment)',
+    )
+    .option('--verbose', 'show the stack trace of an unexpected error (also: DEBUG=1)')
+    .version(`meltano-temporal, version ${packageVersion()}`, '--version', 'show the version and exit')
+    .hook('preAction', (thisCommand) => {
+      const { cwd } = thisCommand.opts<{ cwd?: string }>();
+      if (cwd === undefined) return;
+      try {
+        enterCwd(cwd);
+      } catch (err) {
+        process.exit(printError(err));
+      }
+    });
   program.addCommand(jobCommand());
   program.addCommand(
     scheduleCommand(addTemporalScheduleCommands, { before: checkTemporalBeforeEdit, after: syncAfterEdit }),
@@ -44,6 +61,7 @@ function buildProgram(): Command {
   program.addCommand(doctorCommand());
   program.addCommand(notifyCommand());
   program.addCommand(codecServerCommand());
+  addOutputAlias(program);
   exitLikeClick(program);
   return program;
 }

@@ -31,6 +31,16 @@ function parseTime(value: string, flag: string): Date {
   return d;
 }
 
+/** The next runs, or why there are none: no cron, paused, or a cron no date matches (`0 0 31 2 *`). */
+function nextRunsText(v: ScheduleView): string {
+  if (v.cron === null) return '(none: manual runs only)';
+  // The server lists the times of a paused schedule as if it were not paused.
+  const times = v.nextRuns.slice(0, 5).join(', ');
+  if (v.paused) return times ? `(none while paused; once unpaused: ${times})` : '(none: paused)';
+  if (times) return times;
+  return `(none: the cron '${v.cron}' never fires: no date matches it; runs only when triggered)`;
+}
+
 function describeText(v: ScheduleView): string {
   return [
     `schedule   ${v.name}  (${v.scheduleId})`,
@@ -38,7 +48,7 @@ function describeText(v: ScheduleView): string {
     `job        ${v.job}`,
     `paused     ${v.paused ? `yes (${v.note})` : 'no'}`,
     `overlap    ${v.overlap}`,
-    `next runs  ${v.nextRuns.slice(0, 5).join(', ') || '(none: manual only or paused)'}`,
+    `next runs  ${nextRunsText(v)}`,
     `running    ${v.running.join(', ') || '(none)'}`,
     `recent     ${v.recentRuns.length ? '' : '(none)'}`,
     ...v.recentRuns.slice(-5).map((r) => `  ${r.takenAt}  ${r.workflowId}`),

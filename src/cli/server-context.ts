@@ -20,7 +20,7 @@ export function addServerOptions(cmd: Command): Command {
   return addConnectionOptions(cmd)
     .option(
       '--environment <name>',
-      'Meltano environment the schedules run in (default: MELTANO_ENVIRONMENT, else default_environment)',
+      'Meltano environment the schedules run in (default: MELTANO_ENVIRONMENT from the environment or .env, else default_environment)',
     )
     .option('--task-queue <name>', 'task queue of the workers (env MELTANO_TEMPORAL_TASK_QUEUE, default meltano)');
 }

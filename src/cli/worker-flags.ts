@@ -3,13 +3,17 @@ import type { Command } from 'commander';
 import { UsageError } from '../project/errors.js';
 import { durationMs } from '../util/duration.js';
 import type { WorkerOptions } from '../temporal/worker.js';
-import { parseDuration, parseHostPort, parseLogLevel, parseWholeNumber } from '../util/values.js';
+import { LOG_LEVELS, parseDuration, parseHostPort, parseLogLevel, parseWholeNumber } from '../util/values.js';
+import { parseLogFormat } from '../util/log-line.js';
 
 export interface WorkerFlags {
   maxConcurrentTasks: string;
   shutdownGrace: string;
   metrics?: string;
   logRetention?: string;
+  /** `worker` only: --log-level and --log-format. */
+  logLevel?: string;
+  logFormat?: string;
 }
 
 export function addWorkerOptions(cmd: Command): Command {
@@ -27,6 +31,20 @@ export function addWorkerOptions(cmd: Command): Command {
     );
 }
 
+/** `worker`'s log flags (`up` writes its own lines and keeps text). */
+export function addLogOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--log-level <level>',
+      `least severe entries logged: ${LOG_LEVELS.join(', ').toLowerCase()} (env MELTANO_TEMPORAL_LOG_LEVEL, default info)`,
+    )
+    .option(
+      '--log-format <format>',
+      'text, or json: one JSON object per line with time, level, message and fields, for log shippers',
+      'text',
+    );
+}
+
 /**
  * The worker settings the flags (and MELTANO_TEMPORAL_LOG_LEVEL) give, checked before anything connects.
  * @throws {InvalidValueError} a flag or variable whose value cannot be used
@@ -34,7 +52,10 @@ export function addWorkerOptions(cmd: Command): Command {
 export function workerSettings(
   flags: WorkerFlags,
   env: NodeJS.ProcessEnv = process.env,
-): Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logLevel' | 'logRetention'> {
+): Pick<
+  WorkerOptions,
+  'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logLevel' | 'logFormat' | 'logRetention'
+> {
   if (flags.logRetention !== undefined && !(durationMs(flags.logRetention) > 0))
     throw new UsageError(`--log-retention must be a duration such as '14d' or '72h', not '${flags.logRetention}'`);
   return {
@@ -42,8 +63,12 @@ export function workerSettings(
     maxConcurrentTasks: parseWholeNumber(flags.maxConcurrentTasks, '--max-concurrent-tasks', 1),
     shutdownGraceTime: parseDuration(flags.shutdownGrace, '--shutdown-grace'),
     ...(flags.metrics !== undefined ? { metricsBind: parseHostPort(flags.metrics, '--metrics') } : {}),
-    logLevel: env.MELTANO_TEMPORAL_LOG_LEVEL
-      ? parseLogLevel(env.MELTANO_TEMPORAL_LOG_LEVEL, 'MELTANO_TEMPORAL_LOG_LEVEL')
-      : 'INFO',
+    logLevel:
+      flags.logLevel !== undefined
+        ? parseLogLevel(flags.logLevel, '--log-level')
+        : env.MELTANO_TEMPORAL_LOG_LEVEL
+          ? parseLogLevel(env.MELTANO_TEMPORAL_LOG_LEVEL, 'MELTANO_TEMPORAL_LOG_LEVEL')
+          : 'INFO',
+    logFormat: flags.logFormat !== undefined ? parseLogFormat(flags.logFormat, '--log-format') : 'text',
   };
 }

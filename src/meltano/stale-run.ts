@@ -7,7 +7,7 @@
  */
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { systemDatabaseUri, type SettingsInput } from '../project/settings.js';
 
 const QUERY = [
   'import json, sys, datetime',
@@ -41,15 +41,20 @@ function meltanoPython(meltano: string): string | undefined {
   }
 }
 
+/**
+ * Looks in the system database the run used: the project's `database_uri` as Meltano resolves it with the
+ * run's variables `env` (schedule env included) in `environment` (undefined: the one Meltano selects).
+ */
 export async function ownRunIsStale(
   meltano: string,
-  projectRoot: string,
+  project: SettingsInput,
   runId: string,
   env: NodeJS.ProcessEnv,
+  environment?: string,
 ): Promise<boolean> {
   const python = meltanoPython(meltano);
   if (!python) return false;
-  const uri = env.MELTANO_DATABASE_URI ?? `sqlite:///${path.join(projectRoot, '.meltano', 'meltano.db')}`;
+  const uri = systemDatabaseUri(project, env, environment).value;
   const r = await execa(python, ['-c', QUERY, uri, runId], { reject: false, timeout: 30_000, env });
   if (r.exitCode !== 0) return false;
   const found = JSON.parse(r.stdout.trim() || 'null') as { state: string; silentSeconds: number | null } | null;

@@ -35,7 +35,15 @@ export async function acquireProjectLock(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProjectLock> {
   const file = lockFilePath(root, env);
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (err) {
+    throw new UserError(
+      `Cannot lock meltano.yml: cannot create ${path.dirname(file)} for Meltano's lock file: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}.`,
+      1,
+      'run as a user who may write the project directory, or set MELTANO_SYS_DIR_ROOT to a directory you may write',
+    );
+  }
   const python = findExecutable('python3', process.env.MELTANO_TEMPORAL_PYTHON);
   if (!python) {
     throw new UserError(
@@ -70,7 +78,15 @@ export async function acquireProjectLock(
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new UserError(`Cannot take the project lock ${file} (exit ${code}): ${stderr.trim()}`));
+      // The helper's traceback ends with the reason (PermissionError: ...): that line is the message.
+      const reason = stderr.trim().split('\n').pop() ?? '';
+      reject(
+        new UserError(
+          `Cannot lock meltano.yml: cannot take Meltano's lock ${file} (exit ${code}): ${reason}`,
+          1,
+          'run as a user who may write that file, or set MELTANO_SYS_DIR_ROOT to a directory you may write',
+        ),
+      );
     });
   });
   return {

@@ -102,21 +102,27 @@ export function writeFileAtomic(target: string, text: string, root?: string): vo
   }
   const mode = statSync(real, { throwIfNoEntry: false })?.mode ?? 0o644;
   const tmp = path.join(path.dirname(real), tempFileName(path.basename(real)));
-  const fd = openSync(tmp, 'wx', mode & 0o7777);
+  const shown = root !== undefined ? path.relative(root, target) || target : target;
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', mode & 0o7777);
+  } catch (err) {
+    throw writeError(shown, `cannot create the temp file ${tmp}`, err);
+  }
   try {
     writeSync(fd, text);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    throw writeError(shown, `cannot write the temp file ${tmp}`, err);
   }
   closeSync(fd);
   try {
     renameSync(tmp, real);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw writeError(shown, `cannot rename the temp file over ${real}`, err);
   }
 }
 
@@ -128,6 +134,26 @@ export interface EditHooks {
    * server that is to receive the edited schedule.
    */
   beforeWrite?: (edited: Project) => Promise<void>;
+}
+
+/** A failed write as a message: the file, the step, the system's reason, and the fix. */
+function writeError(file: string, step: string, err: unknown): UserError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOSPC'
+        ? 'no space left on the device'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : (err as Error).message;
+  return new UserError(
+    `Cannot write ${file}: ${step}: ${reason}.`,
+    1,
+    code === 'EACCES' || code === 'EPERM'
+      ? `edits write a temp file next to ${path.basename(file)}, then rename it: run as a user who may write that directory`
+      : 'free the space or make the file system writable, then retry',
+  );
 }
 
 /**

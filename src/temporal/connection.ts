@@ -44,7 +44,7 @@ export function addConnectionOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'profile of the Temporal config file (env TEMPORAL_PROFILE, default "default")')
     .option('--address <host:port>', `Temporal frontend (env TEMPORAL_ADDRESS, default ${DEFAULT_ADDRESS})`)
-    .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
+    .option('-n, --namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
     .option('--api-key <key>', 'API key, e.g. for Temporal Cloud (env TEMPORAL_API_KEY)')
     .option('--tls', 'use TLS without a client certificate (env TEMPORAL_TLS=true)')
     .option('--tls-cert-path <file>', 'mTLS client certificate (env TEMPORAL_TLS_CLIENT_CERT_PATH)')

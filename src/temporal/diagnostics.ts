@@ -8,7 +8,8 @@ import { webhookProblems } from '../notify/notifier.js';
 import { execa } from 'execa';
 import { UserError } from '../project/errors.js';
 import type { Project } from '../project/model.js';
-import { findMeltano } from '../meltano/executable.js';
+import { isLocalDatabaseUri, systemDatabaseUri, type SettingValue } from '../project/settings.js';
+import { locateMeltano } from '../meltano/executable.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
 import { desiredSchedule, SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
@@ -22,24 +23,17 @@ export interface Check {
   warning?: boolean;
 }
 
-/** Meltano's system database is the local SQLite file: its state and run lock are this host's only. */
-function usesLocalSystemDb(env: NodeJS.ProcessEnv = process.env): boolean {
-  const uri = env.MELTANO_DATABASE_URI;
-  return !uri || uri.startsWith('sqlite');
+/** Meltano's system database is a local SQLite file: its state and run lock are this host's only. */
+function usesLocalSystemDb(databaseUri: SettingValue<string>): boolean {
+  return isLocalDatabaseUri(databaseUri.value);
 }
 
 const message = (err: unknown): string => (err instanceof UserError ? err.message : (err as Error).message);
 
 async function meltanoCheck(project: Project): Promise<Check> {
-  const meltano = findMeltano(project.root);
-  if (!meltano) {
-    return {
-      name: 'meltano',
-      ok: false,
-      detail: 'not found (MELTANO_BIN, .meltano/run/bin, PATH)',
-      fix: 'pip install meltano==4.4.1, or set MELTANO_BIN',
-    };
-  }
+  const located = locateMeltano(project.root);
+  if (!('found' in located)) return { name: 'meltano', ok: false, detail: located.problem, fix: located.fix };
+  const meltano = located.found;
   const r = await execa(meltano, ['--version'], { reject: false, timeout: 60_000 });
   return r.exitCode === 0
     ? { name: 'meltano', ok: true, detail: `${meltano}: ${r.stdout.trim()}` }
@@ -119,19 +113,21 @@ export async function localChecks(load: () => Project): Promise<{ checks: Check[
   return { checks, project };
 }
 
-function systemDbCheck(pollers: number, queue: string, env: NodeJS.ProcessEnv): Check {
-  if (pollers > 1 && usesLocalSystemDb(env)) {
+function systemDbCheck(pollers: number, queue: string, databaseUri: SettingValue<string>): Check {
+  const local = usesLocalSystemDb(databaseUri);
+  const where = databaseUri.source === 'default' ? "Meltano's default, .meltano/meltano.db" : databaseUri.origin;
+  if (pollers > 1 && local) {
     return {
       name: 'system database',
       ok: false,
-      detail: `${pollers} workers poll '${queue}' but MELTANO_DATABASE_URI is ${env.MELTANO_DATABASE_URI ? 'SQLite' : 'unset (SQLite in .meltano/meltano.db)'}: state and the run lock are not shared`,
-      fix: 'point MELTANO_DATABASE_URI at one PostgreSQL database for every worker',
+      detail: `${pollers} workers poll '${queue}' but the system database is SQLite (${where}): state and the run lock are not shared`,
+      fix: 'point MELTANO_DATABASE_URI (or database_uri in meltano.yml) at one PostgreSQL database for every worker',
     };
   }
   return {
     name: 'system database',
     ok: true,
-    detail: usesLocalSystemDb(env) ? 'local SQLite (fine for one worker)' : 'shared (MELTANO_DATABASE_URI)',
+    detail: local ? `local SQLite (${where}; fine for one worker)` : `shared (${databaseUri.origin})`,
   };
 }
 
@@ -191,7 +187,7 @@ export async function serverChecks(
             fix: 'start one: meltano-temporal worker',
           },
     );
-    checks.push(systemDbCheck(pollers.length, queue, env));
+    checks.push(systemDbCheck(pollers.length, queue, systemDatabaseUri(project, env)));
   } catch (err) {
     checks.push({
       name: 'namespace',
@@ -213,15 +209,15 @@ export async function serverChecks(
 export async function unsharedStateWarning(
   settings: ConnectionSettings,
   taskQueue: string,
-  env: NodeJS.ProcessEnv = process.env,
+  databaseUri: SettingValue<string>,
 ): Promise<string | undefined> {
-  if (!usesLocalSystemDb(env)) return undefined;
+  if (!usesLocalSystemDb(databaseUri)) return undefined;
   try {
     const { client, connection } = await connectClient(settings);
     try {
       const pollers = await activityPollers(client, taskQueue);
       if (pollers.length <= 1) return undefined;
-      return `${pollers.length} workers poll '${taskQueue}' but this one uses a local SQLite system database: Meltano state and its run lock are not shared between them. Point MELTANO_DATABASE_URI at one PostgreSQL database for every worker.`;
+      return `${pollers.length} workers poll '${taskQueue}' but this one uses a local SQLite system database: Meltano state and its run lock are not shared between them. Point MELTANO_DATABASE_URI (or database_uri in meltano.yml) at one PostgreSQL database for every worker.`;
     } finally {
       await connection.close();
     }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Project, ScheduleDef } from '../project/model.js';
 import { cronInterval, isValidInterval, badIntervalMessage } from '../project/interval.js';
 import { ProjectFileError } from '../project/errors.js';
+import { unusableJobError } from '../project/jobs.js';
+import { selectedEnvironment, type SettingsInput } from '../project/settings.js';
 import { temporalAnnotations, type TemporalAnnotations } from './annotations.js';
 import { TASK_QUEUE_DEFAULT, WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
 import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/summary.js';
@@ -63,13 +65,16 @@ export function projectOwner(project: ProjectIdentitySource): string {
   return project.projectId ?? `dir:${path.basename(project.root)}`;
 }
 
-/** The environment schedules run in: --environment, else MELTANO_ENVIRONMENT, else default_environment. */
+/**
+ * The environment schedules run in, chosen as Meltano chooses it: --environment, else MELTANO_ENVIRONMENT
+ * (the process's, else the project's .env), else default_environment.
+ */
 export function environmentName(
-  project: Pick<Project, 'defaultEnvironment'>,
+  project: SettingsInput,
   explicit?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  return explicit ?? env.MELTANO_ENVIRONMENT ?? project.defaultEnvironment ?? undefined;
+  return selectedEnvironment(project, env, explicit).name;
 }
 
 /** `meltano:<project>:<environment>:<schedule>`: unique per project and environment in a namespace. */
@@ -115,14 +120,9 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
       "use a preset such as '@daily' or 5-field cron such as '0 */6 * * *'",
     );
   }
-  if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job)) {
-    throw new ProjectFileError(
-      schedule.file,
-      `schedule '${schedule.name}'`,
-      `Job '${schedule.job}' was not found.`,
-      `add the job or point the schedule at an existing one (meltano-temporal schedule set ${schedule.name} --job NAME)`,
-    );
-  }
+  // A job that exists but cannot be read is named as invalid, with its own fix; a missing one as not found.
+  if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job))
+    throw unusableJobError(ctx.project, schedule.job, schedule.name);
   const annotations = temporalAnnotations(schedule);
   // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.
   const cron =

@@ -31,12 +31,12 @@ export interface ScopeOptions {
 
 /**
  * Project key: MELTANO_TEMPORAL_PROJECT, else the directory's name and a tag of project_id.
- * Environment: --environment, else MELTANO_ENVIRONMENT, else default_environment.
+ * Environment: --environment, else MELTANO_ENVIRONMENT (the process's, else .env's), else default_environment.
  * Task queue: --task-queue, else MELTANO_TEMPORAL_TASK_QUEUE (empty counts as unset), else `meltano`.
  * @throws {InvalidValueError} an empty or blank --task-queue
  */
 export function resolveScope(
-  project: Pick<Project, 'root' | 'defaultEnvironment' | 'projectId'>,
+  project: Pick<Project, 'root' | 'files' | 'dotenv' | 'projectId'>,
   options: ScopeOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Scope {

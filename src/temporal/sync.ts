@@ -345,6 +345,27 @@ export interface SyncPlan {
 
 const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
 
+/**
+ * The server's refusal of a schedule, said with its file and entry. Meltano's croniter takes cron forms
+ * Temporal's parser does not (`L` in the day of month): the server refuses those schedules with INVALID_ARGUMENT.
+ */
+function refusalText(err: unknown, desired: DesiredSchedule | undefined): string {
+  const message = (err as Error).message;
+  // The SDK turns the server's INVALID_ARGUMENT for a spec into a TypeError holding the server's reason.
+  const invalidArgument =
+    err instanceof TypeError ||
+    [err, (err as { cause?: unknown }).cause].some((e) => (e as { code?: unknown } | undefined)?.code === 3);
+  if (!desired || !invalidArgument) return message;
+  const { schedule } = desired;
+  const what = desired.cron !== null ? `its cron '${desired.cron}'` : 'it';
+  return (
+    `${schedule.file}: schedule '${schedule.name}': the Temporal server refuses ${what}: ${message}` +
+    (desired.cron !== null
+      ? "\n  fix: Temporal's cron parser takes fewer forms than Meltano's croniter (no L for the last day of the month, for one): write the interval with numbers, names, ranges, lists and steps"
+      : '')
+  );
+}
+
 function errorItem(schedule: string, scheduleId: string, error: string): PlannedItem {
   return { action: 'error', schedule, scheduleId, changes: [], error, applied: false };
 }
@@ -655,7 +676,13 @@ export async function applySync(
       }
     } catch (err) {
       const address = (client.connection as { options?: { address?: string } }).options?.address ?? '';
-      result = errorItem(item.schedule, item.scheduleId, failureText(err, client.options.namespace, address));
+      // A spec the server refuses is explained against meltano.yml; anything else in the server's words.
+      const refused = refusalText(err, d);
+      result = errorItem(
+        item.schedule,
+        item.scheduleId,
+        refused !== (err as Error).message ? refused : failureText(err, client.options.namespace, address),
+      );
     } finally {
       spec?.release();
     }

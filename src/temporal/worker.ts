@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import type { LogLevel } from '../util/values.js';
+import { jsonLogLine, type LogFormat } from '../util/log-line.js';
 import { namespaceError } from './server-errors.js';
 import { connectWorker, dataConverter, type ConnectionSettings } from './connection.js';
 import { namespaceRetentionMs } from './namespace-retention.js';
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   shutdownGraceTime?: number;
   /** The worker's log level (default INFO). */
   logLevel?: LogLevel;
+  /** Lines of text (default), or one JSON object per line for log shippers. */
+  logFormat?: LogFormat;
   /** host:port for a Prometheus /metrics endpoint. */
   metricsBind?: string;
   /** Stop the worker when this signal aborts (besides SIGINT/SIGTERM). */
@@ -50,12 +53,17 @@ let runtimeInstalled = false;
 /** After the grace period, cancelled tasks get this long to stop their processes before the worker gives up. */
 const FORCE_AFTER_GRACE_MS = 30_000;
 
-async function installRuntime(metricsBind: string | undefined, level: LogLevel): Promise<void> {
+async function installRuntime(metricsBind: string | undefined, level: LogLevel, format: LogFormat): Promise<void> {
   if (runtimeInstalled) return;
   const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
   // One line per entry: `time LEVEL [task attempt N] message`, so task output reads like a log.
   const logger = new DefaultLogger(level, (entry) => {
     const meta = entry.meta ?? {};
+    if (format === 'json') {
+      const time = new Date(Number(entry.timestampNanos / 1_000_000n));
+      process.stderr.write(`${jsonLogLine(time, entry.level, entry.message, meta)}\n`);
+      return;
+    }
     const task =
       typeof meta.task === 'string'
         ? ` [${meta.task}${typeof meta.attempt === 'number' ? ` #${meta.attempt}` : ''}]`
@@ -127,7 +135,7 @@ async function startTaskLogPruner(
 }
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
-  await installRuntime(options.metricsBind, options.logLevel ?? 'INFO');
+  await installRuntime(options.metricsBind, options.logLevel ?? 'INFO', options.logFormat ?? 'text');
   const { Worker } = await import('@temporalio/worker');
   const { createActivities } = await import('../../activities/index.js');
   const connection = await connectWorker(options.connection);

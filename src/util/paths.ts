@@ -1,5 +1,5 @@
 /** Locations inside this package (its root, its own `.venv`). */
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,18 @@ export const PACKAGE_ROOT = (() => {
 /** The `.venv/bin` that `npm run setup` fills (meltano, temporal, temporal-test-server). */
 export const VENV_BIN = path.join(PACKAGE_ROOT, '.venv', 'bin');
 
-/** First executable found: an explicit path, the package's .venv, then PATH. */
+/** An executable file (not a directory, execute bit set for this user). */
+export function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** First executable found: an explicit path, the package's .venv, then PATH (a file without the execute bit is passed over, as the shell does). */
 export function findExecutable(name: string, explicit?: string, envPath = process.env.PATH ?? ''): string | undefined {
   if (explicit) return explicit;
   const candidates = [
@@ -27,5 +38,5 @@ export function findExecutable(name: string, explicit?: string, envPath = proces
       .filter(Boolean)
       .map((d) => path.join(d, name)),
   ];
-  return candidates.find((c) => existsSync(c));
+  return candidates.find((c) => isExecutableFile(c));
 }

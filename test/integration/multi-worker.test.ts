@@ -168,7 +168,9 @@ describe('doctor detects', () => {
     await Promise.all([w1.ready, w2.ready]);
     const d = await doctor(queue);
     expect(d.exitCode).toBe(1);
-    expect(d.stdout).toMatch(/✗ system database: 2 workers poll 'sqlite-pair' but MELTANO_DATABASE_URI is unset/u);
+    expect(d.stdout).toMatch(
+      /✗ system database: 2 workers poll 'sqlite-pair' but the system database is SQLite \(Meltano's default, \.meltano\/meltano\.db\)/u,
+    );
     const deadline = Date.now() + 20_000;
     while (!w2.output().includes('WARNING') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(w1.output() + w2.output()).toMatch(

@@ -77,12 +77,17 @@ describe('ids and names', () => {
     expect(projectName({ root: ROOT, projectId: null }, { MELTANO_TEMPORAL_PROJECT: '' })).toBe('shop');
   });
 
-  it('the environment is the flag, else MELTANO_ENVIRONMENT, else default_environment, else none', () => {
-    const p = { defaultEnvironment: 'dev' };
+  it('the environment is the flag, else MELTANO_ENVIRONMENT, else .env, else default_environment, else none', () => {
+    const p = project("- name: nightly\n  interval: '@daily'\n  job: el\n");
+    const withDotenv = { ...p, dotenv: { MELTANO_ENVIRONMENT: 'prod' } };
     expect(environmentName(p, 'prod', { MELTANO_ENVIRONMENT: 'staging' })).toBe('prod');
     expect(environmentName(p, undefined, { MELTANO_ENVIRONMENT: 'staging' })).toBe('staging');
     expect(environmentName(p, undefined, {})).toBe('dev');
-    expect(environmentName({ defaultEnvironment: null }, undefined, {})).toBeUndefined();
+    // The project's .env counts, as for `meltano run`; the process's variable wins over it.
+    expect(environmentName(withDotenv, undefined, {})).toBe('prod');
+    expect(environmentName(withDotenv, undefined, { MELTANO_ENVIRONMENT: 'staging' })).toBe('staging');
+    const none = buildProject(ROOT, [parseProjectFile(path.join(ROOT, 'meltano.yml'), ROOT, 'version: 1\n')]);
+    expect(environmentName(none, undefined, {})).toBeUndefined();
   });
 });
 
@@ -204,8 +209,21 @@ describe('desiredSchedule', () => {
   it('refuses a schedule whose job is missing, naming the fix', () => {
     expect(refusal("- name: nightly\n  interval: '@daily'\n  job: gone\n")).toEqual([
       "meltano.yml: schedule 'nightly': Job 'gone' was not found.",
-      'add the job or point the schedule at an existing one (meltano-temporal schedule set nightly --job NAME)',
+      'add the job (meltano-temporal job add gone --tasks ...) or point the schedule at an existing one (meltano-temporal schedule set nightly --job NAME)',
     ]);
+  });
+
+  it('names a job that exists but is invalid as invalid, never as not found', () => {
+    const p = project("- name: nightly\n  interval: '@daily'\n  job: broken\n", '- name: broken\n  tasks: 42\n');
+    let message = '';
+    try {
+      desiredSchedule(context(p), p.schedules[0] as ScheduleDef);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ProjectFileError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^meltano\.yml: schedule 'nightly': job 'broken' \(meltano\.yml\) is invalid: /u);
+    expect(message).not.toMatch(/not found/u);
   });
 
   it('refuses invalid annotations with their own message', () => {
