@@ -259,6 +259,9 @@ interface PhaseResult {
   started: number;
   completed: number;
   missed: number;
+  /** Counted by the schedules (all their cron times, also outside the window). */
+  skippedOverlap: number;
+  missedCatchup: number;
   duplicated: number;
   lagsMs: number[];
   cpu: Record<string, number>;
@@ -362,8 +365,21 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   const window = `MeltanoProject="${key}" AND TemporalScheduledStartTime >= "${new Date(first).toISOString()}" AND TemporalScheduledStartTime <= "${new Date(nominal.at(-1) ?? first).toISOString()}"`;
   while ((await retry('count', () => client.workflow.count(window))).count < N * MINUTES && Date.now() < late)
     await sleep(5000);
-  log(`${server.name}: deleting the schedules`);
   const ids = Array.from({ length: N }, (_, i) => `meltano:${key}:default:s-${i}`);
+  // What the schedules themselves skipped: a start that found its previous run still open
+  // (overlap policy `skip`) or came later than the catch-up window. Read before deleting them.
+  let skippedOverlap = 0;
+  let missedCatchup = 0;
+  await pool(ids, 16, async (id) => {
+    const info = await client.schedule
+      .getHandle(id)
+      .describe()
+      .then((d) => d.info)
+      .catch(() => undefined);
+    skippedOverlap += info?.numActionsSkippedOverlap ?? 0;
+    missedCatchup += info?.numActionsMissedCatchupWindow ?? 0;
+  });
+  log(`${server.name}: deleting the schedules`);
   await pool(ids, 16, async (id) => {
     await client.schedule
       .getHandle(id)
@@ -424,6 +440,8 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
     started: pairs.size,
     completed: inWindow.filter((r) => r.status === 'COMPLETED').length,
     missed: N * MINUTES - pairs.size,
+    skippedOverlap,
+    missedCatchup,
     duplicated,
     lagsMs,
     ...figures,
@@ -453,6 +471,8 @@ function printTable(out: (line: string) => void): void {
   row('runs started / expected', (r) => `${r.started} / ${r.expected}`);
   row('runs completed', (r) => String(r.completed));
   row('missed runs', (r) => String(r.missed));
+  row('  skipped: previous run still open', (r) => String(r.skippedOverlap));
+  row('  skipped: past the catch-up window', (r) => String(r.missedCatchup));
   row('duplicated runs (or task starts)', (r) => String(r.duplicated));
   row('lag cron time -> task start  p50', (r) => secs(percentile(r.lagsMs, 0.5)));
   row('                             p99', (r) => secs(percentile(r.lagsMs, 0.99)));
