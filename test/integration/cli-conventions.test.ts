@@ -327,9 +327,9 @@ describe('the README tells the truth about these options and exit codes', () => 
     }
   });
 
-  it('the exit codes table lists 0, 1, 2, 3, 130 and 143, and its usage examples exit 2', async () => {
+  it('the exit codes table lists 0, 1, 2, 3, 4, 130 and 143, and its usage examples exit 2', async () => {
     const rows = tableAfter("Exit codes, the same as `meltano`'s where the command is shared:");
-    expect(rows.map(([code]) => code)).toEqual(['0', '1', '2', '3', '130, 143']);
+    expect(rows.map(([code]) => code)).toEqual(['0', '1', '2', '3', '4', '130, 143']);
     const dir = makeProject({ 'meltano.yml': MELTANO_YML });
     const usage: string[][] = [
       ['job', 'list', '--format', 'yaml'],
