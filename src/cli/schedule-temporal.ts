@@ -5,10 +5,11 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../project/errors.js';
 import { findSchedule, loadProject } from '../project/load.js';
-import { normaliseRunOptions, unsupportedByElt } from '../meltano/run-options.js';
-import type { BackfillOverlap, ScheduleView } from '../temporal/schedules.js';
+import { checkRunOptionsFor, normaliseRunOptions } from '../meltano/run-options.js';
+import type { BackfillOverlap } from '../temporal/schedules.js';
 import { action, checkFormat, projectOptions } from './context.js';
 import { followExitCode, reconnectWindowMs, runPrinter } from './run-output.js';
+import { describeText } from './schedule-describe-output.js';
 import { addServerOptions, withServer } from './server-context.js';
 
 interface ScheduleRunFlags {
@@ -29,32 +30,6 @@ function parseTime(value: string, flag: string): Date {
       `use ISO 8601, e.g. ${flag} 2026-11-01T00:00:00Z`,
     );
   return d;
-}
-
-/** The next runs, or why there are none: no cron, paused, or a cron no date matches (`0 0 31 2 *`). */
-function nextRunsText(v: ScheduleView): string {
-  if (v.cron === null) return '(none: manual runs only)';
-  // The server lists the times of a paused schedule as if it were not paused.
-  const times = v.nextRuns.slice(0, 5).join(', ');
-  if (v.paused) return times ? `(none while paused; once unpaused: ${times})` : '(none: paused)';
-  if (times) return times;
-  return `(none: the cron '${v.cron}' never fires: no date matches it; runs only when triggered)`;
-}
-
-function describeText(v: ScheduleView): string {
-  return [
-    `schedule   ${v.name}  (${v.scheduleId})`,
-    `interval   ${v.interval}  -> ${v.cron ?? 'manual runs only'}`,
-    `job        ${v.job}`,
-    `paused     ${v.paused ? `yes (${v.note})` : 'no'}`,
-    `overlap    ${v.overlap}`,
-    `next runs  ${nextRunsText(v)}`,
-    `running    ${v.running.join(', ') || '(none)'}`,
-    `recent     ${v.recentRuns.length ? '' : '(none)'}`,
-    ...v.recentRuns.slice(-5).map((r) => `  ${r.takenAt}  ${r.workflowId}`),
-    `drift      ${v.drift.length ? '' : 'none: in step with meltano.yml'}`,
-    ...v.drift.map((d) => `  ${d}`),
-  ].join('\n');
 }
 
 export function addTemporalScheduleCommands(schedule: Command): void {
@@ -78,13 +53,7 @@ export function addTemporalScheduleCommands(schedule: Command): void {
           ...(opts.stateIdSuffix !== undefined ? { stateIdSuffix: opts.stateIdSuffix } : {}),
         });
         const reconnectWindow = reconnectWindowMs();
-        const schedule = findSchedule(loadProject(projectOptions(cmd)), name);
-        const unsupported = schedule?.kind === 'elt' ? unsupportedByElt(runOptions) : [];
-        if (unsupported.length)
-          throw new UsageError(
-            `Schedule '${name}' is a legacy elt schedule: meltano elt has no ${unsupported.join(', ')}.`,
-            'use --full-refresh or --refresh-catalog only, or turn the schedule into a job schedule',
-          );
+        checkRunOptionsFor(findSchedule(loadProject(projectOptions(cmd)), name), runOptions);
         if (opts.local) {
           const { runLocally } = await import('./run-local.js');
           return runLocally(

@@ -61,6 +61,22 @@ export function unsupportedByElt(o: MeltanoRunOptions | undefined): string[] {
     .map((k) => FLAG[k]);
 }
 
+/**
+ * Refuse options a legacy elt schedule cannot pass on (before anything starts).
+ * @throws {UsageError} the schedule is an elt schedule and an option is one `meltano elt` lacks
+ */
+export function checkRunOptionsFor(
+  schedule: { name: string; kind: string } | undefined,
+  o: MeltanoRunOptions | undefined,
+): void {
+  const unsupported = schedule?.kind === 'elt' ? unsupportedByElt(o) : [];
+  if (unsupported.length)
+    throw new UsageError(
+      `Schedule '${schedule?.name ?? ''}' is a legacy elt schedule: meltano elt has no ${unsupported.join(', ')}.`,
+      'use --full-refresh or --refresh-catalog only, or turn the schedule into a job schedule',
+    );
+}
+
 /** One line for the run's details in the UI. */
 export function describeRunOptions(o: MeltanoRunOptions | undefined): string {
   const args = runOptionArgs(o);
