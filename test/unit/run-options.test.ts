@@ -1,6 +1,7 @@
 /** `schedule run` options for `meltano run`, and the plan of `runs retry`: pure code, exact expectations. */
 import { describe, expect, it } from 'vitest';
 import {
+  checkRunOptionsFor,
   describeRunOptions,
   normaliseRunOptions,
   runOptionArgs,
@@ -85,5 +86,18 @@ describe('runs retry plan', () => {
     ).toBe('meltano:p:dev:a-2026-11-25T02:00:00Z-retry-20261125T150000Z');
     expect(retryDetails({ workflowId: 'w', runId: 'r', fromTask: 1 }, 2)).toBe('Retry of w (run r) from task 2/2');
     expect(retryDetails({ workflowId: 'w', runId: 'r', fromTask: 0 })).toBe('Retry of w (run r) from the first task');
+  });
+});
+
+describe('checkRunOptionsFor', () => {
+  it('refuses options meltano elt lacks for an elt schedule, naming them and the fix; job schedules take all', () => {
+    const options = normaliseRunOptions({ fullRefresh: true, refreshCatalog: false, noStateUpdate: true });
+    expect(() => checkRunOptionsFor({ name: 'old', kind: 'elt' }, options)).toThrow(
+      "Schedule 'old' is a legacy elt schedule: meltano elt has no --no-state-update.",
+    );
+    expect(() => checkRunOptionsFor({ name: 'j', kind: 'job' }, options)).not.toThrow();
+    expect(() => checkRunOptionsFor(undefined, options)).not.toThrow();
+    const eltOk = normaliseRunOptions({ fullRefresh: true, refreshCatalog: true, noStateUpdate: false });
+    expect(() => checkRunOptionsFor({ name: 'old', kind: 'elt' }, eltOk)).not.toThrow();
   });
 });
