@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT, VENV_BIN } from '../src/util/paths.js';
+import { devServerDynamicConfigArgs } from '../src/temporal/server-tuning.js';
 import type { JobRunResult } from '../workflows/types.js';
 
 const { values: opts } = parseArgs({
@@ -133,6 +134,8 @@ async function devServer(): Promise<Server> {
       '--log-level',
       'error',
       ...attrs.flatMap((a) => ['--search-attribute', `${a}=Keyword`]),
+      // The same server tuning `up` gives its embedded server.
+      ...devServerDynamicConfigArgs(),
     ],
     // Its log goes to a file: under load it reports every slow SQLite write.
     { detached: true, reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: path.join(dir, 'dev.log') } },

@@ -301,8 +301,9 @@ server_env() {
     LOG_LEVEL="${MT_CLUSTER_LOG_LEVEL:-info}"
   )
   # PostgreSQL connections: history does nearly all the writes (executions, tasks, visibility records),
-  # the others keep the config file's small pools: 14 + 3 x 5 at most, within PostgreSQL's default 100.
-  [ "$svc" != history ] || SERVER_ENV+=(SQL_MAX_CONNS=10 SQL_MAX_IDLE_CONNS=4 SQL_VIS_MAX_CONNS=4 SQL_VIS_MAX_IDLE_CONNS=2)
+  # the others keep the config file's small pools: 30 + 3 x 8 at most, within PostgreSQL's default 100.
+  # Idle limits equal the pool sizes (why: deploy/temporal-server.yaml, "Database").
+  [ "$svc" != history ] || SERVER_ENV+=(SQL_MAX_CONNS=20 SQL_MAX_IDLE_CONNS=20 SQL_VIS_MAX_CONNS=10 SQL_VIS_MAX_IDLE_CONNS=10)
 }
 
 # The Web UI server's settings (its own config template, the one the temporalio/ui image uses).

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { UserError } from '../project/errors.js';
 import { findExecutable } from '../util/paths.js';
 import { REGISTERED_SEARCH_ATTRIBUTES } from './schedule-mapping.js';
+import { devServerDynamicConfigArgs } from './server-tuning.js';
 
 export interface DevServer {
   address: string;
@@ -75,6 +76,7 @@ export async function startDevServer(options: {
     '--log-level',
     'warn',
     ...REGISTERED_SEARCH_ATTRIBUTES.flatMap((n) => ['--search-attribute', `${n}=Keyword`]),
+    ...devServerDynamicConfigArgs(),
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const proc: ResultPromise = execa(cli, args, {
