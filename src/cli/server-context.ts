@@ -71,18 +71,22 @@ export async function withServer<T>(cmd: Command, fn: (s: Server) => Promise<T>,
 /**
  * Before schedules are named after the project: give meltano.yml the
  * project_id Meltano itself would add on its next command (project-id.ts),
- * with a note on stderr. Returns the project as it now is.
+ * with a note on stderr (through `note`, for a command with its own log format). Returns the project as it now is.
  */
-export async function withProjectId(cmd: Command, project?: Project): Promise<Project> {
+export async function withProjectId(
+  cmd: Command,
+  project?: Project,
+  note: (text: string) => void = (text) => process.stderr.write(`${text}\n`),
+): Promise<Project> {
   const { ensureProjectId } = await import('../project/project-id.js');
   const options = project ? { root: project.root } : projectOptions(cmd);
   const ensured = await ensureProjectId(options);
   if (ensured?.added) {
     const from =
       ensured.source === 'analytics.json' ? 'the one Meltano keeps in .meltano/analytics.json' : 'a new UUID';
-    process.stderr.write(
+    note(
       `meltano.yml: added project_id ${ensured.projectId} (${from}), as Meltano does on its next command; ` +
-        `schedule ids and ownership are named after it\n`,
+        `schedule ids and ownership are named after it`,
     );
   }
   return ensured?.added || !project ? loadProject(options) : project;

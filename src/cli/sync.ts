@@ -1,14 +1,11 @@
 /** `meltano-temporal sync`: make Temporal's schedules match meltano.yml. */
 import { Command } from 'commander';
-import { parseWholeNumber } from '../util/values.js';
 import { action, checkFormat } from './context.js';
 import { addServerOptions, previewProjectId, withProjectId, withServer } from './server-context.js';
-
-/** The most schedules written at once: beyond this a server's rate limiter only refuses more. */
-const MAX_CONCURRENCY = 256;
+import { addSyncConcurrencyOption, parseSyncConcurrency } from './sync-flags.js';
 
 export function syncCommand(): Command {
-  return addServerOptions(new Command('sync'))
+  return addSyncConcurrencyOption(addServerOptions(new Command('sync')))
     .description(
       'Create, update (and with --prune delete) Temporal Schedules so they match meltano.yml. Prints one line per change and a summary; a second run reports no change.',
     )
@@ -21,7 +18,6 @@ export function syncCommand(): Command {
       '--verify',
       'describe every schedule to find changes made by hand in the UI (default: only those whose sync hash differs)',
     )
-    .option('--concurrency <n>', `how many schedules are read and written at once (1 to ${MAX_CONCURRENCY})`, '16')
     .option('--format <format>', 'text or json', 'text')
     .action(
       action(
@@ -30,7 +26,7 @@ export function syncCommand(): Command {
           cmd: Command,
         ) => {
           checkFormat(opts.format, ['text', 'json']);
-          const concurrency = parseWholeNumber(opts.concurrency, '--concurrency', 1, MAX_CONCURRENCY);
+          const concurrency = parseSyncConcurrency(opts.concurrency);
           const text = opts.format === 'text';
           const [{ formatSyncItem }, { SyncOutput }] = await Promise.all([
             import('../temporal/sync.js'),

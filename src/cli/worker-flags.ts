@@ -11,7 +11,7 @@ export interface WorkerFlags {
   shutdownGrace: string;
   metrics?: string;
   logRetention?: string;
-  /** `worker` only: --log-level and --log-format. */
+  /** --log-level and --log-format (addLogOptions). */
   logLevel?: string;
   logFormat?: string;
 }
@@ -31,7 +31,7 @@ export function addWorkerOptions(cmd: Command): Command {
     );
 }
 
-/** `worker`'s log flags (`up` writes its own lines and keeps text). */
+/** The log flags of `worker` and `up` (which writes its own lines in the same format). */
 export function addLogOptions(cmd: Command): Command {
   return cmd
     .option(

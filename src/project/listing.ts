@@ -16,10 +16,13 @@ export function pyStr(value: unknown): string {
   return typeof value === 'string' ? value : pyRepr(value);
 }
 
+/** A schedule's interval in Meltano's JSON: as YAML gave it (`42` stays a number). */
+type IntervalJson = string | null | NonNullable<ScheduleDef['intervalScalar']>;
+
 export interface JobScheduleJson {
   name: string;
-  interval: string | null;
-  cron_interval: string | null;
+  interval: IntervalJson;
+  cron_interval: IntervalJson;
   env: Record<string, unknown>;
   job: { name: string; tasks: TasksValue };
 }
@@ -29,9 +32,9 @@ export interface EltScheduleJson {
   extractor: string;
   loader: string;
   transform: string;
-  interval: string | null;
+  interval: IntervalJson;
   env: Record<string, unknown>;
-  cron_interval: string | null;
+  cron_interval: IntervalJson;
   /** Needs Meltano's system database; this tool does not read it and always says null. */
   last_successful_run_ended_at: null;
   elt_args: string[];
@@ -50,6 +53,17 @@ export interface MissingJob {
   invalid?: EntryProblem;
 }
 
+/**
+ * Meltano's `interval` and `cron_interval` (`CRON_INTERVALS.get(interval, interval) if interval else None`):
+ * a number or boolean as written, and as its own cron_interval unless Python finds it false (0, 0.0, False).
+ */
+function intervalJson(s: ScheduleDef): { interval: IntervalJson; cron_interval: IntervalJson } {
+  const scalar = s.intervalScalar;
+  if (scalar === undefined) return { interval: s.interval, cron_interval: cronInterval(s.interval) };
+  const truthy = typeof scalar === 'boolean' ? scalar : Number(scalar.valueOf()) !== 0;
+  return { interval: scalar, cron_interval: truthy ? scalar : null };
+}
+
 export function scheduleListJson(project: Project): { json: ScheduleListJson; missing: MissingJob[] } {
   const jobs = new Map(project.jobs.map((j) => [j.name, j]));
   const json: ScheduleListJson = { schedules: { job: [], elt: [] } };
@@ -62,22 +76,24 @@ export function scheduleListJson(project: Project): { json: ScheduleListJson; mi
         missing.push('invalid' in lookup ? { schedule: s, invalid: lookup.invalid } : { schedule: s });
         continue;
       }
+      const { interval, cron_interval } = intervalJson(s);
       json.schedules.job.push({
         name: s.name,
-        interval: s.interval,
-        cron_interval: cronInterval(s.interval),
+        interval,
+        cron_interval,
         env: s.env,
         job: { name: job.name, tasks: job.tasks },
       });
     } else {
+      const { interval, cron_interval } = intervalJson(s);
       json.schedules.elt.push({
         name: s.name,
         extractor: s.extractor,
         loader: s.loader,
         transform: s.transform,
-        interval: s.interval,
+        interval,
         env: s.env,
-        cron_interval: cronInterval(s.interval),
+        cron_interval,
         last_successful_run_ended_at: null,
         elt_args: eltArgs(s),
       });

@@ -16,6 +16,7 @@ import { describeType, emptyTaskProblem, tasksShapeProblem, type TasksValue } fr
 import { readDotEnv } from './dotenv.js';
 import { mergedTopLevel, projectSettings } from './settings.js';
 import { boxedCount, MELTANO_YAML_SCHEMA, plainExceptScheduleEnv, plainValues } from './yaml-values.js';
+import { PyFloat, PyInt, pyRepr } from './python-format.js';
 
 export const MELTANO_FILE = 'meltano.yml';
 
@@ -248,7 +249,13 @@ function readSchedule(
   if (typeof entry.name !== 'string' || !entry.name)
     return problem('has no name', `name schedule ${name} in ${file.relPath}`);
   const interval = entry.interval ?? null;
-  if (interval !== null && typeof interval !== 'string')
+  // A number or boolean is what Meltano holds and lists as written; anything else (a list, a mapping) it cannot use.
+  const scalar =
+    typeof interval === 'number' ||
+    typeof interval === 'boolean' ||
+    interval instanceof PyFloat ||
+    interval instanceof PyInt;
+  if (interval !== null && typeof interval !== 'string' && !scalar)
     return problem(
       "interval must be a string such as '@daily' or '0 * * * *'",
       `meltano-temporal schedule set ${name} --interval '@daily'`,
@@ -259,7 +266,8 @@ function readSchedule(
   const annotations = asRecord(entry.annotations);
   const base = {
     name,
-    interval: interval as string | null,
+    interval: scalar ? pyRepr(interval) : (interval as string | null),
+    ...(scalar ? { intervalScalar: interval } : {}),
     env,
     ...(annotations ? { annotations } : {}),
     file: file.relPath,

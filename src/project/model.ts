@@ -1,6 +1,7 @@
 /** The parts of a Meltano project this tool reads, as plain data. */
 import type { ProjectSettings } from './settings.js';
 import type { TasksValue } from './tasks.js';
+import type { PyFloat, PyInt } from './python-format.js';
 
 /** One YAML file of the project: `meltano.yml` or a file matched by `include_paths`. */
 export interface ProjectFile {
@@ -25,7 +26,14 @@ export interface JobDef {
 
 interface ScheduleBase {
   name: string;
+  /** As written; for an `intervalScalar`, Python's str() of it (`42`, `1.5`, `True`), as Meltano prints it. */
   interval: string | null;
+  /**
+   * The interval when YAML gave a number or a boolean (`interval: 42`, unquoted): Meltano loads and lists
+   * such a schedule (`[42]`, `"interval": 42`), so this tool does too; no cron can be made of it, so sync
+   * refuses it (schedule-mapping.ts).
+   */
+  intervalScalar?: number | boolean | PyFloat | PyInt;
   /** As written in YAML (values are usually strings; Meltano passes them verbatim). */
   env: Record<string, unknown>;
   annotations?: Record<string, unknown>;

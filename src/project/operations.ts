@@ -21,9 +21,47 @@ export interface Outcome {
   warning?: string;
 }
 
-/** An empty name: Meltano fails on it (exit 1) after a traceback; we say so first. */
+/** The characters Python's str.splitlines() breaks at: a name holding one prints as several lines. */
+// eslint-disable-next-line no-control-regex -- these control characters are the point
+const LINE_BREAK = /[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/u;
+
+/** A name as messages show it: with its line breaks escaped, so the message itself stays on its lines. */
+function shownName(name: string): string {
+  return JSON.stringify(name).slice(1, -1);
+}
+
+/**
+ * A name a new entry may have. Empty: Meltano fails on it (exit 1) after a traceback; we say so first.
+ * With a line break: `meltano schedule add` and `meltano job add` write it, and then every text listing
+ * (`meltano schedule list`, `meltano job list`, theirs and ours, and our `runs`) prints that entry over
+ * several lines, as if it were several entries. Meltano's own output breaks, so there is no behaviour of
+ * its to match: the name is refused here, before it is written.
+ * @throws {ProjectFileError} the name cannot be used
+ */
 function checkName(kind: 'Job' | 'Schedule', name: string): void {
   if (name === '') throw new UserError(`${kind} name must not be empty.`, 1, `give the ${kind.toLowerCase()} a name`);
+  if (LINE_BREAK.test(name))
+    throw new ProjectFileError(
+      MELTANO_FILE,
+      `${kind.toLowerCase()} '${shownName(name)}'`,
+      'the name contains a line break, so every text listing would show this entry over several lines',
+      `give the ${kind.toLowerCase()} a name on one line, such as '${shownName(name.split(LINE_BREAK).filter(Boolean).join('-') || 'name')}'`,
+    );
+}
+
+/**
+ * An existing entry whose name has a line break (written by hand or by `meltano`) is not changed
+ * further under that name: the fix is to rename it in its file.
+ * @throws {ProjectFileError} the entry's name contains a line break
+ */
+function checkExistingName(kind: 'job' | 'schedule', entry: { name: string; file: string }): void {
+  if (LINE_BREAK.test(entry.name))
+    throw new ProjectFileError(
+      entry.file,
+      `${kind} '${shownName(entry.name)}'`,
+      'the name contains a line break, so every text listing shows this entry over several lines',
+      `rename it in ${entry.file} to a name on one line, then change it under that name`,
+    );
 }
 
 const TASKS_HELP = `--tasks takes YAML: 'tap target' or '["tap target", "dbt:run"]'`;
@@ -91,6 +129,7 @@ export function planJobSet(project: Project, name: string, rawTasks: string): Ed
       `create it with: meltano-temporal job add ${name} --tasks ...`,
     );
   const job = 'found' in lookup ? lookup.found : lookup.invalid;
+  checkExistingName('job', job);
   return {
     edits: [{ file: job.file, edit: { op: 'set', key: 'jobs', index: job.index, changes: { tasks } } }],
     result: { message: `Updated job ${name}: ${pyRepr(tasks)}` },
@@ -179,6 +218,7 @@ export function planScheduleSet(project: Project, name: string, o: ScheduleOptio
           ...lookup.invalid,
           kind: rawEntry(project, 'schedules', lookup.invalid).job !== undefined ? 'job' : 'elt',
         };
+  checkExistingName('schedule', schedule);
   const changes: Record<string, unknown> = {};
   if (schedule.kind === 'job') {
     if (o.extractor || o.loader || o.transform) throw new UserError(MIX, 1);

@@ -1,21 +1,25 @@
 /**
  * One edit of the project, all or nothing: under Meltano's lock, load the
- * files, compute the new text of the one file that holds the entry, check
- * that the whole project still loads, then replace the file atomically
- * (temp file in the same directory, fsync, rename; mode kept). Any refusal
- * happens before the first byte is written (only temp files a killed edit
- * left behind are removed first, see temp-files.ts).
+ * files, compute the new text of each file the edit touches, check that the
+ * whole project still loads, then replace the files all or none (temp files
+ * in the same directories, fsync, renames; a failed rename puts back the
+ * files already replaced; mode kept). Any refusal happens before the first
+ * byte is written (only temp files a killed edit left behind are removed
+ * first, see temp-files.ts).
  */
 import {
   closeSync,
   existsSync,
+  fchmodSync,
   fsyncSync,
+  linkSync,
   openSync,
+  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
-  writeSync,
+  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
@@ -85,13 +89,26 @@ export interface EditPlan<T> {
   result: T;
 }
 
-/**
- * Write `text` to `target` atomically, keeping the target's permission bits.
- * A symlink stays a symlink: the file it points to is replaced, by a temp
- * file in that file's own directory (a rename never crosses directories).
- * With `root`, a target that resolves outside it is refused.
- */
-export function writeFileAtomic(target: string, text: string, root?: string): void {
+/** One file an edit replaces: where, its new text, and its name in messages. */
+interface FileWrite {
+  target: string;
+  text: string;
+  shown: string;
+}
+
+/** A file's new text in a temp file next to it, and (when it may have to be put back) its original kept aside. */
+interface StagedWrite {
+  shown: string;
+  real: string;
+  tmp: string;
+  /** A second name of the original (a hard link, else a copy); absent when nothing is to be put back. */
+  backup?: string;
+  /** The target did not exist: putting it back means removing it. */
+  created: boolean;
+}
+
+/** The real path of `target`, refused when it resolves outside `root`. */
+function realTarget(target: string, root: string | undefined): string {
   const real = existsSync(target) ? realpathSync(target) : target;
   if (root !== undefined && !isInside(real, realpathSync(root))) {
     throw new UserError(
@@ -100,30 +117,147 @@ export function writeFileAtomic(target: string, text: string, root?: string): vo
       'make it a regular file, or a symlink to a file inside the project directory',
     );
   }
-  const mode = statSync(real, { throwIfNoEntry: false })?.mode ?? 0o644;
-  const tmp = path.join(path.dirname(real), tempFileName(path.basename(real)));
-  const shown = root !== undefined ? path.relative(root, target) || target : target;
-  let fd: number;
+  return real;
+}
+
+/** Create `file` (which must not exist) with `data`, flushed to the disk, with exactly `mode` (no umask). */
+function writeNewFile(file: string, data: string | Buffer, mode: number): void {
+  const fd = openSync(file, 'wx', mode);
   try {
-    fd = openSync(tmp, 'wx', mode & 0o7777);
-  } catch (err) {
-    throw writeError(shown, `cannot create the temp file ${tmp}`, err);
-  }
-  try {
-    writeSync(fd, text);
+    fchmodSync(fd, mode);
+    // With a descriptor, writeFileSync writes all of it (writeSync may stop short).
+    writeFileSync(fd, data);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw writeError(shown, `cannot write the temp file ${tmp}`, err);
+    rmSync(file, { force: true });
+    throw err;
   }
   closeSync(fd);
+}
+
+/**
+ * Keep the original of `real` under a temp name next to it: a hard link (the
+ * very same bytes, mode and owner), else a copy of its bytes and mode.
+ */
+function keepOriginal(real: string, mode: number): string {
+  const backup = path.join(path.dirname(real), tempFileName(path.basename(real)));
   try {
-    renameSync(tmp, real);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw writeError(shown, `cannot rename the temp file over ${real}`, err);
+    linkSync(real, backup);
+  } catch {
+    writeNewFile(backup, readFileSync(real), mode);
   }
+  return backup;
+}
+
+/** Remove the temp files of staged writes; best effort (a leftover is removed by the next edit, see temp-files.ts). */
+function discard(staged: readonly StagedWrite[]): void {
+  for (const s of staged) {
+    rmSync(s.tmp, { force: true });
+    if (s.backup) rmSync(s.backup, { force: true });
+  }
+}
+
+/**
+ * Stage one file: its new text in a temp file, and with `keep` its original
+ * kept aside. Nothing of the target changes here.
+ */
+function stage(w: FileWrite, root: string | undefined, keep: boolean): StagedWrite {
+  const real = realTarget(w.target, root);
+  const stat = statSync(real, { throwIfNoEntry: false });
+  const mode = (stat?.mode ?? 0o644) & 0o7777;
+  const tmp = path.join(path.dirname(real), tempFileName(path.basename(real)));
+  try {
+    writeNewFile(tmp, w.text, mode);
+  } catch (err) {
+    throw writeError(w.shown, `cannot create the temp file ${tmp}`, err, 'create');
+  }
+  const staged: StagedWrite = { shown: w.shown, real, tmp, created: stat === undefined };
+  if (keep && stat !== undefined) {
+    try {
+      staged.backup = keepOriginal(real, mode);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw writeError(w.shown, `cannot keep a copy of the original next to it`, err, 'create');
+    }
+  }
+  return staged;
+}
+
+/**
+ * Put back the files already replaced, newest first: each original returns
+ * under its own name (or a created file is removed). Returns the ones that
+ * could not be put back, each with where its original is kept.
+ */
+function rollBack(done: readonly StagedWrite[]): string[] {
+  const failed: string[] = [];
+  for (const s of [...done].reverse()) {
+    try {
+      if (s.created) rmSync(s.real, { force: true });
+      else if (s.backup) renameSync(s.backup, s.real);
+      else throw new Error('no original kept');
+    } catch (err) {
+      failed.push(`${s.shown} (${(err as Error).message}${s.backup ? `; its original is kept in ${s.backup}` : ''})`);
+      // Its original must survive the clean-up below.
+      s.backup = undefined;
+    }
+  }
+  return failed;
+}
+
+/**
+ * Replace several files, all or nothing. Every new text is written to a temp
+ * file next to its target first (and the original of each file but the last
+ * kept aside under a second name); only then are the temp files renamed over
+ * their targets, one by one. A rename that fails puts every file already
+ * replaced back to its original, so each file ends byte for byte as it was,
+ * and the error names the file that failed, why, and the fix. Permission bits
+ * are kept; a symlink stays a symlink (the file it points to is replaced, by a
+ * temp file in that file's own directory: a rename never crosses
+ * directories). With `root`, a target that resolves outside it is refused.
+ * @throws {UserError} a file could not be written; no file was changed
+ */
+export function replaceFilesAtomically(writes: readonly FileWrite[], root?: string): void {
+  const staged: StagedWrite[] = [];
+  try {
+    // The last file is renamed last: if its rename fails nothing of it changed, so no copy of it is needed.
+    writes.forEach((w, i) => staged.push(stage(w, root, i < writes.length - 1)));
+  } catch (err) {
+    discard(staged);
+    throw err instanceof UserError && writes.length > 1 ? noFileChanged(err, []) : err;
+  }
+  const done: StagedWrite[] = [];
+  for (const s of staged) {
+    try {
+      renameSync(s.tmp, s.real);
+    } catch (err) {
+      const failed = rollBack(done);
+      discard(staged);
+      const error = writeError(s.shown, `cannot rename the temp file over ${s.real}`, err, 'rename');
+      if (failed.length === 0) throw writes.length > 1 ? noFileChanged(error, done) : error;
+      throw new UserError(
+        `${error.message} The files already replaced could not all be put back: ${failed.join(', ')}.`,
+        1,
+        `restore ${failed.length === 1 ? 'that file' : 'those files'} from the kept original${failed.length === 1 ? '' : 's'}; then: ${error.hint ?? 'retry'}`,
+      );
+    }
+    done.push(s);
+  }
+  discard(staged);
+}
+
+/** The message of a multi-file edit that failed and changed nothing. */
+function noFileChanged(err: UserError, restored: readonly StagedWrite[]): UserError {
+  const back = restored.length
+    ? ` (${restored.map((s) => s.shown).join(', ')} put back as ${restored.length === 1 ? 'it was' : 'they were'})`
+    : '';
+  return new UserError(`${err.message} No file was changed${back}.`, err.exitCode, err.hint);
+}
+
+/** Write `text` to `target` atomically (temp file, fsync, rename), keeping the target's permission bits. */
+export function writeFileAtomic(target: string, text: string, root?: string): void {
+  const shown = root !== undefined ? path.relative(root, target) || target : target;
+  replaceFilesAtomically([{ target, text, shown }], root);
 }
 
 export interface EditHooks {
@@ -136,23 +270,30 @@ export interface EditHooks {
   beforeWrite?: (edited: Project) => Promise<void>;
 }
 
-/** A failed write as a message: the file, the step, the system's reason, and the fix. */
-function writeError(file: string, step: string, err: unknown): UserError {
+/**
+ * A failed write as a message: the file, the step, the system's reason, and
+ * the fix. `create`: a temp file next to the file; `rename`: the temp file
+ * over the file (in a sticky directory only the file's owner may).
+ */
+function writeError(file: string, step: string, err: unknown, kind: 'create' | 'rename'): UserError {
   const code = (err as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'ENOSPC'
-        ? 'no space left on the device'
-        : code === 'EROFS'
-          ? 'read-only file system'
-          : (err as Error).message;
+  const denied = code === 'EACCES' || code === 'EPERM';
+  const reason = denied
+    ? 'permission denied'
+    : code === 'ENOSPC'
+      ? 'no space left on the device'
+      : code === 'EROFS'
+        ? 'read-only file system'
+        : (err as Error).message;
+  const base = path.basename(file);
   return new UserError(
     `Cannot write ${file}: ${step}: ${reason}.`,
     1,
-    code === 'EACCES' || code === 'EPERM'
-      ? `edits write a temp file next to ${path.basename(file)}, then rename it: run as a user who may write that directory`
-      : 'free the space or make the file system writable, then retry',
+    !denied
+      ? 'free the space or make the file system writable, then retry'
+      : kind === 'create'
+        ? `edits write a temp file next to ${base}, then rename it: run as a user who may write that directory`
+        : `edits rename a temp file over ${base}: run as a user who may replace it (write its directory; in a sticky directory, own ${base})`,
   );
 }
 
@@ -189,7 +330,11 @@ export async function editProject<T>(
     );
     const edited = buildProject(project.root, files, { env, dotenv: project.dotenv });
     if (newTexts.size) await hooks.beforeWrite?.(edited);
-    for (const [file, text] of newTexts) writeFileAtomic(path.join(project.root, file), text, project.root);
+    // All files or none: see replaceFilesAtomically.
+    replaceFilesAtomically(
+      [...newTexts].map(([file, text]) => ({ target: path.join(project.root, file), text, shown: file })),
+      project.root,
+    );
     return result;
   } finally {
     await lock.release();

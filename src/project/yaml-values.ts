@@ -5,9 +5,9 @@
  * exact. A date stays the text that was written (Python would hold a date,
  * which Meltano cannot even print as JSON).
  *
- * Only a schedule's `env` values keep these boxes (they are printed by
- * `schedule list --format=json` and passed to `meltano run`); everywhere else
- * the loader turns them back into plain numbers.
+ * Only a schedule's `env` values and its `interval` keep these boxes (they
+ * are printed by `schedule list`, and the env values passed to `meltano
+ * run`); everywhere else the loader turns them back into plain numbers.
  */
 import * as jsYaml from 'js-yaml';
 import { PyFloat, PyInt } from './python-format.js';
@@ -91,7 +91,7 @@ export function plainValues(value: unknown): unknown {
   return value;
 }
 
-/** Unbox every value of a parsed project file except the values of each schedule's `env`. */
+/** Unbox every value of a parsed project file except each schedule's `env` values and `interval`. */
 export function plainExceptScheduleEnv(data: Record<string, unknown>): void {
   for (const key of Object.keys(data)) {
     if (key !== 'schedules' || !Array.isArray(data[key])) {
@@ -102,7 +102,7 @@ export function plainExceptScheduleEnv(data: Record<string, unknown>): void {
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
       const schedule = entry as Record<string, unknown>;
       for (const field of Object.keys(schedule)) {
-        if (field !== 'env') schedule[field] = plainValues(schedule[field]);
+        if (field !== 'env' && field !== 'interval') schedule[field] = plainValues(schedule[field]);
       }
     }
   }

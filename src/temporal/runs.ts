@@ -12,6 +12,7 @@ import {
 } from '../../workflows/types.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
+import { UsageError } from '../project/errors.js';
 
 /** One run, as `runs --format=json` prints it. */
 export interface RunRow {
@@ -61,6 +62,23 @@ export async function runOutcome(
     }
     return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null };
   }
+}
+
+/**
+ * The one schedule `runs` lists, if any: the positional SCHEDULE or
+ * `--schedule NAME`. A schedule named like a subcommand of `runs` (`logs`,
+ * `retry`) can only be given with `--schedule`: as a positional its name
+ * selects the subcommand. Given both ways, the two must name the same schedule.
+ * @throws {UsageError} the positional and --schedule name different schedules
+ */
+export function scheduleToList(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (flag === '') throw new UsageError('--schedule needs a schedule name');
+  if (positional !== undefined && flag !== undefined && positional !== flag)
+    throw new UsageError(
+      `runs was given two schedules: '${positional}' and --schedule '${flag}'`,
+      'give one: `meltano-temporal runs --schedule NAME`',
+    );
+  return flag ?? positional;
 }
 
 /** The most recent runs first, at most `limit`. */

@@ -112,6 +112,16 @@ export interface MappingContext {
 }
 
 export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): DesiredSchedule {
+  // `interval: 42`: Meltano lists it, but neither its cron check nor a Temporal spec can use a number.
+  if (schedule.intervalScalar !== undefined) {
+    const kind = typeof schedule.intervalScalar === 'boolean' ? 'a YAML boolean' : 'a YAML number';
+    throw new ProjectFileError(
+      schedule.file,
+      `schedule '${schedule.name}'`,
+      `interval ${schedule.interval} is ${kind}, not a cron expression or preset, so no Temporal schedule can be made of it`,
+      `give it a preset or 5-field cron as a string: meltano-temporal schedule set ${schedule.name} --interval '@daily' (or write it quoted in ${schedule.file}, e.g. interval: '0 */6 * * *')`,
+    );
+  }
   if (schedule.interval !== null && !isValidInterval(schedule.interval)) {
     throw new ProjectFileError(
       schedule.file,

@@ -23,6 +23,7 @@ import {
   type MappingContext,
 } from './schedule-mapping.js';
 import { simultaneousStarts, simultaneousStartsWarning } from './simultaneous-starts.js';
+import { DEFAULT_SYNC_CONCURRENCY } from './sync-limits.js';
 
 export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
 
@@ -242,9 +243,6 @@ async function recordServerSpec(handle: ScheduleHandle): Promise<string> {
   });
   return hash;
 }
-
-/** How many schedules a sync plans and applies at once when not told (`sync --concurrency`). */
-export const DEFAULT_SYNC_CONCURRENCY = 16;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

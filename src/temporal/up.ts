@@ -44,15 +44,25 @@ export interface UpOptions {
   uiPort: number;
   /** Port of the codec server started for the embedded UI when payload encryption is on. */
   codecPort: number;
-  worker: Pick<WorkerOptions, 'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention'>;
+  worker: Pick<
+    WorkerOptions,
+    'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention' | 'logLevel' | 'logFormat'
+  >;
+  /** How many schedules each sync (at start and on every change) reads and writes at once. */
+  syncConcurrency?: number;
   /** Trigger one run of this schedule once everything is up, and follow it. */
   trigger?: string;
   signal: AbortSignal;
 }
 
-async function syncAll(schedules: ScheduleService, onEvent: (e: UpEvent) => void): Promise<void> {
-  const plan = await schedules.planSync({ prune: true });
+async function syncAll(
+  schedules: ScheduleService,
+  onEvent: (e: UpEvent) => void,
+  concurrency: number | undefined,
+): Promise<void> {
+  const plan = await schedules.planSync({ prune: true, ...(concurrency ? { concurrency } : {}) });
   const report = await schedules.applySync(plan, {
+    ...(concurrency ? { concurrency } : {}),
     onItem: (_item, done, total) => onEvent({ type: 'sync-progress', done, total }),
   });
   onEvent({ type: 'synced', report });
@@ -111,7 +121,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
     const scope = resolveScope(project, options.scope);
     let schedules = new ScheduleService({ client, project, scope });
     await schedules.registerSearchAttributes();
-    await syncAll(schedules, onEvent);
+    await syncAll(schedules, onEvent, options.syncConcurrency);
     onEvent({
       type: 'schedules',
       schedules: await schedules.overview(),
@@ -124,7 +134,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
         onEvent({ type: 'config-changed', files });
         try {
           schedules = new ScheduleService({ client, project: next, scope: resolveScope(next, options.scope) });
-          await syncAll(schedules, onEvent);
+          await syncAll(schedules, onEvent, options.syncConcurrency);
         } catch (err) {
           onEvent({ type: 'config-error', error: err });
         }

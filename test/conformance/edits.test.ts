@@ -373,3 +373,72 @@ describe('refused edits change nothing and say why', () => {
     expect(theirs.exitCode).toBe(1);
   });
 });
+
+describe('a name with a line break', () => {
+  const fixture = FIXTURES.find((f) => f.name === 'basic');
+  if (!fixture) throw new Error('no fixture basic');
+  const SCHEDULE_ADD = ['schedule', 'add', 'two\nlines', '--job', 'foo-to-jsonl', '--interval', '@daily'];
+  const JOB_ADD = ['job', 'add', 'job\nbroken', '--tasks', 'tap-foo target-jsonl'];
+
+  /** A project where the real meltano added a schedule and a job with such names. */
+  async function writtenByMeltano(): Promise<string> {
+    const dir = makeProject(fixture?.files ?? {});
+    for (const args of [SCHEDULE_ADD, JOB_ADD]) {
+      const r = await meltano(dir, args);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    return dir;
+  }
+
+  it('meltano writes it, and its own text listings then show that entry over two lines (why we refuse it)', async () => {
+    const dir = await writtenByMeltano();
+    const schedules = await meltano(dir, ['schedule', 'list']);
+    expect(schedules.stdout.split('\n')).toEqual([
+      "[@daily] job daily-foo: foo-to-jsonl → ['tap-foo target-jsonl']",
+      '[@daily] job two',
+      "lines: foo-to-jsonl → ['tap-foo target-jsonl']",
+    ]);
+    const jobs = await meltano(dir, ['job', 'list']);
+    expect(jobs.stdout.split('\n')).toEqual([
+      "foo-to-jsonl: ['tap-foo target-jsonl']",
+      'job',
+      "broken: ['tap-foo target-jsonl']",
+    ]);
+  });
+
+  it('is refused by schedule add and job add, naming the file, the entry and the fix; nothing is written', async () => {
+    const dir = makeProject(fixture.files);
+    const before = snapshotYaml(dir);
+    const schedule = await ours(dir, SCHEDULE_ADD);
+    expect(schedule.exitCode).toBe(1);
+    expect(schedule.stderr).toBe(
+      "Error: meltano.yml: schedule 'two\\nlines': the name contains a line break, so every text listing would show this entry over several lines\n" +
+        "  fix: give the schedule a name on one line, such as 'two-lines'",
+    );
+    const job = await ours(dir, JOB_ADD);
+    expect(job.exitCode).toBe(1);
+    expect(job.stderr).toBe(
+      "Error: meltano.yml: job 'job\\nbroken': the name contains a line break, so every text listing would show this entry over several lines\n" +
+        "  fix: give the job a name on one line, such as 'job-broken'",
+    );
+    const carriageReturn = await ours(dir, ['job', 'add', 'a\rb', '--tasks', 'tap-foo target-jsonl']);
+    expect(carriageReturn.exitCode).toBe(1);
+    expect(carriageReturn.stderr).toContain("meltano.yml: job 'a\\rb': the name contains a line break");
+    expect(snapshotYaml(dir)).toEqual(before);
+  });
+
+  it('an entry meltano wrote with such a name is refused by set, with its file and the fix; nothing is written', async () => {
+    const dir = await writtenByMeltano();
+    const before = snapshotYaml(dir);
+    const schedule = await ours(dir, ['schedule', 'set', 'two\nlines', '--interval', '@hourly']);
+    expect(schedule.exitCode).toBe(1);
+    expect(schedule.stderr).toBe(
+      "Error: meltano.yml: schedule 'two\\nlines': the name contains a line break, so every text listing shows this entry over several lines\n" +
+        '  fix: rename it in meltano.yml to a name on one line, then change it under that name',
+    );
+    const job = await ours(dir, ['job', 'set', 'job\nbroken', '--tasks', 'tap-foo target-jsonl']);
+    expect(job.exitCode).toBe(1);
+    expect(job.stderr).toContain("Error: meltano.yml: job 'job\\nbroken': the name contains a line break");
+    expect(snapshotYaml(dir)).toEqual(before);
+  });
+});

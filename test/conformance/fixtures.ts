@@ -194,6 +194,14 @@ export const FIXTURES: Fixture[] = [
     },
   },
   {
+    name: 'non-string-intervals',
+    // Unquoted, YAML reads these as numbers and booleans: Meltano lists them as written (`[42]`, `"interval": 42`),
+    // with no cron_interval for the ones Python finds false; sync refuses them (no cron can be made of them).
+    files: {
+      'meltano.yml': `${HEAD}jobs:\n- name: j\n  tasks:\n  - tap-foo target-jsonl\nschedules:\n- name: n42\n  interval: 42\n  job: j\n- name: zero\n  interval: 0\n  job: j\n- name: yes\n  interval: true\n  job: j\n- name: no\n  interval: false\n  job: j\n- name: float\n  interval: 1.50\n  job: j\n- name: one-point-zero\n  interval: 1.0\n  job: j\n- name: hex\n  interval: 0x1F\n  job: j\n- name: elt-42\n  interval: 42\n  extractor: tap-foo\n  loader: target-jsonl\n  transform: skip\n`,
+    },
+  },
+  {
     name: 'schedule-order-across-files',
     files: {
       'meltano.yml': `${HEAD}include_paths: ['./z.yml', './a.yml']\njobs:\n- name: j\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: from-main\n  interval: '@daily'\n  job: j\n`,

@@ -174,6 +174,14 @@ describe('conventions of meltano and temporal', () => {
     const worker = (await ours(REPO_ROOT, ['worker', '--help'])).stdout;
     expect(worker).toContain('--log-level <level>');
     expect(worker).toContain('--log-format <format>');
+    // up runs a worker and syncs: the same flags, from the same definitions.
+    const up = (await ours(REPO_ROOT, ['up', '--help'])).stdout;
+    const flagsOf = (help: string): string[] =>
+      [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gmu)].map((m) => m[1] as string);
+    expect(flagsOf(up)).toEqual(expect.arrayContaining(flagsOf(worker)));
+    expect(up.replace(/\s+/gu, ' ')).toContain(
+      '--concurrency <n> how many schedules are read and written at once by each sync (at start and on every change) (1 to 256)',
+    );
   });
 });
 

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import net from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { CLI, meltano, ours } from '../helpers/run.js';
 import { makeProject } from '../helpers/project.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
@@ -170,5 +172,39 @@ describe('exit codes as meltano', () => {
     const mine = await ours(makeProject({ 'meltano.yml': MELTANO_YML }), ['job', 'add', 'x']);
     expect(mine.exitCode).toBe(2);
     expect(mine.stderr).toMatch(/required option '--tasks <yaml>' not specified/u);
+  });
+});
+
+describe('an interval YAML reads as a number (`interval: 42`, unquoted)', () => {
+  it('is listed as meltano lists it; sync refuses it with the file, the entry and the fix, and syncs the rest', async () => {
+    const project = makeProject({
+      'meltano.yml': MELTANO_YML.replace('project_id: cli-errors', 'project_id: cli-errors-interval'),
+      'more.yml': 'schedules:\n- name: every-42\n  interval: 42\n  job: j1\n',
+    });
+    const yml = path.join(project, 'meltano.yml');
+    writeFileSync(yml, `${readFileSync(yml, 'utf8')}include_paths:\n- ./more.yml\n`);
+    const listed = await ours(project, ['schedule', 'list']);
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("[42] job every-42: j1 → ['tap-a target-b']");
+    const theirs = await meltano(project, ['schedule', 'list']);
+    expect(theirs.stdout).toBe(listed.stdout);
+
+    const r = await ours(project, ['sync'], server.env);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(
+      "more.yml: schedule 'every-42': interval 42 is a YAML number, not a cron expression or preset, so no Temporal schedule can be made of it",
+    );
+    expect(r.stderr).toContain(
+      "fix: give it a preset or 5-field cron as a string: meltano-temporal schedule set every-42 --interval '@daily' (or write it quoted in more.yml, e.g. interval: '0 */6 * * *')",
+    );
+    expect(r.stdout).toMatch(/\+ create s1 /u);
+    expectShortMessage(r.stderr.replace(/^registered search attributes: .*\n/u, ''));
+    // The fix it names works: the schedule is then synced.
+    const fixed = await ours(project, ['schedule', 'set', 'every-42', '--interval', '@daily', '--no-temporal']);
+    expect(fixed.exitCode, fixed.stderr).toBe(0);
+    expect(readFileSync(path.join(project, 'more.yml'), 'utf8')).toContain("interval: '@daily'");
+    const again = await ours(project, ['sync'], server.env);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/\+ create every-42 /u);
   });
 });

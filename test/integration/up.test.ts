@@ -5,20 +5,26 @@
  * stopping everything. Real `temporal` dev server, real `meltano`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { freePort } from '../helpers/temporal.js';
-import { CLI, MELTANO, VENV_BIN } from '../helpers/run.js';
+import { makeProject } from '../helpers/project.js';
+import { freePort, startDevServer, type DevServer } from '../helpers/temporal.js';
+import { CLI, MELTANO, VENV_BIN, ours } from '../helpers/run.js';
 
 let proc: ResultPromise | undefined;
+let server: DevServer | undefined;
+let release: (() => void) | undefined;
 
 afterAll(async () => {
+  release?.();
   if (proc && proc.exitCode === null) {
     proc.kill('SIGKILL');
     await proc;
   }
+  await server?.stop();
 });
 
 async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -95,4 +101,141 @@ describe('up', () => {
     expect(output).toMatch(/\[up\] stopping: worker first/u);
     expect(output).toMatch(/\[up\] embedded Temporal stopped/u);
   }, 240_000);
+});
+
+/** A project whose `meltano` is a stand-in: it records each start and end, and holds `noop:slow` until released. */
+function slotsProject(): string {
+  const dir = makeProject({
+    'meltano.yml': `version: 1
+project_id: 6f1c2a4e-0000-4000-8000-0000000000f5
+plugins:
+  utilities:
+  - name: noop
+    namespace: noop
+jobs:
+- name: slow
+  tasks:
+  - noop:slow
+- name: quick
+  tasks:
+  - noop:quick
+schedules:
+- name: hold
+  interval: '@manual'
+  job: slow
+- name: second
+  interval: '@manual'
+  job: quick
+`,
+  });
+  writeFileSync(
+    path.join(dir, 'meltano-stand-in'),
+    `#!/bin/sh
+echo "start $*" >> '${dir}/runs.txt'
+case "$*" in *noop:slow*) while [ ! -e '${dir}/release' ]; do sleep 0.1; done ;; esac
+echo "end $*" >> '${dir}/runs.txt'
+`,
+  );
+  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
+  writeFileSync(path.join(dir, 'runs.txt'), '');
+  return dir;
+}
+
+describe('up with the worker flags', () => {
+  it('--log-format json: every line is a JSON entry; --max-concurrent-tasks 1 reaches its worker', async () => {
+    server = await startDevServer();
+    const dir = slotsProject();
+    release = () => writeFileSync(path.join(dir, 'release'), '');
+    const runs = (): string => readFileSync(path.join(dir, 'runs.txt'), 'utf8');
+    const env = {
+      ...server.env,
+      MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+      MELTANO_BIN: path.join(dir, 'meltano-stand-in'),
+      PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    };
+    let stderr = '';
+    let stdout = '';
+    proc = execa(
+      'node',
+      [CLI, 'up', '--log-format', 'json', '--max-concurrent-tasks', '1', '--concurrency', '2', '--trigger', 'hold'],
+      { cwd: dir, env, reject: false, stdin: 'ignore', buffer: false },
+    );
+    proc.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    proc.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const out = (): string => stderr;
+    await waitFor(out, /"message":"triggered hold: /u, 90_000);
+    const deadline = Date.now() + 60_000;
+    while (!runs().includes('noop:slow')) {
+      if (Date.now() > deadline) throw new Error(`the slow task did not start; output:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // The only task slot is held: a second run's task is scheduled but does not start.
+    const second = await ours(dir, ['schedule', 'run', 'second', '--no-wait'], env);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    try {
+      const handle = client.workflow.getHandle(second.stdout.trim());
+      for (;;) {
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        if (pending.some((p) => p.activityType?.name === 'runMeltanoTask')) break;
+        if (Date.now() > deadline) throw new Error('the second run scheduled no task');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(runs()).not.toContain('noop:quick');
+      release();
+      await handle.result();
+    } finally {
+      await client.connection.close();
+    }
+    const lines = runs().split('\n').filter(Boolean);
+    expect(lines.map((l) => l.replace(/--run-id \S+ /u, ''))).toEqual([
+      'start run noop:slow',
+      'end run noop:slow',
+      'start run noop:quick',
+      'end run noop:quick',
+    ]);
+
+    await waitFor(out, /"message":"run of hold completed; up keeps running/u, 30_000);
+    proc.kill('SIGINT');
+    const r = await proc;
+    expect(r.exitCode).toBe(0);
+    expect(stdout).toBe('');
+    const entries = stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const e of entries) {
+      expect(Number.isNaN(Date.parse(String(e.time)))).toBe(false);
+      expect(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).toContain(e.level);
+      expect(typeof e.message).toBe('string');
+    }
+    const messages = (component: string): string[] =>
+      entries.filter((e) => e.sdkComponent === component).map((e) => String(e.message));
+    expect(messages('up')).toEqual(
+      expect.arrayContaining([
+        `using the Temporal server at ${server.address}`,
+        "worker polling task queue 'meltano'; Ctrl-C stops everything",
+        expect.stringMatching(/^sync: 0 unchanged, 2 changed, 0 error\(s\)$/u),
+        expect.stringMatching(/^\[1\/1\] noop:slow: finished in [\d.]+s \(attempt 1\)$/u),
+        'stopping: worker first (running tasks get the grace period), then the server',
+      ]),
+    );
+    expect(messages('worker')).toContain('Worker state changed');
+  }, 240_000);
+
+  it('refuses a bad --concurrency or --log-format as a usage error, in text', async () => {
+    const dir = slotsProject();
+    const bad = await ours(dir, ['up', '--concurrency', '0']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/^Error: Invalid value for '--concurrency': '0' is not a whole number from 1 to 256/u);
+    const format = await ours(dir, ['up', '--log-format', 'xml']);
+    expect(format.exitCode).toBe(2);
+    expect(format.stderr).toMatch(/^Error: Invalid value for '--log-format': 'xml' is not a log format\./u);
+  });
 });

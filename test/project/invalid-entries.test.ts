@@ -113,7 +113,7 @@ describe('edits of an invalid job', () => {
 });
 
 describe('edits of an invalid schedule', () => {
-  const WITH_BAD_SCHEDULE = `${PLUGINS}jobs:\n- name: good\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: bad\n  interval: 5\n  job: good\n`;
+  const WITH_BAD_SCHEDULE = `${PLUGINS}jobs:\n- name: good\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: bad\n  interval: [5]\n  job: good\n`;
 
   it('schedule set repairs it, schedule add of its name says it exists, schedule remove removes it', async () => {
     const dir = makeProject({ 'meltano.yml': WITH_BAD_SCHEDULE });
@@ -200,7 +200,7 @@ describe('what a schedule runs (the worker and schedule run --local)', () => {
 
   it('an invalid schedule is refused with its reason and its fix', () => {
     const dir = makeProject({
-      'meltano.yml': `${PLUGINS}jobs:\n- name: good\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: bad\n  interval: 5\n  job: good\n`,
+      'meltano.yml': `${PLUGINS}jobs:\n- name: good\n  tasks: [tap-foo target-jsonl]\nschedules:\n- name: bad\n  interval: [5]\n  job: good\n`,
     });
     const p = loadProject({ root: dir });
     let caught: unknown;

@@ -300,3 +300,27 @@ describe('fingerprint', () => {
     }
   });
 });
+
+describe('an interval YAML reads as a number or a boolean (`interval: 42`, unquoted)', () => {
+  it('is loaded as Meltano loads it, and refused for Temporal with the file, the entry and the fix', () => {
+    const p = project('- name: n42\n  interval: 42\n  job: el\n');
+    expect(p.problems).toEqual([]);
+    expect(p.schedules[0]).toMatchObject({ interval: '42', intervalScalar: 42 });
+    expect(refusal('- name: n42\n  interval: 42\n  job: el\n')).toEqual([
+      "meltano.yml: schedule 'n42': interval 42 is a YAML number, not a cron expression or preset, so no Temporal schedule can be made of it",
+      "give it a preset or 5-field cron as a string: meltano-temporal schedule set n42 --interval '@daily' (or write it quoted in meltano.yml, e.g. interval: '0 */6 * * *')",
+    ]);
+    expect(refusal('- name: yes\n  interval: true\n  job: el\n')[0]).toBe(
+      "meltano.yml: schedule 'yes': interval True is a YAML boolean, not a cron expression or preset, so no Temporal schedule can be made of it",
+    );
+    expect(refusal('- name: f\n  interval: 1.50\n  job: el\n')[0]).toMatch(
+      /^meltano\.yml: schedule 'f': interval 1\.5 is a YAML number/u,
+    );
+  });
+
+  it('quoted, the same digits are a string: refused as an invalid cron, as before', () => {
+    expect(refusal("- name: q\n  interval: '42'\n  job: el\n")[0]).toBe(
+      "meltano.yml: schedule 'q': Invalid Cron expression or alias: '42'. Please use a valid cron expression.",
+    );
+  });
+});
