@@ -1,12 +1,23 @@
 /**
  * Notifications from inside the job workflow: the `late` watch (a timer from
  * the scheduled time that sends one message while the run still runs) and
- * the message when the run ends. Both go through the notify activity with
- * its own retry policy; a webhook that stays down is logged and never
- * changes the run's own result. Only names and the run's facts are passed:
- * the webhook is resolved on the worker.
+ * the message when the run ends. Both go through the notify activity (a
+ * local activity, outside the `meltano` task slots) with its own retry
+ * policy; a webhook that stays down is logged and never changes the run's
+ * own result. Only names and the run's facts are passed: the webhook is
+ * resolved on the worker.
  */
-import { CancellationScope, isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { NotifyRunInput } from '../src/notify/notifier.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
@@ -15,16 +26,44 @@ import { msUntilLate } from './late.js';
 /** Change id for `patched()`: runs started before notifications existed replay without these commands. */
 export const NOTIFY_PATCH = 'notify-v1';
 
-const { notifyRun: notify } = proxyActivities<Activities>({
+/**
+ * Change id for `patched()`: notifications are sent by a local activity.
+ *
+ * Why a local activity and not a second activity worker on a task queue of its own: the
+ * notify activity shared the task slots of `meltano run` (`--max-concurrent-tasks`), so
+ * a failure alert waited behind long runs for a free slot. A local activity runs on the
+ * worker that runs the workflow task, in slots of its own, like `resolveJob` (the
+ * worker's project checkout resolves the webhook there too). A second queue would need
+ * its own pollers on every worker and a queue name the workflow derives, and a run whose
+ * worker version does not poll it would wait for ever. Runs recorded before this change
+ * replay with the activity they recorded.
+ */
+export const LOCAL_NOTIFY_PATCH = 'local-notify-v1';
+
+const notifyRetry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1m',
+  nonRetryableErrorTypes: ['WebhookRejected', 'WebhookConfigError'],
+};
+
+const { notifyRun: notifyActivity } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   // However long the webhook stays down, the run ends at most this much later.
   scheduleToCloseTimeout: '10m',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    nonRetryableErrorTypes: ['WebhookRejected', 'WebhookConfigError'],
-  },
+  retry: notifyRetry,
+});
+
+const { notifyRun: notifyLocally } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  // However long the webhook stays down, the run ends at most this much later (wall clock of the workers).
+  scheduleToCloseTimeout: '10m',
+  // Backoffs longer than this wait on a workflow timer, not inside the worker: the workflow task is not held
+  // open for minutes and a retry survives a worker restart.
+  localRetryThreshold: '2s',
+  // Attempts bound the retries also where the wall clock does not advance (time-skipping tests): about 9 minutes
+  // of backoff when the webhook refuses at once.
+  retry: { ...notifyRetry, maximumAttempts: 15 },
 });
 
 export type NoticeBase = Pick<
@@ -45,7 +84,7 @@ export function scheduledStart(): Date | undefined {
 
 async function send(input: NotifyRunInput): Promise<void> {
   try {
-    await notify(input);
+    await (patched(LOCAL_NOTIFY_PATCH) ? notifyLocally(input) : notifyActivity(input));
   } catch (err) {
     if (isCancellation(err)) throw err;
     log.warn('notification not delivered (the run result is unaffected)', {

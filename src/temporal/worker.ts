@@ -162,7 +162,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         projectRoot: options.projectRoot,
         ...(uiUrl ? { uiUrl } : {}),
       }),
-      // Slots of `meltano` tasks (and notifications); resolveJob is a local activity with slots of its own.
+      // Slots of `meltano` tasks; resolveJob and notifyRun are local activities with slots of their own.
       maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
       shutdownGraceTime: grace,
       // A task that ignores its cancellation must not keep the worker up for ever.

@@ -4,6 +4,10 @@
  * `test/fixtures/histories/v1-*.binpb` were recorded (real dev server, real
  * worker) with the workflow before named steps and current details existed:
  * a completed two-task run and a run whose task failed after its retries.
+ * `activity-resolve-*` hold `resolveJob` as a plain activity (before
+ * `local-resolve-v1`), `activity-notify-*` the notifications as plain
+ * `notifyRun` activities (before `local-notify-v1`): a failure alert, and a
+ * `late` alert while the task ran followed by a success message.
  * The replay runs in its own process, like a user would before an upgrade
  * (scripts/replay-histories.ts).
  */

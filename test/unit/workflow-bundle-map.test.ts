@@ -1,0 +1,43 @@
+/**
+ * The prebuilt workflow bundle keeps its inline source map (the SDK's worker requires one and maps
+ * workflow stack traces through it) without the copies of the source files.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { splitInlineSourceMap, withoutSourceTexts } from '../../scripts/workflow-bundle-map.js';
+import { REPO_ROOT, requireFile } from '../helpers/run.js';
+
+const inline = (map: object): string =>
+  `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+
+describe('workflow bundle source map', () => {
+  it('leaves out sourcesContent and keeps the code, sources and mappings as they were', () => {
+    const code = 'var x = 1;\n';
+    const map = {
+      version: 3,
+      sources: ['a.ts', 'b.ts'],
+      sourcesContent: ['const a = 1;', 'const b = 2;'],
+      mappings: 'AAAA',
+    };
+    const out = withoutSourceTexts(code + inline(map));
+    const split = splitInlineSourceMap(out);
+    expect(split.code).toBe(code);
+    expect(split.map).toEqual({ version: 3, sources: ['a.ts', 'b.ts'], mappings: 'AAAA' });
+    expect(out).not.toContain(Buffer.from('const a = 1;').toString('base64').slice(0, 12));
+  });
+
+  it('a bundle without an inline source map is refused', () => {
+    expect(() => withoutSourceTexts('var x = 1;\n')).toThrow(/no inline source map/u);
+  });
+
+  it('dist/workflow-bundle.js maps to our workflow sources and carries no source texts', () => {
+    const file = path.join(REPO_ROOT, 'dist', 'workflow-bundle.js');
+    requireFile(file, 'run `npm run build`');
+    const { code, map } = splitInlineSourceMap(readFileSync(file, 'utf8'));
+    expect(map.sourcesContent).toBeUndefined();
+    expect(map.sources.some((s) => s.endsWith('workflows/index.ts'))).toBe(true);
+    expect(map.mappings.length).toBeGreaterThan(1000);
+    expect(code).toContain('function meltanoJob(');
+  });
+});
