@@ -44,7 +44,7 @@ COPY --from=node-build /opt/meltano-temporal/node_modules ./node_modules
 COPY --from=node-build /opt/meltano-temporal/dist ./dist
 COPY --from=python-build /opt/meltano-temporal/.venv ./.venv
 COPY --from=python-build --chown=node:node /project /project
-RUN chmod +x dist/src/cli/main.js && ln -s /opt/meltano-temporal/dist/src/cli/main.js /usr/local/bin/meltano-temporal
+RUN ln -s "/opt/meltano-temporal/$(node -p "require('./package.json').bin['meltano-temporal']")" /usr/local/bin/meltano-temporal
 ENV PATH=/opt/meltano-temporal/.venv/bin:$PATH \
     NODE_ENV=production \
     MELTANO_SEND_ANONYMOUS_USAGE_STATS=false \

@@ -23,7 +23,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PACKAGE_ROOT, VENV_BIN } from '../src/util/paths.js';
+import { PACKAGE_ROOT, VENV_BIN, CLI_BIN } from '../src/util/paths.js';
 import { devServerDynamicConfigArgs } from '../src/temporal/server-tuning.js';
 import type { JobRunResult } from '../workflows/types.js';
 
@@ -43,7 +43,6 @@ const WORKERS = Number(opts.workers);
 const CONCURRENCY = Number(opts.concurrency);
 const SERVERS = (opts.servers ?? '').split(',') as Array<'cluster' | 'dev'>;
 const JITTER = opts.jitter;
-const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 const CLUSTER_SH = path.join(PACKAGE_ROOT, 'scripts', 'cluster.sh');
 const TEMPORAL = path.join(VENV_BIN, 'temporal');
 const TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout);
@@ -342,13 +341,13 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   const client = new Client({ connection: await Connection.connect(server.connection) });
   log(`${server.name}: sync of ${N} schedules`);
   const t0 = Date.now();
-  await execa('node', [CLI, '--project', dir, 'sync'], { env, stdout: 'ignore', stderr: 'inherit' });
+  await execa('node', [CLI_BIN, '--project', dir, 'sync'], { env, stdout: 'ignore', stderr: 'inherit' });
   const syncSeconds = (Date.now() - t0) / 1000;
   const workers = Array.from({ length: WORKERS }, () => {
     let out = '';
     const proc = execa(
       'node',
-      [CLI, '--project', dir, 'worker', '--max-concurrent-tasks', String(CONCURRENCY), '--shutdown-grace', '10s'],
+      [CLI_BIN, '--project', dir, 'worker', '--max-concurrent-tasks', String(CONCURRENCY), '--shutdown-grace', '10s'],
       { env: { ...env, MELTANO_TEMPORAL_LOG_LEVEL: 'WARN' }, reject: false, all: true, buffer: false },
     );
     proc.all?.on('data', (d: Buffer) => {

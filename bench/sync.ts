@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer } from '../src/temporal/dev-server.js';
-import { PACKAGE_ROOT, VENV_BIN } from '../src/util/paths.js';
+import { VENV_BIN, CLI_BIN } from '../src/util/paths.js';
 import { fmt, timeProcess } from './util.js';
 
 const count = Number(process.argv[2] ?? 1000);
@@ -28,14 +28,13 @@ const server = await startDevServer({
   port: 18233 + Math.floor(Math.random() * 1000),
   uiPort: 20233 + Math.floor(Math.random() * 1000),
 });
-const cli = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 const env = { TEMPORAL_ADDRESS: server.address };
 try {
-  const first = await timeProcess('node', [cli, '--project', dir, 'sync'], dir, env);
-  const again = await timeProcess('node', [cli, '--project', dir, 'sync'], dir, env);
+  const first = await timeProcess('node', [CLI_BIN, '--project', dir, 'sync'], dir, env);
+  const again = await timeProcess('node', [CLI_BIN, '--project', dir, 'sync'], dir, env);
   if (!again.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
     throw new Error(`re-sync was not a no-op:\n${again.stdout.slice(-500)}`);
-  const verify = await timeProcess('node', [cli, '--project', dir, 'sync', '--verify'], dir, env);
+  const verify = await timeProcess('node', [CLI_BIN, '--project', dir, 'sync', '--verify'], dir, env);
   if (!verify.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
     throw new Error(`re-sync --verify was not a no-op:\n${verify.stdout.slice(-500)}`);
   const list = await timeProcess(path.join(VENV_BIN, 'meltano'), ['schedule', 'list', '--format=json'], dir, {

@@ -1,11 +1,8 @@
 /** Launching `meltano-temporal up` for the benchmarks: waits for a line of its output, bounded, and stops it. */
 import { execa, type ResultPromise } from 'execa';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PACKAGE_ROOT, VENV_BIN } from '../src/util/paths.js';
+import { VENV_BIN, CLI_BIN } from '../src/util/paths.js';
 import { descendants } from './proc-tree.js';
-
-const cli = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export interface UpProcess {
   /** Launch -> the awaited output line, in milliseconds. */
@@ -31,7 +28,7 @@ export async function launchUp(
   const proc = execa(
     'node',
     [
-      cli,
+      CLI_BIN,
       '--project',
       project,
       'up',

@@ -28,12 +28,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '../src/temporal/dev-server.js';
 import { WORKFLOW_BUNDLE } from '../src/temporal/worker.js';
-import { PACKAGE_ROOT } from '../src/util/paths.js';
+import { CLI_BIN as CLI } from '../src/util/paths.js';
 import { meltanoJob } from '../workflows/index.js';
 import { bundleParts } from './bundle-parts.js';
 import { summariseHeapSnapshot, type HeapSummary } from './heap-summary.js';
 
-const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 const PROBE = fileURLToPath(new URL('./worker-memory-probe.js', import.meta.url));
 const QUEUE = 'bench-memory';
 const IDLE_MS = 15_000;

@@ -25,7 +25,6 @@ newest_src=$(find src workflows activities scripts bench tsconfig.json package.j
 if [ ! -f dist/.build-stamp ] || [ -n "$newest_src" ]; then
   step "building (tsc + workflow bundle)"
   npm run --silent build
-  chmod +x dist/src/cli/main.js
   touch dist/.build-stamp
 fi
 

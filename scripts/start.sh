@@ -16,4 +16,5 @@ if [ ! -x "$EXAMPLE/.meltano/extractors/tap-mysql/venv/bin/tap-mysql" ] || [ ! -
   echo "[start] installing the example's plugins (meltano install: tap-mysql, target-postgres, dbt-postgres)" >&2
   (cd "$EXAMPLE" && meltano install)
 fi
-exec node "$ROOT/dist/src/cli/main.js" --project "$EXAMPLE" up --trigger mysql2pg "$@"
+# The shipped command, as package.json's `bin` names it.
+exec node "$ROOT/$(node -p "require('./package.json').bin['meltano-temporal']")" --project "$EXAMPLE" up --trigger mysql2pg "$@"

@@ -47,6 +47,17 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
   };
 }
 
+/**
+ * An action whose code loads only when its command runs: the command table
+ * (names, options, help) stays light, so `--help`, `--version` and every other
+ * command start without it.
+ */
+export function lazyAction<A extends unknown[]>(
+  load: () => Promise<(...args: A) => Promise<number | void> | number | void>,
+) {
+  return action(async (...args: A) => (await load())(...args));
+}
+
 export function checkFormat(format: string, allowed: readonly string[]): void {
   if (!allowed.includes(format)) {
     throw new UserError(

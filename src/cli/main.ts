@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-/** meltano-temporal: run Meltano's scheduled jobs on Temporal. */
+/**
+ * meltano-temporal: run Meltano's scheduled jobs on Temporal. This builds the
+ * command table (every command's name, options and help); what a command does
+ * is loaded only when it runs, so `--help`, `--version` and `schedule list`
+ * start without the Temporal client, the worker or execa.
+ */
 import { Command } from 'commander';
 import { jobCommand } from './job.js';
 import { scheduleCommand } from './schedule.js';
@@ -10,8 +15,7 @@ import { upCommand } from './up.js';
 import { doctorCommand } from './doctor.js';
 import { notifyCommand } from './notify.js';
 import { codecServerCommand } from './codec-server.js';
-import { addTemporalScheduleCommands } from './schedule-temporal.js';
-import { checkTemporalBeforeEdit, syncAfterEdit } from './schedule-edit-sync.js';
+import { addTemporalScheduleCommands, temporalEditHooks } from './schedule-temporal.js';
 import { addOutputAlias, enterCwd, packageVersion } from './conventions.js';
 import { printError } from './context.js';
 
@@ -51,9 +55,7 @@ function buildProgram(): Command {
       }
     });
   program.addCommand(jobCommand());
-  program.addCommand(
-    scheduleCommand(addTemporalScheduleCommands, { before: checkTemporalBeforeEdit, after: syncAfterEdit }),
-  );
+  program.addCommand(scheduleCommand(addTemporalScheduleCommands, temporalEditHooks));
   program.addCommand(workerCommand());
   program.addCommand(syncCommand());
   program.addCommand(runsCommand());

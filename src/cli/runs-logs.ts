@@ -1,9 +1,7 @@
 /** `meltano-temporal runs logs WORKFLOW_ID [--task N] [--follow]`: a run's task logs, masked. */
 import { Command } from 'commander';
-import { UsageError } from '../project/errors.js';
-import { action } from './context.js';
-import { reconnectWindowMs } from './run-output.js';
-import { addServerOptions, withServer } from './server-context.js';
+import { lazyAction } from './context.js';
+import { addServerOptions } from './server-options.js';
 
 export function runsLogsCommand(): Command {
   return addServerOptions(new Command('logs'))
@@ -13,31 +11,5 @@ export function runsLogsCommand(): Command {
     .argument('<workflow-id>', 'the run (see `meltano-temporal runs --format=json`)')
     .option('--task <n>', 'only this task (1-based), all its attempts')
     .option('--follow', 'keep printing while the run goes on')
-    .action(
-      action(async (workflowId: string, opts: { task?: string; follow?: boolean }, cmd: Command) => {
-        const task = opts.task === undefined ? undefined : Number(opts.task);
-        if (task !== undefined && (!Number.isInteger(task) || task < 1))
-          throw new UsageError(`--task must be a task number (1, 2, ...), not '${opts.task}'`);
-        const reconnectWindow = reconnectWindowMs();
-        const { printRunLogs } = await import('../temporal/run-logs.js');
-        const abort = new AbortController();
-        const stop = (): void => abort.abort();
-        process.once('SIGINT', stop);
-        try {
-          await withServer(cmd, ({ project, schedules }) =>
-            printRunLogs(schedules.client, project, workflowId, {
-              ...(task !== undefined ? { task } : {}),
-              follow: Boolean(opts.follow),
-              write: (text) => process.stdout.write(text),
-              note: (text) => process.stderr.write(`${text}\n`),
-              signal: abort.signal,
-              reconnectWindowMs: reconnectWindow,
-            }),
-          );
-        } finally {
-          process.off('SIGINT', stop);
-        }
-        return 0;
-      }),
-    );
+    .action(lazyAction(async () => (await import('./runs-actions.js')).printLogsOfRun));
 }

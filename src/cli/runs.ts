@@ -1,10 +1,8 @@
 /** `meltano-temporal runs [SCHEDULE | --schedule NAME]`: recent runs from Temporal visibility. */
 import { Command } from 'commander';
-import { UsageError } from '../project/errors.js';
-import { action, checkFormat } from './context.js';
-import { addServerOptions, withServer } from './server-context.js';
+import { lazyAction } from './context.js';
+import { addServerOptions } from './server-options.js';
 import { addRunsRetryCommand } from './runs-retry.js';
-import { renderRunStrips } from './run-strip.js';
 import { runsLogsCommand } from './runs-logs.js';
 
 export function runsCommand(): Command {
@@ -25,38 +23,5 @@ export function runsCommand(): Command {
     )
     .option('--format <format>', 'text or json', 'text')
     .addCommand(runsLogsCommand())
-    .action(
-      action(
-        async (
-          positional: string | undefined,
-          opts: { schedule?: string; limit?: string; format: string },
-          cmd: Command,
-        ) => {
-          checkFormat(opts.format, ['text', 'json']);
-          const limit = Number(opts.limit ?? (opts.format === 'json' ? 20 : 10));
-          if (!Number.isInteger(limit) || limit < 1)
-            throw new UsageError(`--limit must be a whole number of at least 1, not '${opts.limit}'`);
-          const { listRuns, listRunsPerSchedule, scheduleToList } = await import('../temporal/runs.js');
-          const name = scheduleToList(positional, opts.schedule);
-          if (opts.format === 'json') {
-            const rows = await withServer(cmd, ({ schedules }) =>
-              listRuns(schedules.client, schedules.scope, { ...(name ? { schedule: name } : {}), limit }),
-            );
-            process.stdout.write(`${JSON.stringify({ runs: rows }, null, 2)}\n`);
-            return 0;
-          }
-          const rows = await withServer(cmd, ({ project, schedules }) =>
-            listRunsPerSchedule(
-              schedules.client,
-              schedules.scope,
-              name ? [name] : project.schedules.map((s) => s.name),
-              limit,
-            ),
-          );
-          if (!rows.length) process.stderr.write('no runs yet (visibility can lag a few seconds behind)\n');
-          process.stdout.write(renderRunStrips(rows, { color: Boolean(process.stdout.isTTY), perSchedule: limit }));
-          return 0;
-        },
-      ),
-    );
+    .action(lazyAction(async () => (await import('./runs-actions.js')).listRecentRuns));
 }

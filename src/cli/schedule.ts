@@ -1,10 +1,8 @@
 /** `meltano-temporal schedule ...`: Meltano's schedule commands, plus the Temporal ones. */
 import { Command, Option } from 'commander';
-import { loadProject } from '../project/load.js';
-import { missingJobMessage, pythonJson, scheduleListJson, scheduleTextLine } from '../project/listing.js';
 import type { Outcome, ScheduleOptions } from '../project/operations.js';
 import type { Project } from '../project/model.js';
-import { action, applyEdit, checkFormat, projectOptions } from './context.js';
+import { action, applyEdit, lazyAction, projectOptions } from './context.js';
 
 /**
  * Hooks for edits that should also reach Temporal (set by the sync module):
@@ -19,6 +17,13 @@ export interface TemporalEditHooks {
 
 function beforeWrite(cmd: Command, temporal: TemporalEditHooks | undefined, name: string) {
   return temporal ? { beforeWrite: (edited: Project) => temporal.before(cmd, edited, name) } : {};
+}
+
+/** After a written edit: the hook brings the schedule to Temporal, with the project as the edit left it. */
+async function afterEdit(cmd: Command, temporal: TemporalEditHooks | undefined, name: string): Promise<void> {
+  if (!temporal) return;
+  const { loadProject } = await import('../project/load.js');
+  await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
 }
 
 function scheduleFlags(cmd: Command, withTransformDefault: boolean): Command {
@@ -49,27 +54,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
       'List schedules like `meltano schedule list`; a schedule whose job is missing is reported on stderr and left out, the rest still listed.',
     )
     .addOption(new Option('--format <format>', 'text or json').default('text'))
-    .action(
-      action((opts: { format: string }, cmd: Command) => {
-        checkFormat(opts.format, ['text', 'json']);
-        const project = loadProject(projectOptions(cmd));
-        const { json, missing } = scheduleListJson(project);
-        if (opts.format === 'json') {
-          process.stdout.write(`${pythonJson(json)}\n`);
-        } else {
-          const jobs = new Map(project.jobs.map((j) => [j.name, j]));
-          const missingNames = new Set(missing.map((m) => m.schedule.name));
-          for (const s of project.schedules) {
-            if (missingNames.has(s.name)) continue;
-            process.stdout.write(`${scheduleTextLine(s, s.kind === 'job' ? jobs.get(s.job) : undefined)}\n`);
-          }
-        }
-        for (const m of missing) process.stderr.write(`Error: ${missingJobMessage(m)}\n`);
-        for (const p of project.problems.filter((x) => x.kind === 'schedule'))
-          process.stderr.write(`Error: ${p.file}: ${p.message}\n`);
-        return missing.length || project.problems.some((p) => p.kind === 'schedule') ? 1 : 0;
-      }),
-    );
+    .action(lazyAction(async () => (await import('./schedule-list.js')).listSchedules));
 
   scheduleFlags(
     schedule
@@ -88,7 +73,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
         beforeWrite(cmd, temporal, name),
       );
       report(outcome);
-      if (!outcome.warning && temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
+      if (!outcome.warning) await afterEdit(cmd, temporal, name);
     }),
   );
 
@@ -107,7 +92,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
         beforeWrite(cmd, temporal, name),
       );
       report(outcome);
-      if (temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
+      await afterEdit(cmd, temporal, name);
     }),
   );
 
@@ -123,7 +108,7 @@ export function scheduleCommand(extra: (schedule: Command) => void = () => {}, t
           beforeWrite(cmd, temporal, name),
         );
         report(outcome);
-        if (temporal) await temporal.after(loadProject(projectOptions(cmd)), name, cmd);
+        await afterEdit(cmd, temporal, name);
       }),
     );
 

@@ -1,33 +1,13 @@
-/** What commands that talk to Temporal share: the flags, and one connected schedules service. */
+/** What commands that talk to Temporal share when they run: the connection settings, and one connected schedules service. */
 import type { Command } from 'commander';
 import { loadProject } from '../project/load.js';
 import type { Project } from '../project/model.js';
-import {
-  addConnectionOptions,
-  connectClient,
-  connectionSettings,
-  type ConnectionFlags,
-  type ConnectionSettings,
-} from '../temporal/connection.js';
+import { connectClient, connectionSettings, type ConnectionSettings } from '../temporal/connection.js';
 import type { ScheduleService } from '../temporal/schedules.js';
-import { resolveScope, type ScopeOptions } from '../temporal/scope.js';
+import { resolveScope } from '../temporal/scope.js';
 import { explainServerError } from '../temporal/server-errors.js';
 import { projectOptions } from './context.js';
-
-export interface ServerFlags extends ConnectionFlags, ScopeOptions {}
-
-export function addServerOptions(cmd: Command): Command {
-  return addConnectionOptions(cmd)
-    .option(
-      '--environment <name>',
-      'Meltano environment the schedules run in (default: MELTANO_ENVIRONMENT from the environment or .env, else default_environment)',
-    )
-    .option('--task-queue <name>', 'task queue of the workers (env MELTANO_TEMPORAL_TASK_QUEUE, default meltano)');
-}
-
-export function serverFlags(cmd: Command): ServerFlags {
-  return cmd.optsWithGlobals<ServerFlags>();
-}
+import { serverFlags } from './server-options.js';
 
 /** Connection settings from the profile file, the environment and this command's flags. */
 export function settingsOf(cmd: Command): Promise<ConnectionSettings> {

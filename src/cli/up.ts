@@ -1,26 +1,14 @@
 /**
  * `meltano-temporal up`: everything on one host (see src/temporal/up.ts).
- * This file parses the flags, calls runUp and prints its events through
- * up-output.ts (`[up]` lines, or JSON lines with --log-format json).
+ * This file holds the flags; up-action.ts parses them, calls runUp and prints
+ * its events through up-output.ts (`[up]` lines, or JSON lines with
+ * --log-format json).
  */
 import { Command } from 'commander';
-import { addServerOptions, serverFlags, settingsOf, withProjectId } from './server-context.js';
-import { parsePort } from '../util/values.js';
-import { parseLogFormat, type LogFormat } from '../util/log-line.js';
-import { addLogOptions, addWorkerOptions, workerSettings, type WorkerFlags } from './worker-flags.js';
-import { addSyncConcurrencyOption, parseSyncConcurrency } from './sync-flags.js';
-import { upError, upPrinter, upSay } from './up-output.js';
-
-type UpFlags = WorkerFlags & { port: string; uiPort: string; codecPort: string; concurrency: string; trigger?: string };
-
-/** The log format asked for; an invalid one is reported (in text) by workerSettings. */
-function logFormatOf(flags: UpFlags): LogFormat {
-  try {
-    return parseLogFormat(flags.logFormat ?? 'text', '--log-format');
-  } catch {
-    return 'text';
-  }
-}
+import { lazyAction } from './context.js';
+import { addServerOptions } from './server-options.js';
+import { addLogOptions, addWorkerOptions } from './worker-flags.js';
+import { addSyncConcurrencyOption } from './sync-flags.js';
 
 export function upCommand(): Command {
   return addSyncConcurrencyOption(
@@ -38,42 +26,5 @@ export function upCommand(): Command {
       '8081',
     )
     .option('--trigger <schedule>', 'trigger one run of this schedule once everything is up, and follow it')
-    .action(async (flags: UpFlags, cmd: Command) => {
-      const format = logFormatOf(flags);
-      const abort = new AbortController();
-      const shutdown = (): void => abort.abort();
-      try {
-        const worker = workerSettings(flags);
-        const syncConcurrency = parseSyncConcurrency(flags.concurrency);
-        const port = parsePort(flags.port, '--port');
-        const uiPort = parsePort(flags.uiPort, '--ui-port');
-        const codecPort = parsePort(flags.codecPort, '--codec-port');
-        const connection = await settingsOf(cmd);
-        const project = await withProjectId(cmd, undefined, upSay(format));
-        const { runUp } = await import('../temporal/up.js');
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-        const print = upPrinter((await import('../temporal/sync.js')).formatSyncItem, format);
-        await runUp(
-          {
-            project,
-            connection,
-            scope: serverFlags(cmd),
-            port,
-            uiPort,
-            codecPort,
-            worker,
-            syncConcurrency,
-            ...(flags.trigger ? { trigger: flags.trigger } : {}),
-            signal: abort.signal,
-          },
-          print,
-        );
-      } catch (err) {
-        process.exitCode = upError(format, err);
-      } finally {
-        process.off('SIGINT', shutdown);
-        process.off('SIGTERM', shutdown);
-      }
-    });
+    .action(lazyAction(async () => (await import('./up-action.js')).runUpCommand));
 }

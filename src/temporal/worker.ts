@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import type { LogLevel } from '../util/values.js';
 import { jsonLogLine, type LogFormat } from '../util/log-line.js';
@@ -142,7 +141,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const { taskQueue } = options;
   // The prebuilt bundle starts in well under a second; building from source
   // (development checkouts without `npm run build`) takes several.
-  const workflowsPath = fileURLToPath(new URL('../../workflows/index.js', import.meta.url));
+  // From the package root, not this file: in the bundled CLI this code lives in dist/cli/chunks/.
+  const workflowsPath = path.join(PACKAGE_ROOT, 'dist', 'workflows', 'index.js');
   const workflowSource = existsSync(WORKFLOW_BUNDLE)
     ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
     : { workflowsPath };

@@ -14,6 +14,9 @@ export const PACKAGE_ROOT = (() => {
   return dir;
 })();
 
+/** The shipped command, package.json's `bin` (a bundle; scripts/bundle-cli.ts builds it). */
+export const CLI_BIN = path.join(PACKAGE_ROOT, 'dist', 'cli', 'meltano-temporal.js');
+
 /** The `.venv/bin` that `npm run setup` fills (meltano, temporal, temporal-test-server). */
 export const VENV_BIN = path.join(PACKAGE_ROOT, '.venv', 'bin');
 

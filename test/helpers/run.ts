@@ -3,9 +3,11 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_BIN } from '../../src/util/paths.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The shipped command (package.json `bin`, the bundle): the tests run what users run. */
+export const CLI = CLI_BIN;
 export const VENV_BIN = path.join(REPO_ROOT, '.venv', 'bin');
 export const MELTANO = path.join(VENV_BIN, 'meltano');
 export const TEMPORAL = path.join(VENV_BIN, 'temporal');

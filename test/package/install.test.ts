@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { freePort } from '../helpers/temporal.js';
-import { meltano, MELTANO, REPO_ROOT, TEMPORAL, VENV_BIN, requireFile } from '../helpers/run.js';
+import { CLI, meltano, MELTANO, REPO_ROOT, TEMPORAL, VENV_BIN, requireFile } from '../helpers/run.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mt-package-'));
 const sources = path.join(work, 'sources');
@@ -99,30 +99,34 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed npm package', () => {
-  it('holds the built CLI and the workflow bundle, and no sources, tests, bench or source maps', () => {
+  it('holds the bundled CLI (one entry file, its chunks) and the workflow bundle, and no sources, tests, bench or source maps', () => {
     const files = tarEntries.map((e) => e.replace(/^package\//u, ''));
-    expect(files).toContain('dist/src/cli/main.js');
+    expect(files).toContain(path.relative(REPO_ROOT, CLI));
+    expect(files.filter((f) => f.startsWith('dist/cli/chunks/')).length).toBeGreaterThan(0);
     expect(files).toContain('dist/workflow-bundle.js');
-    expect(files).toContain('dist/activities/run-task.js');
-    expect(files).toContain('dist/workflows/types.js');
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
     const unexpected = files.filter(
       (f) =>
         !['package.json', 'README.md', 'LICENSE'].includes(f) &&
-        !/^dist\/(src|workflows|activities)\/.+\.js$/u.test(f) &&
+        !/^dist\/cli\/(chunks\/)?[^/]+\.js$/u.test(f) &&
         f !== 'dist/workflow-bundle.js',
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /\.(ts|map)$/u.test(f))).toEqual([]);
   });
 
-  it('installs with its production dependencies only, its command linked to the built CLI', () => {
-    expect(realpathSync(command)).toBe(path.join(installed, 'dist', 'src', 'cli', 'main.js'));
+  it('installs with its production dependencies only, its command linked to the bundled CLI', () => {
+    expect(realpathSync(command)).toBe(path.join(installed, path.relative(REPO_ROOT, CLI)));
     const modules = path.join(installed, 'node_modules');
-    for (const dep of ['@temporalio/worker', 'commander', 'execa', 'js-yaml', 'yaml', 'tinyglobby'])
+    for (const dep of ['@temporalio/worker', '@temporalio/client'])
       expect(existsSync(path.join(modules, dep, 'package.json')), dep).toBe(true);
-    for (const dev of ['typescript', 'vitest', 'eslint', 'prettier', 'typescript-eslint', '@types/js-yaml'])
+    // Everything else the CLI uses (commander, execa, yaml, ...) is in the bundle: the package depends on the SDK only.
+    const { dependencies } = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(Object.keys(dependencies).filter((d) => !d.startsWith('@temporalio/'))).toEqual([]);
+    for (const dev of ['typescript', 'vitest', 'eslint', 'prettier', 'typescript-eslint', '@types/js-yaml', 'esbuild'])
       expect(existsSync(path.join(modules, dev)), dev).toBe(false);
     expect(existsSync(path.join(installed, 'dist', 'workflow-bundle.js'))).toBe(true);
   });
