@@ -16,6 +16,7 @@ import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { meltanoJob } from '../../workflows/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 let server: DevServer;
 let client: Client;
@@ -79,16 +80,6 @@ afterAll(async () => {
 });
 
 const runs = (): string => readFileSync(path.join(dir, 'runs.txt'), 'utf8');
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The history as JSON plus every payload decoded (`fetchHistory` gives payload bytes base64-encoded, under `data`). */
 function historyText(events: unknown[]): { text: string; payloads: string[] } {

@@ -17,6 +17,7 @@ import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { taskRecords } from '../../src/temporal/run-logs.js';
 import { meltanoJob } from '../../workflows/index.js';
+import { waitFor } from '../helpers/wait.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -64,16 +65,6 @@ afterAll(async () => {
 });
 
 const runs = (): string => readFileSync(path.join(dir, 'runs.txt'), 'utf8');
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const activityNames = (events: HistoryEvent[]): string[] =>
   events.flatMap((e) => {
