@@ -170,10 +170,20 @@ async function devServer(): Promise<Server> {
 
 // --- process figures ------------------------------------------------------------
 
-function cpuTicks(pid: number): number {
+function cpuTicks(pid: number, withReapedChildren = false): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+  const own = Number(fields[11]) + Number(fields[12]); // utime + stime
+  // cutime + cstime: the children it has waited for (a worker's task processes).
+  return withReapedChildren ? own + Number(fields[13]) + Number(fields[14]) : own;
+}
+
+/** Busy and total CPU ticks of the whole host, all cores (/proc/stat). */
+function hostTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/u).slice(1).map(Number) ?? [];
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
 }
 
 function rssKiB(pid: number): number {
@@ -206,11 +216,23 @@ class Sampler {
   private backends = new Map<number, { first: number; last: number }>();
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
+  private workersStart = 0;
+  private hostStart = { busy: 0, total: 0 };
 
-  constructor(private readonly server: Server) {}
+  /** workerPids: our worker processes (their CPU includes the task processes they ran). */
+  constructor(
+    private readonly server: Server,
+    private readonly workerPids: number[],
+  ) {}
+
+  private workerTicks(): number {
+    return this.workerPids.reduce((sum, pid) => sum + cpuTicks(pid, true), 0);
+  }
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
+    this.hostStart = hostTicks();
+    this.workersStart = this.workerTicks();
     for (const [name, pid] of Object.entries(this.server.processes())) this.cpuStart[name] = cpuTicks(pid);
     await this.sample();
     this.timer = setInterval(() => void this.sample(), 5000);
@@ -240,10 +262,15 @@ class Sampler {
     cpu: Record<string, number>;
     rssMean: Record<string, number>;
     rssPeak: Record<string, number>;
+    workersCpu: number;
+    hostBusy: number;
   }> {
     clearInterval(this.timer);
     await this.sample();
     const seconds = (Date.now() - this.startedAt) / 1000;
+    const host = hostTicks();
+    const hostBusy = ((host.busy - this.hostStart.busy) / (host.total - this.hostStart.total)) * 100;
+    const workersCpu = ((this.workerTicks() - this.workersStart) / TICKS / seconds) * 100;
     const cpu: Record<string, number> = {};
     for (const [name, pid] of Object.entries(this.server.processes()))
       cpu[name] = ((cpuTicks(pid) - (this.cpuStart[name] ?? 0)) / TICKS / seconds) * 100;
@@ -256,7 +283,7 @@ class Sampler {
       rssMean[name] = values.reduce((a, b) => a + b, 0) / values.length / 1024;
       rssPeak[name] = Math.max(...values) / 1024;
     }
-    return { cpu, rssMean, rssPeak };
+    return { cpu, rssMean, rssPeak, workersCpu, hostBusy };
   }
 }
 
@@ -276,6 +303,10 @@ interface PhaseResult {
   cpu: Record<string, number>;
   rssMean: Record<string, number>;
   rssPeak: Record<string, number>;
+  /** Our workers and the task processes they ran, % of one core. */
+  workersCpu: number;
+  /** The whole host's busy time, % of all its cores. */
+  hostBusy: number;
   syncSeconds: number;
 }
 
@@ -365,7 +396,10 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
   const nominal = Array.from({ length: MINUTES }, (_, i) => first + i * 60_000);
   log(`${server.name}: window of ${MINUTES} cron times from ${new Date(first).toISOString()}`);
   await sleep(first - Date.now());
-  const sampler = new Sampler(server);
+  const sampler = new Sampler(
+    server,
+    workers.map((w) => w.proc.pid ?? 0),
+  );
   await sampler.start();
   await sleep(first + MINUTES * 60_000 - Date.now());
   const figures = await sampler.stop();
@@ -501,6 +535,8 @@ function printTable(out: (line: string) => void): void {
     const mean = Object.values(r.rssMean).reduce((a, b) => a + b, 0);
     return `${cpu.toFixed(0)}%  ${mean.toFixed(0)} MiB`;
   });
+  row(`our ${WORKERS} workers + their tasks (CPU)`, (r) => `${r.workersCpu.toFixed(0)}% of one core`);
+  row(`host busy (all ${os.cpus().length} cores)`, (r) => `${r.hostBusy.toFixed(0)}%`);
 }
 
 for (const [i, kind] of SERVERS.entries()) {

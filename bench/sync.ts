@@ -4,15 +4,20 @@
  * full describe pass it replaced (`sync --verify`), with the rate in
  * schedules per second. For scale,
  * the same project's `meltano schedule list --format=json` (what Airflow's
- * DAG generator runs at every parse) is timed in the same run.
+ * DAG generator runs at every parse) is timed in the same run. The server's
+ * own share is timed too: a bare SDK client making the same calls (the same
+ * creates, 16 at a time, on a second fresh dev server; one paged listing of
+ * the synced schedules), so a missed goal shows which part is not ours.
  *
  *   npm run bench -- sync [count]
  */
+import { Client, Connection } from '@temporalio/client';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer } from '../src/temporal/dev-server.js';
-import { VENV_BIN, CLI_BIN } from '../src/util/paths.js';
+import { VENV_BIN, CLI_BIN, PACKAGE_ROOT } from '../src/util/paths.js';
 import { fmt, timeProcess } from './util.js';
 
 const count = Number(process.argv[2] ?? 1000);
@@ -28,6 +33,59 @@ const server = await startDevServer({
   port: 18233 + Math.floor(Math.random() * 1000),
   uiPort: 20233 + Math.floor(Math.random() * 1000),
 });
+
+/**
+ * A bare SDK client process listing every schedule on the server: what a re-sync
+ * is at the least (Node, the Temporal SDK's load, a connection, ListSchedules page
+ * by page), and the SDK's load alone. Same process shape as ours, so the
+ * difference is our own work.
+ */
+async function bareListing(address: string): Promise<{ ms: number; found: number; loadMs: number }> {
+  const script = `const { Client, Connection } = require('@temporalio/client');
+(async () => {
+  const client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS }) });
+  let found = 0;
+  for await (const s of client.schedule.list()) if (s.scheduleId) found++;
+  await client.connection.close();
+  console.log(found);
+})();`;
+  const list = await timeProcess('node', ['-e', script], PACKAGE_ROOT, { TEMPORAL_ADDRESS: address });
+  const load = await timeProcess('node', ['-e', "require('@temporalio/client')"], PACKAGE_ROOT);
+  return { ms: list.ms, found: Number(list.stdout.trim()), loadMs: load.ms };
+}
+
+/** ms for a bare SDK client to create `count` schedules like ours (same crons), 16 at a time, on a fresh dev server. */
+async function bareCreates(): Promise<number> {
+  const bareDir = mkdtempSync(path.join(os.tmpdir(), 'bench-sync-bare-'));
+  const bare = await startDevServer({
+    projectRoot: bareDir,
+    port: 18233 + Math.floor(Math.random() * 1000),
+    uiPort: 20233 + Math.floor(Math.random() * 1000),
+  });
+  try {
+    const client = new Client({ connection: await Connection.connect({ address: bare.address }) });
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = next++; i < count; i = next++) {
+          const interval = intervals[i % intervals.length] ?? '@daily';
+          await client.schedule.create({
+            scheduleId: `bare-${i}`,
+            spec: interval === '@manual' ? {} : { cronExpressions: [interval] },
+            action: { type: 'startWorkflow', workflowType: 'meltanoJob', taskQueue: 'bare', args: [{ job: 'j' }] },
+            ...(interval === '@manual' ? { state: { paused: true } } : {}),
+          });
+        }
+      }),
+    );
+    const ms = performance.now() - start;
+    await client.connection.close();
+    return ms;
+  } finally {
+    await bare.stop();
+  }
+}
 const env = { TEMPORAL_ADDRESS: server.address };
 try {
   const first = await timeProcess('node', [CLI_BIN, '--project', dir, 'sync'], dir, env);
@@ -40,6 +98,9 @@ try {
   const list = await timeProcess(path.join(VENV_BIN, 'meltano'), ['schedule', 'list', '--format=json'], dir, {
     MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
   });
+  const listing = await bareListing(server.address);
+  if (listing.found !== count) throw new Error(`the bare listing found ${listing.found} schedules, not ${count}`);
+  const creates = await bareCreates();
   console.log(`sync of ${count} schedules against a local dev server (SQLite), one process each`);
   console.log(
     `  first sync (create, --concurrency 16)    ${fmt(first.ms)}   ${(count / (first.ms / 1000)).toFixed(0)} schedules/s`,
@@ -54,6 +115,16 @@ try {
   console.log(`  meltano schedule list --format=json on the same project (Airflow's per-parse cost): ${fmt(list.ms)}`);
   console.log(
     `  vs that listing: first sync ${(first.ms / list.ms).toFixed(2)}x, unchanged re-sync ${(again.ms / list.ms).toFixed(2)}x its time`,
+  );
+  console.log(`  the server's own share, a bare SDK client making the same calls:`);
+  console.log(
+    `    ${count} creates, 16 at a time (fresh dev server)   ${fmt(creates)}   first sync is ${(first.ms / creates).toFixed(2)}x that; the creates alone are ${(creates / list.ms).toFixed(2)}x the meltano listing`,
+  );
+  console.log(
+    `    a process listing the ${count} schedules (node, SDK, connect, ListSchedules)   ${fmt(listing.ms)}   re-sync is ${(again.ms / listing.ms).toFixed(2)}x that; it alone is ${(listing.ms / list.ms).toFixed(2)}x the meltano listing`,
+  );
+  console.log(
+    `      of which node and loading the Temporal SDK (node -e "require('@temporalio/client')")   ${fmt(listing.loadMs)}`,
   );
   console.log('reproduce: npm run bench -- sync');
 } finally {

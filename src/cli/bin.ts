@@ -7,4 +7,14 @@
  */
 // The same test as errorReport's: --verbose anywhere, or DEBUG set.
 if (process.argv.includes('--verbose') || process.env.DEBUG) process.setSourceMapsEnabled(true);
+// A reader that stops early (`job list --format=json | head -1`) closes the pipe. Node
+// ignores SIGPIPE, so each later write fails with EPIPE, and unhandled that is a crash
+// with a stack trace. Stop quietly instead, with the status a shell reports for a
+// process ended by SIGPIPE (128 + 13), as coreutils and git do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
+}
 await import('./main.js');

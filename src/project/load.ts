@@ -17,6 +17,7 @@ import { readDotEnv } from './dotenv.js';
 import { mergedTopLevel, projectSettings } from './settings.js';
 import { boxedCount, MELTANO_YAML_SCHEMA, plainExceptScheduleEnv, plainValues } from './yaml-values.js';
 import { PyFloat, PyInt, pyRepr } from './python-format.js';
+import { readParsed, writeParsed } from './parse-cache.js';
 
 export const MELTANO_FILE = 'meltano.yml';
 
@@ -73,6 +74,17 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
   } catch (err) {
     throw new ProjectFileError(relPath, undefined, `cannot read the file: ${(err as Error).message}`);
   }
+  // A large file read before with exactly this text: its data without the YAML parse.
+  let data = readParsed(absPath, source);
+  if (data === undefined) {
+    data = parseYaml(source, relPath);
+    writeParsed(absPath, source, data);
+  }
+  return checkedTopLevel(absPath, relPath, root, source, data);
+}
+
+/** The YAML text's data, as Meltano's loader would hold it; a syntax error names file, line and column. */
+function parseYaml(source: string, relPath: string): unknown {
   let data: unknown;
   const boxedBefore = boxedCount();
   try {
@@ -95,6 +107,10 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
       plainExceptScheduleEnv(data as Record<string, unknown>);
     else data = plainValues(data);
   }
+  return data;
+}
+
+function checkedTopLevel(absPath: string, relPath: string, root: string, source: string, data: unknown): ProjectFile {
   if (data === null || data === undefined) {
     // Meltano refuses an empty meltano.yml, and fails on an empty included file.
     const isMain = path.resolve(absPath) === path.join(path.resolve(root), MELTANO_FILE);

@@ -294,6 +294,23 @@ describe('a cron Meltano accepts and Temporal refuses', () => {
   });
 });
 
+describe('output closed early', () => {
+  it('a reader that closes the pipe before the output (| head) ends the command quietly with 141, not a crash', async () => {
+    const dir = makeProject({ 'meltano.yml': MELTANO_YML });
+    for (const args of [
+      ['job', 'list', '--format=json'],
+      ['schedule', 'list', '--format=json'],
+    ]) {
+      const child = execa('node', [CLI, ...args], { cwd: dir, reject: false, stdin: 'ignore' });
+      // Closed before node has even started: the command's first write finds no reader.
+      child.stdout?.destroy();
+      const r = await child;
+      expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(141);
+      expect(r.stderr, args.join(' ')).toBe('');
+    }
+  });
+});
+
 describe('the README tells the truth about these options and exit codes', () => {
   const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
@@ -335,9 +352,9 @@ describe('the README tells the truth about these options and exit codes', () => 
     }
   });
 
-  it('the exit codes table lists 0, 1, 2, 3, 4, 130 and 143, and its usage examples exit 2', async () => {
+  it('the exit codes table lists 0, 1, 2, 3, 4, 130, 143 and 141, and its usage examples exit 2', async () => {
     const rows = tableAfter("Exit codes, the same as `meltano`'s where the command is shared:");
-    expect(rows.map(([code]) => code)).toEqual(['0', '1', '2', '3', '4', '130, 143']);
+    expect(rows.map(([code]) => code)).toEqual(['0', '1', '2', '3', '4', '130, 143', '141']);
     const dir = makeProject({ 'meltano.yml': MELTANO_YML });
     const usage: string[][] = [
       ['job', 'list', '--format', 'yaml'],
