@@ -92,14 +92,15 @@ try {
   const again = await timeProcess('node', [CLI_BIN, '--project', dir, 'sync'], dir, env);
   if (!again.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
     throw new Error(`re-sync was not a no-op:\n${again.stdout.slice(-500)}`);
+  // Right after our re-sync, with the server in the same state.
+  const listing = await bareListing(server.address);
+  if (listing.found !== count) throw new Error(`the bare listing found ${listing.found} schedules, not ${count}`);
   const verify = await timeProcess('node', [CLI_BIN, '--project', dir, 'sync', '--verify'], dir, env);
   if (!verify.stdout.includes(`0 create, 0 update, 0 delete, ${count} unchanged`))
     throw new Error(`re-sync --verify was not a no-op:\n${verify.stdout.slice(-500)}`);
   const list = await timeProcess(path.join(VENV_BIN, 'meltano'), ['schedule', 'list', '--format=json'], dir, {
     MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
   });
-  const listing = await bareListing(server.address);
-  if (listing.found !== count) throw new Error(`the bare listing found ${listing.found} schedules, not ${count}`);
   const creates = await bareCreates();
   console.log(`sync of ${count} schedules against a local dev server (SQLite), one process each`);
   console.log(
