@@ -12,6 +12,7 @@ import { pipelineProject } from '../helpers/pipeline.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
 
 let server: DevServer;
 let client: Client;
@@ -75,16 +76,6 @@ afterAll(async () => {
 });
 
 const id = (name: string) => `meltano:itest:dev:${name}`;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe('sync', () => {
   it('creates every valid schedule, registers search attributes, reports the broken one and exits 1', async () => {
