@@ -442,6 +442,17 @@ wait_healthy() {
   done
 }
 
+# ui_survives_start SECONDS: false if the UI server's process is gone within SECONDS (or before it is healthy).
+ui_survives_start() {
+  local deadline=$(($(date +%s) + $1))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    running ui "$UI_BIN" || return 1
+    health ui >/dev/null && return 0
+    sleep 1
+  done
+  return 0
+}
+
 # --- commands ----------------------------------------------------------------
 
 lock() {
@@ -475,6 +486,12 @@ cmd_start() {
   wait_healthy "${MT_CLUSTER_START_TIMEOUT:-180}" history matching worker
   STARTED=()
   start_ui
+  # Once in many starts (seen in CI, 2026-11-26) the UI server exited a moment after it logged that it listened,
+  # with nothing else in its log: start it once more before giving up.
+  if ! ui_survives_start 10; then
+    say "the Web UI server exited right after it started (log: $LOGS/ui.previous.log); starting it once more"
+    start_ui
+  fi
   wait_healthy 60 ui
   say "ready in $(($(date +%s) - t0))s$([ $built = 1 ] && echo ' (including the build)'): frontend 127.0.0.1:$PORT (mTLS), Web UI http://127.0.0.1:$UI_PORT"
   say "point a shell at it: eval \"\$(npm run -s cluster -- env)\""
