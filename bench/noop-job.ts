@@ -85,6 +85,8 @@ export function readRun(stampsFile: string, requestedAt: number): RunTiming | nu
 }
 
 export interface TemporalSide {
+  /** The dev server's address. */
+  address: string;
   /** Starts one run of the job and waits for it to finish; with where the time went, from its history. */
   runOnce(): Promise<RunTiming & { totalMs: number; breakdown: Breakdown }>;
   stop(): Promise<void>;
@@ -118,6 +120,7 @@ export async function startTemporalSide(project: NoopProject): Promise<TemporalS
   const client = new Client({ connection });
   let n = 0;
   return {
+    address: server.address,
     async runOnce() {
       writeFileSync(project.stamps, '');
       const t0 = Date.now();

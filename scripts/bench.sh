@@ -10,7 +10,7 @@ shift || true
 # Helper modules of the benchmarks, and the opt-in ones, are not run by "all": airflow installs Airflow;
 # cluster-load builds and starts the self-hosted cluster and runs for more than ten minutes
 # (npm run bench -- cluster-load [--schedules N] [--minutes M]).
-not_in_all=" util big-project noop-job task-boundary proc-tree up-process heap-summary bundle-parts worker-memory-probe airflow-standalone airflow cluster-load "
+not_in_all=" util big-project noop-job task-boundary proc-tree up-process heap-summary bundle-parts worker-memory-probe airflow-standalone airflow cluster-load bare-sdk-workflows bare-sdk-side "
 if [ "${names[0]}" = all ]; then
   names=()
   for f in bench/*.ts; do n=$(basename "$f" .ts); [[ "$not_in_all" == *" $n "* ]] || names+=("$n"); done

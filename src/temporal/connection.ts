@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import type { ClientConfigProfile, ClientConfigTLS } from '@temporalio/envconfig';
 import { ServerUnreachableError, UsageError, UserError } from '../project/errors.js';
+import { clientSdk, envconfigSdk, workerSdk } from './sdk.js';
 
 export interface ConnectionFlags {
   profile?: string;
@@ -66,7 +67,7 @@ function normalisedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 async function loadProfile(profile: string | undefined, env: Record<string, string>): Promise<ClientConfigProfile> {
-  const { loadClientConfigProfile } = await import('@temporalio/envconfig');
+  const { loadClientConfigProfile } = envconfigSdk();
   try {
     return loadClientConfigProfile({ ...(profile ? { profile } : {}), overrideEnvVars: env });
   } catch (err) {
@@ -119,7 +120,7 @@ export async function connectionSettings(
 
 /** The options both Connection (client) and NativeConnection (worker) take (TLS files are read here). */
 export async function connectOptions(s: ConnectionSettings) {
-  const { toClientOptions } = await import('@temporalio/envconfig');
+  const { toClientOptions } = envconfigSdk();
   let options;
   try {
     // An API key implies TLS, as in the `temporal` CLI, unless TLS is turned off explicitly.
@@ -170,7 +171,7 @@ const GRPC_RESOURCE_EXHAUSTED = 8;
  * @throws {ServerUnreachableError} the server does not answer within 10 s
  */
 export async function connectClient(s: ConnectionSettings) {
-  const { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } = await import('@temporalio/client');
+  const { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } = clientSdk();
   // The client's own retries (RESOURCE_EXHAUSTED and UNAVAILABLE with backoff), counting
   // the rate limiter's refusals so a sync can say that the server held it back.
   const retry = defaultGrpcRetryOptions();
@@ -200,7 +201,7 @@ export async function connectClient(s: ConnectionSettings) {
  * @throws {ServerUnreachableError} the server cannot be reached
  */
 export async function connectWorker(s: ConnectionSettings) {
-  const { NativeConnection } = await import('@temporalio/worker');
+  const { NativeConnection } = workerSdk();
   try {
     return await NativeConnection.connect(await connectOptions(s));
   } catch (err) {

@@ -17,6 +17,7 @@ import type { Payload } from '@temporalio/common';
 import { progressQuery } from '../../workflows/index.js';
 import type { JobProgress, JobRunResult, TaskHeartbeat, TaskResult, TaskState } from '../../workflows/types.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
+import { clientSdk } from './sdk.js';
 
 export type FollowEvent =
   | { type: 'task'; index: number; total: number; args: string[]; state: TaskState; result?: TaskResult }
@@ -100,7 +101,7 @@ export async function followRun(
   onEvent: (event: FollowEvent) => void,
   options: FollowOptions = {},
 ): Promise<FollowOutcome> {
-  const { WorkflowFailedError } = await import('@temporalio/client');
+  const { WorkflowFailedError } = clientSdk();
   const windowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
   const contact = new ServerContact(windowMs, onEvent);
   const handle = client.workflow.getHandle(workflowId);

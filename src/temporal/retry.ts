@@ -19,6 +19,7 @@ import {
   retryWorkflowId,
   type RetryOrigin,
 } from './retry-plan.js';
+import { clientSdk, commonSdk } from './sdk.js';
 
 export interface RetryStarted {
   workflowId: string;
@@ -36,7 +37,7 @@ export async function retryRun(
   workflowId: string,
   options: { runId?: string; fromStart?: boolean; now?: Date } = {},
 ): Promise<RetryStarted> {
-  const { WorkflowNotFoundError } = await import('@temporalio/client');
+  const { WorkflowNotFoundError } = clientSdk();
   const handle = client.workflow.getHandle(workflowId, options.runId);
   let description;
   try {
@@ -82,7 +83,7 @@ export async function retryRun(
     resume: { fromTask: origin.fromTask, retryOf: { workflowId: origin.workflowId, runId: origin.runId } },
   };
   const id = retryWorkflowId(workflowId, options.now ?? new Date());
-  const { TypedSearchAttributes } = await import('@temporalio/common');
+  const { TypedSearchAttributes } = commonSdk();
   const attributes = new TypedSearchAttributes(
     description.typedSearchAttributes.getAll().filter((p) => OWN_ATTRIBUTE.test(p.key.name)),
   );

@@ -25,6 +25,7 @@ import {
   type SyncPlan,
   type SyncReport,
 } from './sync.js';
+import { clientSdk } from './sdk.js';
 
 export interface ScheduleServiceDeps {
   client: Client;
@@ -96,7 +97,7 @@ export class ScheduleService {
    */
   private async described(name: string) {
     this.require(name);
-    const { ScheduleNotFoundError: NotOnServer } = await import('@temporalio/client');
+    const { ScheduleNotFoundError: NotOnServer } = clientSdk();
     const id = this.idOf(name);
     const handle = this.client.schedule.getHandle(id);
     try {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
 import { InternalError, ScheduleOwnedElsewhereError, UserError } from '../project/errors.js';
-import { meltanoJob } from '../../workflows/index.js';
+import type { ScheduleDef } from '../project/model.js';
 import { failureText } from './server-errors.js';
 import {
   desiredSchedule,
@@ -24,6 +24,7 @@ import {
 } from './schedule-mapping.js';
 import { simultaneousStarts, simultaneousStartsWarning } from './simultaneous-starts.js';
 import { DEFAULT_SYNC_CONCURRENCY } from './sync-limits.js';
+import { clientSdk, commonSdk, protoSdk } from './sdk.js';
 
 export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
 
@@ -95,7 +96,7 @@ const OVERLAP_ENUM: Record<string, string> = {
 };
 
 async function searchAttributePairs(d: DesiredSchedule) {
-  const { defineSearchAttributeKey, SearchAttributeType } = await import('@temporalio/common');
+  const { defineSearchAttributeKey, SearchAttributeType } = commonSdk();
   return SEARCH_ATTRIBUTE_NAMES.map((name) => ({
     key: defineSearchAttributeKey(name, SearchAttributeType.KEYWORD),
     value: d.searchAttributes[name],
@@ -111,7 +112,7 @@ export function syncHash(d: DesiredSchedule, ctx: MappingContext): string {
 }
 
 async function syncHashAttribute(d: DesiredSchedule, ctx: MappingContext) {
-  const { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } = await import('@temporalio/common');
+  const { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } = commonSdk();
   return new TypedSearchAttributes([
     { key: defineSearchAttributeKey(SYNC_HASH_ATTRIBUTE, SearchAttributeType.KEYWORD), value: syncHash(d, ctx) },
   ]);
@@ -145,7 +146,8 @@ async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSp
     },
     action: {
       type: 'startWorkflow',
-      workflowType: meltanoJob,
+      // The name, not the function: importing the workflow would load @temporalio/workflow into every sync.
+      workflowType: WORKFLOW_TYPE,
       taskQueue: d.taskQueue,
       workflowId: d.id,
       args: [d.input],
@@ -373,8 +375,29 @@ function errorItem(schedule: string, scheduleId: string, error: string): Planned
  * schedule (create, update with its changes, unchanged, error) and, with
  * `prune`, one per managed schedule to delete.
  */
+/** A schedule's wanted Temporal form and its sync hash, or why meltano.yml's entry has none. */
+type WantedForm = { desired: DesiredSchedule; hash: string } | { error: string };
+
+/**
+ * The wanted form of each schedule, in slices that let the event loop run between them, so a
+ * listing already asked for is read off the socket meanwhile.
+ */
+async function desiredSchedules(ctx: MappingContext, schedules: ScheduleDef[]): Promise<Map<ScheduleDef, WantedForm>> {
+  const out = new Map<ScheduleDef, WantedForm>();
+  for (const [i, schedule] of schedules.entries()) {
+    if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    try {
+      const desired = desiredSchedule(ctx, schedule);
+      out.set(schedule, { desired, hash: syncHash(desired, ctx) });
+    } catch (err) {
+      out.set(schedule, { error: err instanceof UserError ? err.describe() : String(err) });
+    }
+  }
+  return out;
+}
+
 export async function planSync(client: Client, ctx: MappingContext, options: PlanOptions = {}): Promise<SyncPlan> {
-  const { ScheduleNotFoundError } = await import('@temporalio/client');
+  const { ScheduleNotFoundError } = clientSdk();
   const { project } = ctx;
   const items: PlannedItem[] = [];
   const wanted = (name: string): boolean => !options.only || options.only.includes(name);
@@ -388,7 +411,9 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
   const listed = new Map<string, ScheduleSummary>();
   // Every id on the server, whoever made it: one not listed needs no describe to be created.
   const anyOwner = new Set<string>();
-  await retryBusy(async () => {
+  // An unchanged re-sync is mostly the server's time to list: start the listing, then work
+  // out what meltano.yml wants while the server answers.
+  const listing = retryBusy(async () => {
     legacy.clear();
     ours.length = 0;
     listed.clear();
@@ -403,6 +428,13 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
       }
     }
   });
+  // Awaited below; until then a refusal must not count as an unhandled rejection.
+  listing.catch(() => undefined);
+  const desiredOf = await desiredSchedules(
+    ctx,
+    project.schedules.filter((s) => wanted(s.name)),
+  );
+  await listing;
   const migrated = new Set<string>();
   const migrationOf = (fromId: string): Migration | undefined => {
     const summary = legacy.get(fromId);
@@ -414,85 +446,79 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
       ...(summary.state.note !== undefined ? { note: summary.state.note } : {}),
     };
   };
-  await mapLimit(
-    project.schedules.filter((s) => wanted(s.name)),
-    options.concurrency ?? DEFAULT_SYNC_CONCURRENCY,
-    async (schedule) => {
-      let d: DesiredSchedule;
-      try {
-        d = desiredSchedule(ctx, schedule);
-      } catch (err) {
-        items.push(errorItem(schedule.name, '', err instanceof UserError ? err.describe() : String(err)));
+  await mapLimit([...desiredOf], options.concurrency ?? DEFAULT_SYNC_CONCURRENCY, async ([schedule, wantedForm]) => {
+    if ('error' in wantedForm) {
+      items.push(errorItem(schedule.name, '', wantedForm.error));
+      return;
+    }
+    const { desired: d, hash } = wantedForm;
+    try {
+      const base0 = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+      // In step by the listing alone: our mark and the hash of what meltano.yml wants
+      // (a hand edit in the UI keeps the hash: `verify` describes every schedule).
+      if (!options.verify && listedHash(listed.get(d.id)) === hash) {
+        items.push({ ...base0, action: 'unchanged', changes: [] });
         return;
       }
-      try {
-        const base0 = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
-        // In step by the listing alone: our mark and the hash of what meltano.yml wants
-        // (a hand edit in the UI keeps the hash: `verify` describes every schedule).
-        if (!options.verify && listedHash(listed.get(d.id)) === syncHash(d, ctx)) {
-          items.push({ ...base0, action: 'unchanged', changes: [] });
-          return;
+      let current: ScheduleDescription | undefined;
+      // Not in the listing: nothing to describe (a schedule the listing missed, being
+      // created meanwhile, makes the create fail, and applySync looks at it then).
+      if (options.verify || anyOwner.has(d.id)) {
+        try {
+          current = await retryBusy(() => client.schedule.getHandle(d.id).describe());
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
         }
-        let current: ScheduleDescription | undefined;
-        // Not in the listing: nothing to describe (a schedule the listing missed, being
-        // created meanwhile, makes the create fail, and applySync looks at it then).
-        if (options.verify || anyOwner.has(d.id)) {
-          try {
-            current = await retryBusy(() => client.schedule.getHandle(d.id).describe());
-          } catch (err) {
-            if (!(err instanceof ScheduleNotFoundError)) throw err;
-          }
-        }
-        const base = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
-        const legacyId = scheduleId(ctx.legacyProjectKey, ctx.environment, schedule.name);
-        if (!current) {
-          const migrate = legacyId !== d.id ? migrationOf(legacyId) : undefined;
-          items.push({
-            ...base,
-            action: 'create',
-            changes: [
-              `${d.summary.interval} (${d.summary.cron}), job ${d.job}`,
-              ...(migrate
-                ? [`replaces ${legacyId} (made under this project's earlier identity; paused state kept)`]
-                : []),
-            ],
-            ...(migrate ? { migrate } : {}),
-          });
-          return;
-        }
-        const owner = ownership(current.memo, ctx);
-        if (owner === 'other') {
-          items.push(
-            errorItem(
-              schedule.name,
-              d.id,
-              `schedule ${d.id} belongs to another project (created ${ownerText(current.memo)}); left untouched. ` +
-                `Give this project its own key: a project_id in meltano.yml or MELTANO_TEMPORAL_PROJECT`,
-            ),
-          );
-        } else if (owner === 'legacy') {
-          migrated.add(d.id);
-          items.push({
-            ...base,
-            action: 'update',
-            changes: ['ownership mark added (re-created; paused state kept)'],
-            migrate: {
-              fromId: d.id,
-              paused: current.state.paused,
-              ...(current.state.note !== undefined ? { note: current.state.note } : {}),
-            },
-          });
-        } else {
-          const changes = scheduleDrift(current, d);
-          const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
-          if (!changes.length && hash !== syncHash(d, ctx)) changes.push('sync hash recorded');
-          items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
-        }
-      } catch (err) {
-        items.push(errorItem(schedule.name, d.id, errorText(err)));
       }
-    },
-  );
+      const base = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+      const legacyId = scheduleId(ctx.legacyProjectKey, ctx.environment, schedule.name);
+      if (!current) {
+        const migrate = legacyId !== d.id ? migrationOf(legacyId) : undefined;
+        items.push({
+          ...base,
+          action: 'create',
+          changes: [
+            `${d.summary.interval} (${d.summary.cron}), job ${d.job}`,
+            ...(migrate
+              ? [`replaces ${legacyId} (made under this project's earlier identity; paused state kept)`]
+              : []),
+          ],
+          ...(migrate ? { migrate } : {}),
+        });
+        return;
+      }
+      const owner = ownership(current.memo, ctx);
+      if (owner === 'other') {
+        items.push(
+          errorItem(
+            schedule.name,
+            d.id,
+            `schedule ${d.id} belongs to another project (created ${ownerText(current.memo)}); left untouched. ` +
+              `Give this project its own key: a project_id in meltano.yml or MELTANO_TEMPORAL_PROJECT`,
+          ),
+        );
+      } else if (owner === 'legacy') {
+        migrated.add(d.id);
+        items.push({
+          ...base,
+          action: 'update',
+          changes: ['ownership mark added (re-created; paused state kept)'],
+          migrate: {
+            fromId: d.id,
+            paused: current.state.paused,
+            ...(current.state.note !== undefined ? { note: current.state.note } : {}),
+          },
+        });
+      } else {
+        const changes = scheduleDrift(current, d);
+        const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
+        if (!changes.length && hash !== syncHash(d, ctx)) changes.push('sync hash recorded');
+        items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
+      }
+    } catch (err) {
+      items.push(errorItem(schedule.name, d.id, errorText(err)));
+    }
+  });
   if (options.prune && !options.only) {
     const keep = new Set(project.schedules.map((s) => s.name));
     for (const summary of ours) {
@@ -606,7 +632,7 @@ export async function applySync(
   plan: SyncPlan,
   options: ApplyOptions = {},
 ): Promise<SyncReport> {
-  const { ScheduleAlreadyRunning } = await import('@temporalio/client');
+  const { ScheduleAlreadyRunning } = clientSdk();
   const specs = new CompiledSpecs();
   let done = 0;
   const total = plan.items.length;
@@ -703,7 +729,7 @@ export async function deleteSchedule(
   name: string,
   options: { checkOnly?: boolean } = {},
 ): Promise<boolean> {
-  const { ScheduleNotFoundError } = await import('@temporalio/client');
+  const { ScheduleNotFoundError } = clientSdk();
   const ids = [
     ...new Set([
       scheduleId(ctx.projectKey, ctx.environment, name),
@@ -729,7 +755,7 @@ export async function deleteSchedule(
 
 /** Register our search attributes on the namespace when missing (operator API). */
 export async function ensureSearchAttributes(client: Client): Promise<string[]> {
-  const { temporal } = (await import('@temporalio/proto')).default;
+  const { temporal } = protoSdk();
   const namespace = client.options.namespace;
   const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
   const have = new Set(Object.keys(existing.customAttributes ?? {}));

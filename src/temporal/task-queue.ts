@@ -1,9 +1,10 @@
 /** Who polls a task queue: the workers serving it. */
 import type { Client } from '@temporalio/client';
+import { protoSdk } from './sdk.js';
 
 /** Distinct identities of the workers polling the task queue for activities (`pid@host`). */
 export async function activityPollers(client: Client, taskQueue: string): Promise<string[]> {
-  const { temporal } = (await import('@temporalio/proto')).default;
+  const { temporal } = protoSdk();
   const r = await client.connection.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },

@@ -16,6 +16,8 @@ import { startLogPruner, type LogPruner } from '../logs/retention.js';
 import { defaultNotifySettings } from '../notify/settings.js';
 import { UserError } from '../project/errors.js';
 import { durationMs, formatDuration } from '../util/duration.js';
+import { workerSdk } from './sdk.js';
+import { startIdleCompaction } from './idle-compaction.js';
 
 /** When neither --log-retention nor the namespace says: 30 days. */
 const FALLBACK_LOG_RETENTION_MS = 30 * 86_400_000;
@@ -54,7 +56,7 @@ const FORCE_AFTER_GRACE_MS = 30_000;
 
 async function installRuntime(metricsBind: string | undefined, level: LogLevel, format: LogFormat): Promise<void> {
   if (runtimeInstalled) return;
-  const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
+  const { Runtime, DefaultLogger, makeTelemetryFilterString } = workerSdk();
   // One line per entry: `time LEVEL [task attempt N] message`, so task output reads like a log.
   const logger = new DefaultLogger(level, (entry) => {
     const meta = entry.meta ?? {};
@@ -135,7 +137,7 @@ async function startTaskLogPruner(
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind, options.logLevel ?? 'INFO', options.logFormat ?? 'text');
-  const { Worker } = await import('@temporalio/worker');
+  const { Worker } = workerSdk();
   const { createActivities } = await import('../../activities/index.js');
   const connection = await connectWorker(options.connection);
   const { taskQueue } = options;
@@ -148,7 +150,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     : { workflowsPath };
   const dc = await dataConverter();
   const uiUrl = process.env.MELTANO_TEMPORAL_UI_URL || options.uiUrl;
-  const log = (await import('@temporalio/worker')).Runtime.instance().logger;
+  const log = workerSdk().Runtime.instance().logger;
   checkNotifyDefault(log);
   const grace = options.shutdownGraceTime ?? 5 * 60_000;
   let worker;
@@ -185,12 +187,18 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const pruner = await startTaskLogPruner(options, connection, log);
   const stop = (): void => worker.shutdown();
   options.signal?.addEventListener('abort', stop, { once: true });
+  const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
+  const compaction = startIdleCompaction({
+    load: () => worker.getStatus(),
+    onCompact: (before, after) => log.debug(`idle: heap compacted, ${mib(before)} -> ${mib(after)} committed`),
+  });
   try {
     const running = worker.run();
     options.onReady?.({ taskQueue, namespace: options.connection.namespace, address: options.connection.address });
     await running;
   } finally {
     options.signal?.removeEventListener('abort', stop);
+    compaction.stop();
     pruner.stop();
     await connection.close();
   }

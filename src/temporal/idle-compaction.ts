@@ -1,0 +1,96 @@
+/**
+ * Memory given back while the worker waits for work.
+ *
+ * V8 keeps its young generation at the size the last burst of work grew it to
+ * until its next collection, and a worker that waits for the next scheduled run
+ * allocates so little that the next collection does not come: with `up` and 100
+ * schedules, about 40 MiB of the worker process (bench/RESULTS.md). So when the
+ * worker has nothing in flight and the heap's committed memory has grown since
+ * the last collection made here, one full collection runs; V8 then shrinks the
+ * young generation to what the (low) allocation rate needs. It pauses the main
+ * thread for some tens of milliseconds, at a moment when nothing runs.
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/** What the worker has in flight (a subset of the SDK's WorkerStatus). */
+export interface WorkerLoad {
+  numInFlightActivities: number;
+  numInFlightWorkflowActivations: number;
+}
+
+/** Committed heap growth that is worth a collection: less is left alone. */
+export const COMPACT_AFTER_GROWTH_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Whether to collect now: nothing in flight, and the heap's committed size is
+ * `growthBytes` above what it was after the last collection (or there was none).
+ */
+export function shouldCompact(
+  load: WorkerLoad,
+  committedBytes: number,
+  afterLast: number | undefined,
+  growthBytes = COMPACT_AFTER_GROWTH_BYTES,
+): boolean {
+  if (load.numInFlightActivities > 0 || load.numInFlightWorkflowActivations > 0) return false;
+  return afterLast === undefined || committedBytes - afterLast >= growthBytes;
+}
+
+let collect: (() => void) | undefined;
+
+/**
+ * A full collection of this thread's heap. Node offers none without
+ * --expose-gc at start-up; with the flag set for a moment, a new context's
+ * `gc` is that function (the flag is turned off again, so no later context,
+ * such as a workflow sandbox, sees a `gc` global).
+ */
+function fullCollection(): () => void {
+  if (!collect) {
+    v8.setFlagsFromString('--expose-gc');
+    try {
+      collect = vm.runInNewContext('gc') as () => void;
+    } finally {
+      v8.setFlagsFromString('--no-expose-gc');
+    }
+  }
+  return collect;
+}
+
+const committed = (): number => v8.getHeapStatistics().total_physical_size;
+
+export interface IdleCompaction {
+  stop(): void;
+}
+
+/**
+ * Checks `firstAfterMs` after the start (the start-up's own allocations are
+ * the first growth), then every `everyMs`.
+ */
+export function startIdleCompaction(options: {
+  load: () => WorkerLoad;
+  onCompact?: (beforeBytes: number, afterBytes: number) => void;
+  firstAfterMs?: number;
+  everyMs?: number;
+}): IdleCompaction {
+  let afterLast: number | undefined;
+  const check = (): void => {
+    const before = committed();
+    if (!shouldCompact(options.load(), before, afterLast)) return;
+    fullCollection()();
+    afterLast = committed();
+    options.onCompact?.(before, afterLast);
+  };
+  let every: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    check();
+    every = setInterval(check, options.everyMs ?? 10_000);
+    every.unref();
+  }, options.firstAfterMs ?? 5_000);
+  first.unref();
+  return {
+    stop() {
+      clearTimeout(first);
+      if (every) clearInterval(every);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * A real worker process on a real dev server gives memory back once it is
+ * idle: its debug log reports a full collection that shrank the committed
+ * heap, a few seconds after it started polling (src/temporal/idle-compaction.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { makeProject } from '../helpers/project.js';
+import { CLI } from '../helpers/run.js';
+import { startDevServer, type DevServer } from '../helpers/temporal.js';
+
+let server: DevServer;
+beforeAll(async () => {
+  server = await startDevServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('worker idle compaction', () => {
+  it('collects once the worker is idle and says how much committed heap it gave back', async () => {
+    const dir = makeProject({
+      'meltano.yml':
+        'version: 1\nproject_id: 3f9a1c2b-0000-4000-8000-0000000000c1\njobs:\n- name: j\n  tasks:\n  - tap-a target-b\n',
+    });
+    const proc = execa('node', [CLI, 'worker', '--log-format', 'json', '--log-level', 'debug'], {
+      cwd: dir,
+      env: server.env,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 90_000,
+    });
+    let stderr = '';
+    const compacted = await new Promise<Record<string, unknown> | undefined>((resolve) => {
+      proc.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const line = stderr.split('\n').find((l) => l.includes('idle: heap compacted'));
+        if (line) resolve(JSON.parse(line) as Record<string, unknown>);
+      });
+      void proc.then(() => resolve(undefined));
+    });
+    proc.kill('SIGTERM');
+    const r = await proc;
+    expect(r.timedOut, stderr).toBe(false);
+    expect(compacted, stderr).toBeDefined();
+    expect(compacted?.level).toBe('DEBUG');
+    const m = /^idle: heap compacted, (\d+) MiB -> (\d+) MiB committed$/u.exec(String(compacted?.message));
+    expect(m, String(compacted?.message)).not.toBeNull();
+    expect(Number(m?.[2])).toBeLessThan(Number(m?.[1]));
+    // It came after the worker was polling, not during its start.
+    expect(stderr.indexOf('polling task queue')).toBeGreaterThan(-1);
+    expect(stderr.indexOf('polling task queue')).toBeLessThan(stderr.indexOf('idle: heap compacted'));
+  });
+});

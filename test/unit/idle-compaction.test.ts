@@ -1,0 +1,71 @@
+/** The worker's idle compaction: when it collects, and that the collection leaves no `gc` global behind. */
+import { describe, expect, it } from 'vitest';
+import vm from 'node:vm';
+import { COMPACT_AFTER_GROWTH_BYTES, shouldCompact, startIdleCompaction } from '../../src/temporal/idle-compaction.js';
+
+const idle = { numInFlightActivities: 0, numInFlightWorkflowActivations: 0 };
+const MiB = 1024 * 1024;
+
+describe('shouldCompact', () => {
+  it('collects when idle and nothing was collected yet', () => {
+    expect(shouldCompact(idle, 50 * MiB, undefined)).toBe(true);
+  });
+
+  it('never while an activity or a workflow activation is in flight', () => {
+    expect(shouldCompact({ ...idle, numInFlightActivities: 1 }, 500 * MiB, undefined)).toBe(false);
+    expect(shouldCompact({ ...idle, numInFlightWorkflowActivations: 1 }, 500 * MiB, undefined)).toBe(false);
+  });
+
+  it('again only after the committed heap grew by the threshold since the last collection', () => {
+    expect(shouldCompact(idle, 40 * MiB + COMPACT_AFTER_GROWTH_BYTES - 1, 40 * MiB)).toBe(false);
+    expect(shouldCompact(idle, 40 * MiB + COMPACT_AFTER_GROWTH_BYTES, 40 * MiB)).toBe(true);
+    expect(shouldCompact(idle, 30 * MiB, 40 * MiB)).toBe(false);
+  });
+});
+
+describe('startIdleCompaction', () => {
+  it('runs a real full collection when idle, reports committed bytes before and after, and exposes no gc global', async () => {
+    // Garbage the collection can free: 32 MiB of short-lived arrays.
+    for (let i = 0; i < 64; i++) new Array(64 * 1024).fill(i);
+    const reports: Array<[number, number]> = [];
+    const compaction = startIdleCompaction({
+      load: () => idle,
+      onCompact: (before, after) => reports.push([before, after]),
+      firstAfterMs: 1,
+      everyMs: 60_000,
+    });
+    try {
+      const deadline = Date.now() + 5_000;
+      while (!reports.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      compaction.stop();
+    }
+    expect(reports).toHaveLength(1);
+    const [before, after] = reports[0] as [number, number];
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBeLessThan(before);
+    expect(vm.runInNewContext('typeof gc')).toBe('undefined');
+    expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
+  });
+
+  it('does not collect while work is in flight', async () => {
+    let calls = 0;
+    const compaction = startIdleCompaction({
+      load: () => {
+        calls++;
+        return { ...idle, numInFlightActivities: 2 };
+      },
+      onCompact: () => {
+        throw new Error('collected while busy');
+      },
+      firstAfterMs: 1,
+      everyMs: 5,
+    });
+    try {
+      while (calls < 3) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      compaction.stop();
+    }
+    expect(calls).toBeGreaterThanOrEqual(3);
+  });
+});
