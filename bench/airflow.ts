@@ -294,9 +294,11 @@ async function sampleIdle(root: number): Promise<TreeMemory> {
     samples.push(treeMemory(root));
     await sleep(2_000);
   }
+  const names = [...new Set(samples.flatMap((s) => Object.keys(s.byName)))];
   return {
     pssKiB: median(samples.map((s) => s.pssKiB)),
     processes: median(samples.map((s) => s.processes)),
+    byName: Object.fromEntries(names.map((n) => [n, median(samples.map((s) => s.byName[n] ?? 0))])),
   };
 }
 
@@ -359,6 +361,18 @@ function report(
       `${(airflowIdle.pssKiB / 1024).toFixed(0)} MiB`,
       `${(oursIdle.pssKiB / 1024).toFixed(0)} MiB`,
       ratio(airflowIdle.pssKiB, oursIdle.pssKiB),
+    ),
+  );
+  // Whose part is whose: the embedded Temporal server (Temporal's own binary) and our `up` process (CLI and worker).
+  const server = oursIdle.byName.temporal ?? 0;
+  const own = oursIdle.pssKiB - server;
+  out.push(row('  of it: the Temporal dev server', '', `${(server / 1024).toFixed(0)} MiB`, ''));
+  out.push(
+    row(
+      '  of it: our up process (CLI, worker)',
+      '',
+      `${(own / 1024).toFixed(0)} MiB`,
+      `${ratio(airflowIdle.pssKiB, own)} (Airflow's tree vs our own part)`,
     ),
   );
   out.push(row('processes', String(airflowIdle.processes), String(oursIdle.processes), ''));

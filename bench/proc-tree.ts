@@ -86,9 +86,27 @@ export interface TreeMemory {
   pssKiB: number;
   /** Processes (not threads) in the tree, the root included. */
   processes: number;
+  /** PSS by process name (/proc/<pid>/comm: `node`, `temporal`, ...), so a total shows whose part is whose. */
+  byName: Record<string, number>;
+}
+
+function processName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
 }
 
 export function treeMemory(root: number): TreeMemory {
   const pids = descendants(root).filter((pid) => rollupKiB(pid, 'Rss') > 0);
-  return { pssKiB: pids.reduce((sum, pid) => sum + rollupKiB(pid, 'Pss'), 0), processes: pids.length };
+  const byName: Record<string, number> = {};
+  let pssKiB = 0;
+  for (const pid of pids) {
+    const pss = rollupKiB(pid, 'Pss');
+    pssKiB += pss;
+    const name = processName(pid);
+    byName[name] = (byName[name] ?? 0) + pss;
+  }
+  return { pssKiB, processes: pids.length, byName };
 }

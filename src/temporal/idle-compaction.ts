@@ -5,10 +5,11 @@
  * until its next collection, and a worker that waits for the next scheduled run
  * allocates so little that the next collection does not come: with `up` and 100
  * schedules, about 40 MiB of the worker process (bench/RESULTS.md). So when the
- * worker has nothing in flight and the heap's committed memory has grown since
- * the last collection made here, one full collection runs; V8 then shrinks the
- * young generation to what the (low) allocation rate needs. It pauses the main
- * thread for some tens of milliseconds, at a moment when nothing runs.
+ * worker had nothing in flight at two checks in a row (5 s apart) and the heap's
+ * committed memory has grown since the last collection made here, one full
+ * collection runs; V8 then shrinks the young generation to what the (low)
+ * allocation rate needs. It pauses the main thread for some tens of
+ * milliseconds, at a moment when nothing runs.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -64,7 +65,8 @@ export interface IdleCompaction {
 
 /**
  * Checks `firstAfterMs` after the start (the start-up's own allocations are
- * the first growth), then every `everyMs`.
+ * the first growth), then every `everyMs`; collects at a check that finds the
+ * worker idle when the one before did too.
  */
 export function startIdleCompaction(options: {
   load: () => WorkerLoad;
@@ -73,9 +75,15 @@ export function startIdleCompaction(options: {
   everyMs?: number;
 }): IdleCompaction {
   let afterLast: number | undefined;
+  // Idle at two checks in a row: not the instant between one task and the next of a run.
+  let idleBefore = false;
   const check = (): void => {
+    const load = options.load();
+    const idle = load.numInFlightActivities === 0 && load.numInFlightWorkflowActivations === 0;
+    const settled = idle && idleBefore;
+    idleBefore = idle;
     const before = committed();
-    if (!shouldCompact(options.load(), before, afterLast)) return;
+    if (!settled || !shouldCompact(load, before, afterLast)) return;
     fullCollection()();
     afterLast = committed();
     options.onCompact?.(before, afterLast);
@@ -83,9 +91,9 @@ export function startIdleCompaction(options: {
   let every: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
     check();
-    every = setInterval(check, options.everyMs ?? 10_000);
+    every = setInterval(check, options.everyMs ?? 5_000);
     every.unref();
-  }, options.firstAfterMs ?? 5_000);
+  }, options.firstAfterMs ?? 2_000);
   first.unref();
   return {
     stop() {
