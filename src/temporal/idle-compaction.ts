@@ -5,8 +5,8 @@
  * until its next collection, and a worker that waits for the next scheduled run
  * allocates so little that the next collection does not come: with `up` and 100
  * schedules, about 40 MiB of the worker process (bench/RESULTS.md). So when the
- * worker had nothing in flight at two checks in a row (5 s apart) and the heap's
- * committed memory has grown since the last collection made here, one full
+ * worker had nothing in flight at two checks in a row (5 s apart) and its
+ * resident memory has grown since the last collection made here, one full
  * collection runs; V8 then shrinks the young generation to what the (low)
  * allocation rate needs. It pauses the main thread for some tens of
  * milliseconds, at a moment when nothing runs.
@@ -20,21 +20,21 @@ export interface WorkerLoad {
   numInFlightWorkflowActivations: number;
 }
 
-/** Committed heap growth that is worth a collection: less is left alone. */
+/** Growth of resident memory that is worth a collection: less is left alone. */
 export const COMPACT_AFTER_GROWTH_BYTES = 16 * 1024 * 1024;
 
 /**
- * Whether to collect now: nothing in flight, and the heap's committed size is
+ * Whether to collect now: nothing in flight, and the resident memory is
  * `growthBytes` above what it was after the last collection (or there was none).
  */
 export function shouldCompact(
   load: WorkerLoad,
-  committedBytes: number,
+  residentBytes: number,
   afterLast: number | undefined,
   growthBytes = COMPACT_AFTER_GROWTH_BYTES,
 ): boolean {
   if (load.numInFlightActivities > 0 || load.numInFlightWorkflowActivations > 0) return false;
-  return afterLast === undefined || committedBytes - afterLast >= growthBytes;
+  return afterLast === undefined || residentBytes - afterLast >= growthBytes;
 }
 
 let collect: (() => void) | undefined;
@@ -57,10 +57,19 @@ function fullCollection(): () => void {
   return collect;
 }
 
-const committed = (): number => v8.getHeapStatistics().total_physical_size;
+// Resident memory, not the heap's committed size: what the collection gives back
+// is mostly pages of the young generation and of buffers, which users see here.
+const resident = (): number => process.memoryUsage.rss();
 
 export interface IdleCompaction {
   stop(): void;
+}
+
+/** One collection: the heap in use just before and just after it, and resident memory once it settled. */
+export interface Compaction {
+  heapUsedBefore: number;
+  heapUsedAfter: number;
+  residentAfter: number;
 }
 
 /**
@@ -70,11 +79,12 @@ export interface IdleCompaction {
  */
 export function startIdleCompaction(options: {
   load: () => WorkerLoad;
-  onCompact?: (beforeBytes: number, afterBytes: number) => void;
+  onCompact?: (compaction: Compaction) => void;
   firstAfterMs?: number;
   everyMs?: number;
 }): IdleCompaction {
   let afterLast: number | undefined;
+  let settle: NodeJS.Timeout | undefined;
   // Idle at two checks in a row: not the instant between one task and the next of a run.
   let idleBefore = false;
   const check = (): void => {
@@ -82,11 +92,18 @@ export function startIdleCompaction(options: {
     const idle = load.numInFlightActivities === 0 && load.numInFlightWorkflowActivations === 0;
     const settled = idle && idleBefore;
     idleBefore = idle;
-    const before = committed();
+    const before = resident();
     if (!settled || !shouldCompact(load, before, afterLast)) return;
+    const heapUsedBefore = v8.getHeapStatistics().used_heap_size;
     fullCollection()();
-    afterLast = committed();
-    options.onCompact?.(before, afterLast);
+    const heapUsedAfter = v8.getHeapStatistics().used_heap_size;
+    afterLast = before; // until the settled figure below: no second collection meanwhile
+    // V8 hands the freed pages back from a thread of its own, just after the collection.
+    settle = setTimeout(() => {
+      afterLast = resident();
+      options.onCompact?.({ heapUsedBefore, heapUsedAfter, residentAfter: afterLast });
+    }, 1_000);
+    settle.unref();
   };
   let every: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
@@ -99,6 +116,7 @@ export function startIdleCompaction(options: {
     stop() {
       clearTimeout(first);
       if (every) clearInterval(every);
+      if (settle) clearTimeout(settle);
     },
   };
 }

@@ -190,7 +190,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
   const compaction = startIdleCompaction({
     load: () => worker.getStatus(),
-    onCompact: (before, after) => log.debug(`idle: heap compacted, ${mib(before)} -> ${mib(after)} committed`),
+    onCompact: (c) =>
+      log.debug(
+        `idle: full garbage collection, heap used ${mib(c.heapUsedBefore)} -> ${mib(c.heapUsedAfter)}, resident memory now ${mib(c.residentAfter)}`,
+      ),
   });
   try {
     const running = worker.run();

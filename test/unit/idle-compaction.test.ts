@@ -1,7 +1,12 @@
 /** The worker's idle compaction: when it collects, and that the collection leaves no `gc` global behind. */
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
-import { COMPACT_AFTER_GROWTH_BYTES, shouldCompact, startIdleCompaction } from '../../src/temporal/idle-compaction.js';
+import {
+  COMPACT_AFTER_GROWTH_BYTES,
+  shouldCompact,
+  startIdleCompaction,
+  type Compaction,
+} from '../../src/temporal/idle-compaction.js';
 
 const idle = { numInFlightActivities: 0, numInFlightWorkflowActivations: 0 };
 const MiB = 1024 * 1024;
@@ -16,7 +21,7 @@ describe('shouldCompact', () => {
     expect(shouldCompact({ ...idle, numInFlightWorkflowActivations: 1 }, 500 * MiB, undefined)).toBe(false);
   });
 
-  it('again only after the committed heap grew by the threshold since the last collection', () => {
+  it('again only after resident memory grew by the threshold since the last collection', () => {
     expect(shouldCompact(idle, 40 * MiB + COMPACT_AFTER_GROWTH_BYTES - 1, 40 * MiB)).toBe(false);
     expect(shouldCompact(idle, 40 * MiB + COMPACT_AFTER_GROWTH_BYTES, 40 * MiB)).toBe(true);
     expect(shouldCompact(idle, 30 * MiB, 40 * MiB)).toBe(false);
@@ -24,13 +29,17 @@ describe('shouldCompact', () => {
 });
 
 describe('startIdleCompaction', () => {
-  it('runs a real full collection when idle at two checks in a row, reports committed bytes before and after, and exposes no gc global', async () => {
-    // Garbage the collection can free: 32 MiB of short-lived arrays.
-    for (let i = 0; i < 64; i++) new Array(64 * 1024).fill(i);
-    const reports: Array<[number, number]> = [];
+  it('runs a real full collection when idle at two checks in a row, reports the heap in use before and after, and exposes no gc global', async () => {
+    // 32 MiB that becomes garbage at the second check, right before the collection it triggers.
+    let garbage: number[][] | undefined = Array.from({ length: 64 }, (_, i) => new Array<number>(64 * 1024).fill(i));
+    let checks = 0;
+    const reports: Compaction[] = [];
     const compaction = startIdleCompaction({
-      load: () => idle,
-      onCompact: (before, after) => reports.push([before, after]),
+      load: () => {
+        if (++checks >= 2) garbage = undefined;
+        return idle;
+      },
+      onCompact: (c) => reports.push(c),
       firstAfterMs: 1,
       everyMs: 5,
     });
@@ -40,10 +49,12 @@ describe('startIdleCompaction', () => {
     } finally {
       compaction.stop();
     }
+    expect(garbage).toBeUndefined();
     expect(reports).toHaveLength(1);
-    const [before, after] = reports[0] as [number, number];
-    expect(before).toBeGreaterThan(0);
-    expect(after).toBeLessThan(before);
+    const [c] = reports as [Compaction];
+    // 32 MiB of garbage was on the heap: the collection freed it.
+    expect(c.heapUsedBefore - c.heapUsedAfter).toBeGreaterThan(16 * 1024 * 1024);
+    expect(c.residentAfter).toBeGreaterThan(0);
     expect(vm.runInNewContext('typeof gc')).toBe('undefined');
     expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
   });
