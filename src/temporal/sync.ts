@@ -370,11 +370,6 @@ function errorItem(schedule: string, scheduleId: string, error: string): Planned
   return { action: 'error', schedule, scheduleId, changes: [], error, applied: false };
 }
 
-/**
- * Compare meltano.yml with the server, changing nothing: one item per
- * schedule (create, update with its changes, unchanged, error) and, with
- * `prune`, one per managed schedule to delete.
- */
 /** A schedule's wanted Temporal form and its sync hash, or why meltano.yml's entry has none. */
 type WantedForm = { desired: DesiredSchedule; hash: string } | { error: string };
 
@@ -396,6 +391,11 @@ async function desiredSchedules(ctx: MappingContext, schedules: ScheduleDef[]): 
   return out;
 }
 
+/**
+ * Compare meltano.yml with the server, changing nothing: one item per
+ * schedule (create, update with its changes, unchanged, error) and, with
+ * `prune`, one per managed schedule to delete.
+ */
 export async function planSync(client: Client, ctx: MappingContext, options: PlanOptions = {}): Promise<SyncPlan> {
   const { ScheduleNotFoundError } = clientSdk();
   const { project } = ctx;
@@ -451,12 +451,12 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
       items.push(errorItem(schedule.name, '', wantedForm.error));
       return;
     }
-    const { desired: d, hash } = wantedForm;
+    const { desired: d, hash: wantedHash } = wantedForm;
     try {
       const base0 = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
       // In step by the listing alone: our mark and the hash of what meltano.yml wants
       // (a hand edit in the UI keeps the hash: `verify` describes every schedule).
-      if (!options.verify && listedHash(listed.get(d.id)) === hash) {
+      if (!options.verify && listedHash(listed.get(d.id)) === wantedHash) {
         items.push({ ...base0, action: 'unchanged', changes: [] });
         return;
       }
@@ -512,7 +512,7 @@ export async function planSync(client: Client, ctx: MappingContext, options: Pla
       } else {
         const changes = scheduleDrift(current, d);
         const hash = current.typedSearchAttributes.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
-        if (!changes.length && hash !== syncHash(d, ctx)) changes.push('sync hash recorded');
+        if (!changes.length && hash !== wantedHash) changes.push('sync hash recorded');
         items.push({ ...base, action: changes.length ? 'update' : 'unchanged', changes });
       }
     } catch (err) {
