@@ -9,12 +9,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import type { BareActivities } from './bare-sdk-workflows.js';
-import { readRun, type NoopProject, type TemporalSide } from './noop-job.js';
-import { breakdown } from './task-boundary.js';
+import { timedRun, type NoopProject, type TemporalSide } from './noop-job.js';
 
 const TASK_QUEUE = 'bench-bare-sdk';
 const quiet = { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -52,23 +49,15 @@ export async function startBareSide(
   let n = 0;
   return {
     address,
-    async runOnce() {
-      writeFileSync(project.stamps, '');
-      const t0 = Date.now();
-      const p0 = performance.now();
-      const handle = await client.workflow.start('bareJob', {
-        taskQueue: TASK_QUEUE,
-        workflowId: `bench-bare-${n++}-${t0}`,
-        args: [[['noop:a'], ['noop:b'], ['noop:c']]],
-        workflowExecutionTimeout: '2 minutes',
-      });
-      await handle.result();
-      const totalMs = performance.now() - p0;
-      const timing = readRun(project.stamps, t0);
-      if (!timing) throw new Error(`bare run finished but ${project.stamps} has fewer than 3 task exits`);
-      const history = await handle.fetchHistory();
-      return { ...timing, totalMs, breakdown: breakdown(history.events ?? [], timing.starts, timing.ends, t0) };
-    },
+    runOnce: () =>
+      timedRun(project, (t0) =>
+        client.workflow.start('bareJob', {
+          taskQueue: TASK_QUEUE,
+          workflowId: `bench-bare-${n++}-${t0}`,
+          args: [[['noop:a'], ['noop:b'], ['noop:c']]],
+          workflowExecutionTimeout: '2 minutes',
+        }),
+      ),
     async stop() {
       worker.shutdown();
       await running;

@@ -5,7 +5,7 @@
  * plus our side of the measurement: a real Temporal dev server and worker
  * running that job.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -84,11 +84,33 @@ export function readRun(stampsFile: string, requestedAt: number): RunTiming | nu
   return { toFirstMs: (starts[0] as number) - requestedAt, gapsMs, starts, ends };
 }
 
+type TimedRun = RunTiming & { totalMs: number; breakdown: Breakdown };
+
+/**
+ * One run of the job, started by `start` (given the start's epoch ms, for a unique id), waited for, then
+ * timed from the stand-in's stamps and broken down from its history.
+ */
+export async function timedRun(
+  project: NoopProject,
+  start: (t0: number) => Promise<WorkflowHandle>,
+): Promise<TimedRun> {
+  writeFileSync(project.stamps, '');
+  const t0 = Date.now();
+  const p0 = performance.now();
+  const handle = await start(t0);
+  await handle.result();
+  const totalMs = performance.now() - p0;
+  const timing = readRun(project.stamps, t0);
+  if (!timing) throw new Error(`run ${handle.workflowId} finished but ${project.stamps} has fewer than 3 task exits`);
+  const history = await handle.fetchHistory();
+  return { ...timing, totalMs, breakdown: breakdown(history.events ?? [], timing.starts, timing.ends, t0) };
+}
+
 export interface TemporalSide {
   /** The dev server's address. */
   address: string;
   /** Starts one run of the job and waits for it to finish; with where the time went, from its history. */
-  runOnce(): Promise<RunTiming & { totalMs: number; breakdown: Breakdown }>;
+  runOnce(): Promise<TimedRun>;
   stop(): Promise<void>;
 }
 
@@ -121,23 +143,15 @@ export async function startTemporalSide(project: NoopProject): Promise<TemporalS
   let n = 0;
   return {
     address: server.address,
-    async runOnce() {
-      writeFileSync(project.stamps, '');
-      const t0 = Date.now();
-      const p0 = performance.now();
-      const handle = await client.workflow.start(meltanoJob, {
-        taskQueue: 'bench',
-        workflowId: `bench-${n++}-${t0}`,
-        args: [{ projectRoot: project.root, job: NOOP_JOB }],
-        workflowExecutionTimeout: '2 minutes',
-      });
-      await handle.result();
-      const totalMs = performance.now() - p0;
-      const timing = readRun(project.stamps, t0);
-      if (!timing) throw new Error(`run finished but ${project.stamps} has fewer than 3 task exits`);
-      const history = await handle.fetchHistory();
-      return { ...timing, totalMs, breakdown: breakdown(history.events ?? [], timing.starts, timing.ends, t0) };
-    },
+    runOnce: () =>
+      timedRun(project, (t0) =>
+        client.workflow.start(meltanoJob, {
+          taskQueue: 'bench',
+          workflowId: `bench-${n++}-${t0}`,
+          args: [{ projectRoot: project.root, job: NOOP_JOB }],
+          workflowExecutionTimeout: '2 minutes',
+        }),
+      ),
     async stop() {
       abort.abort();
       await worker;
