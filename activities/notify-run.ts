@@ -10,7 +10,7 @@ import type { PastRun } from '../src/notify/events.js';
 import { deliverRunNotice, type NoticeOutcome, type NotifyRunInput } from '../src/notify/notifier.js';
 import { WebhookError } from '../src/notify/send.js';
 import { WebhookConfigError } from '../src/notify/settings.js';
-import { UserError } from '../src/project/errors.js';
+import { UserError } from '../src/errors.js';
 import type { ActivityDeps } from './index.js';
 
 export const WEBHOOK_REJECTED = 'WebhookRejected';

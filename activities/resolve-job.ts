@@ -4,7 +4,7 @@
  * (task words and retry settings, never env values).
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { UserError } from '../src/project/errors.js';
+import { UserError } from '../src/errors.js';
 import { loadProject } from '../src/project/load.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';

@@ -1,6 +1,6 @@
 /** `meltano-temporal codec-server`: decode (and encode) payloads for the Web UI and the `temporal` CLI. */
 import { Command } from 'commander';
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 import { action } from './context.js';
 
 interface CodecServerFlags {

@@ -1,6 +1,6 @@
 /** Shared plumbing for commands: project options, output, and error-to-exit-code mapping. */
 import type { Command } from 'commander';
-import { InternalError, UserError } from '../project/errors.js';
+import { InternalError, UserError } from '../errors.js';
 import type { LoadOptions } from '../project/load.js';
 
 /** The global `--project DIR` option, wherever it was given. */

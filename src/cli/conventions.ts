@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../util/paths.js';
 
 /** This package's version, from its package.json. */

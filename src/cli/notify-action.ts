@@ -1,6 +1,6 @@
 /** What `meltano-temporal notify test` does when it runs (its flags are in notify.ts). */
 import type { Command } from 'commander';
-import { ScheduleNotFoundError } from '../project/errors.js';
+import { ScheduleNotFoundError } from '../errors.js';
 import { findSchedule, loadProject } from '../project/load.js';
 import { sendTestMessage } from '../notify/notifier.js';
 import { WebhookError } from '../notify/send.js';

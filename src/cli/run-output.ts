@@ -1,7 +1,7 @@
 /** How a followed run reads on the terminal: one line per task state, the heartbeat line, the outcome. */
 import type { FollowEvent, FollowOutcome } from '../temporal/follow.js';
 import { DEFAULT_RECONNECT_WINDOW_MS } from '../temporal/server-errors.js';
-import { EXIT_OUTCOME_UNKNOWN, RunOutcomeUnknownError } from '../project/errors.js';
+import { EXIT_OUTCOME_UNKNOWN, RunOutcomeUnknownError } from '../errors.js';
 import { parseDuration } from '../util/values.js';
 import type { TaskResult } from '../../workflows/types.js';
 

@@ -1,6 +1,6 @@
 /** What `runs`, `runs retry` and `runs logs` do when they run (their flags are in runs.ts, runs-retry.ts, runs-logs.ts). */
 import type { Command } from 'commander';
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 import { checkFormat } from './context.js';
 import { followExitCode, reconnectWindowMs, runPrinter } from './run-output.js';
 import { renderRunStrips } from './run-strip.js';

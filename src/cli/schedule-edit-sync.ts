@@ -5,7 +5,7 @@
  * after it.
  */
 import type { Command } from 'commander';
-import { UserError } from '../project/errors.js';
+import { UserError } from '../errors.js';
 import type { Project } from '../project/model.js';
 import { withProjectId, withServer } from './server-context.js';
 

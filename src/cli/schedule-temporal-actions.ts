@@ -1,6 +1,6 @@
 /** What the schedule commands that act on Temporal do when they run (their flags are in schedule-temporal.ts). */
 import type { Command } from 'commander';
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 import { findSchedule, loadProject } from '../project/load.js';
 import { checkRunOptionsFor, normaliseRunOptions } from '../meltano/run-options.js';
 import type { BackfillOverlap } from '../temporal/schedules.js';

@@ -1,6 +1,6 @@
 /** The worker's flags, shared by `worker` and `up`, and the one place they are checked. */
 import type { Command } from 'commander';
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 import { durationMs } from '../util/duration.js';
 import type { WorkerOptions } from '../temporal/worker.js';
 import { LOG_LEVELS, parseDuration, parseHostPort, parseLogLevel, parseWholeNumber } from '../util/values.js';

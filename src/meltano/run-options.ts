@@ -2,7 +2,7 @@
  * Options of `meltano run` a manual run may pass to every task
  * (`schedule run NAME --full-refresh ...`), with Meltano's own meaning.
  */
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 
 export interface MeltanoRunOptions {
   /** Ignore state left by previous runs (`--full-refresh`). */

@@ -7,7 +7,7 @@
  * time; what travels through Temporal is the `NotifyPlan` (events and
  * deadline), never the URL.
  */
-import { UserError } from '../project/errors.js';
+import { UserError } from '../errors.js';
 import { durationMs } from '../util/duration.js';
 
 export const NOTIFY_EVENTS = ['failure', 'recovery', 'success', 'late'] as const;

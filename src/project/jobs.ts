@@ -3,7 +3,7 @@
  * read (recorded in `project.problems`): an edit must find those too, and a
  * message about them must say "invalid", not "not found".
  */
-import { ProjectFileError, UserError } from './errors.js';
+import { ProjectFileError, UserError } from '../errors.js';
 import type { EntryProblem, JobDef, Project, ScheduleDef } from './model.js';
 
 /** Where an entry is: its file and index, valid or not. */

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import { globSync } from 'tinyglobby';
-import { ProjectFileError, ProjectNotFoundError } from './errors.js';
+import { ProjectFileError, ProjectNotFoundError } from '../errors.js';
 import type { EntryProblem, JobDef, PluginDef, Project, ProjectFile, ScheduleDef, Transform } from './model.js';
 import { describeType, emptyTaskProblem, tasksShapeProblem, type TasksValue } from './tasks.js';
 import { readDotEnv } from './dotenv.js';

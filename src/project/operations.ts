@@ -4,7 +4,7 @@
  * or throws a UserError (then nothing is written).
  */
 import { MELTANO_FILE } from './load.js';
-import { JobNotFoundError, MissingOptionError, ProjectFileError, ScheduleNotFoundError, UserError } from './errors.js';
+import { JobNotFoundError, MissingOptionError, ProjectFileError, ScheduleNotFoundError, UserError } from '../errors.js';
 import { badIntervalMessage, isValidInterval } from './interval.js';
 import type { Project, Transform } from './model.js';
 import { blocksProblem } from './blocks.js';

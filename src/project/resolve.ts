@@ -3,7 +3,7 @@
  * or the one `meltano elt` of a legacy elt schedule. Shared by the worker's
  * `resolveJob` activity and `schedule run --local`, so both run the same.
  */
-import { JobNotFoundError, ProjectFileError, ScheduleNotFoundError } from './errors.js';
+import { JobNotFoundError, ProjectFileError, ScheduleNotFoundError } from '../errors.js';
 import { findJob, findSchedule } from './load.js';
 import type { EltSchedule, Project, ScheduleDef } from './model.js';
 import { taskArgs } from './tasks.js';

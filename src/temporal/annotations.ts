@@ -4,7 +4,7 @@
  * to the schedule they govern. Every value is validated with a message that
  * names the file, the schedule and the fix.
  */
-import { ProjectFileError } from '../project/errors.js';
+import { ProjectFileError } from '../errors.js';
 import type { ScheduleDef } from '../project/model.js';
 import type { TaskPolicy } from '../../workflows/types.js';
 import { durationMs } from '../util/duration.js';

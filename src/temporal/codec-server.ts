@@ -222,7 +222,7 @@ export async function startCodecServerFromEnv(
   options: Omit<CodecServerOptions, 'codec' | 'token'>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CodecServer> {
-  const [{ codecFromEnv }, { UserError }] = await Promise.all([import('./codec.js'), import('../project/errors.js')]);
+  const [{ codecFromEnv }, { UserError }] = await Promise.all([import('./codec.js'), import('../errors.js')]);
   const codec = codecFromEnv(env);
   if (!codec) {
     throw new UserError(

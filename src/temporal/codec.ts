@@ -9,7 +9,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { UserError } from '../project/errors.js';
+import { UserError } from '../errors.js';
 
 const { temporal } = proto;
 const ENCODING = 'binary/encrypted';

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import type { ClientConfigProfile, ClientConfigTLS } from '@temporalio/envconfig';
-import { ServerUnreachableError, UsageError, UserError } from '../project/errors.js';
+import { ServerUnreachableError, UsageError, UserError } from '../errors.js';
 import { clientSdk, envconfigSdk, workerSdk } from './sdk.js';
 
 export interface ConnectionFlags {

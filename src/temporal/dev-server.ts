@@ -8,7 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { UserError } from '../project/errors.js';
+import { UserError } from '../errors.js';
 import { findExecutable } from '../util/paths.js';
 import { REGISTERED_SEARCH_ATTRIBUTES } from './schedule-mapping.js';
 import { devServerDynamicConfigArgs } from './server-tuning.js';

@@ -6,7 +6,7 @@
  */
 import { webhookProblems } from '../notify/notifier.js';
 import { execa } from 'execa';
-import { UserError } from '../project/errors.js';
+import { UserError } from '../errors.js';
 import type { Project } from '../project/model.js';
 import { isLocalDatabaseUri, systemDatabaseUri, type SettingValue } from '../project/settings.js';
 import { locateMeltano } from '../meltano/executable.js';

@@ -9,7 +9,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import { RunNotFoundError, RunNotRetryableError } from '../project/errors.js';
+import { RunNotFoundError, RunNotRetryableError } from '../errors.js';
 import { WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
 import {
   completedTaskCount,

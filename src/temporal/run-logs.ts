@@ -7,7 +7,7 @@
  */
 import type { Client } from '@temporalio/client';
 import os from 'node:os';
-import { RunOutcomeUnknownError, UserError } from '../project/errors.js';
+import { RunOutcomeUnknownError, UserError } from '../errors.js';
 import type { Project } from '../project/model.js';
 import { scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';

@@ -12,7 +12,7 @@ import {
 } from '../../workflows/types.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
-import { UsageError } from '../project/errors.js';
+import { UsageError } from '../errors.js';
 
 /** One run, as `runs --format=json` prints it. */
 export interface RunRow {

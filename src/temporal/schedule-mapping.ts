@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Project, ScheduleDef } from '../project/model.js';
 import { cronInterval, isValidInterval, badIntervalMessage } from '../project/interval.js';
-import { ProjectFileError } from '../project/errors.js';
+import { ProjectFileError } from '../errors.js';
 import { unusableJobError } from '../project/jobs.js';
 import { selectedEnvironment, type SettingsInput } from '../project/settings.js';
 import { temporalAnnotations, type TemporalAnnotations } from './annotations.js';

@@ -5,7 +5,7 @@
  * Every Temporal call about schedules goes through here.
  */
 import type { Client, ScheduleHandle } from '@temporalio/client';
-import { ScheduleNotFoundError, ScheduleNotSyncedError } from '../project/errors.js';
+import { ScheduleNotFoundError, ScheduleNotSyncedError } from '../errors.js';
 import { findSchedule } from '../project/load.js';
 import type { Project, ScheduleDef } from '../project/model.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';

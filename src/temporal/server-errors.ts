@@ -8,7 +8,7 @@ import {
   SearchAttributesMissingError,
   ServerUnreachableError,
   UserError,
-} from '../project/errors.js';
+} from '../errors.js';
 import { SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
 
 const GRPC_CANCELLED = 1;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client, ScheduleDescription, ScheduleHandle, ScheduleOptions, ScheduleSummary } from '@temporalio/client';
-import { InternalError, ScheduleOwnedElsewhereError, UserError } from '../project/errors.js';
+import { InternalError, ScheduleOwnedElsewhereError, UserError } from '../errors.js';
 import type { ScheduleDef } from '../project/model.js';
 import { failureText } from './server-errors.js';
 import {

@@ -7,7 +7,7 @@
  * the worker first (running tasks get the grace period), then the server.
  */
 import path from 'node:path';
-import { ScheduleNotFoundError } from '../project/errors.js';
+import { ScheduleNotFoundError } from '../errors.js';
 import { findSchedule } from '../project/load.js';
 import type { Project } from '../project/model.js';
 import { watchProject, type ProjectWatcher } from '../project/watch.js';

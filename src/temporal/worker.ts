@@ -14,7 +14,7 @@ import { connectWorker, dataConverter, type ConnectionSettings } from './connect
 import { namespaceRetentionMs } from './namespace-retention.js';
 import { startLogPruner, type LogPruner } from '../logs/retention.js';
 import { defaultNotifySettings } from '../notify/settings.js';
-import { UserError } from '../project/errors.js';
+import { UserError } from '../errors.js';
 import { durationMs, formatDuration } from '../util/duration.js';
 import { workerSdk } from './sdk.js';
 import { startIdleCompaction } from './idle-compaction.js';

@@ -3,7 +3,7 @@
  * or for log shippers one JSON object per line with `time`, `level`, `message`
  * and the entry's fields at the top level.
  */
-import { InvalidValueError } from '../project/errors.js';
+import { InvalidValueError } from '../errors.js';
 
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];

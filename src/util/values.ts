@@ -3,7 +3,7 @@
  * (flags and environment variables) are parsed. Each parser names where the
  * value came from (`--port`, `MELTANO_TEMPORAL_STOP_GRACE_MS`) in its error.
  */
-import { InvalidValueError } from '../project/errors.js';
+import { InvalidValueError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -14,7 +14,7 @@ import { meltano, ours } from '../helpers/run.js';
 import { loadProject } from '../../src/project/load.js';
 import { unusableJobError } from '../../src/project/jobs.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../../src/project/resolve.js';
-import { JobNotFoundError, UserError } from '../../src/project/errors.js';
+import { JobNotFoundError, UserError } from '../../src/errors.js';
 
 const INCLUDED = `jobs:\n- name: nested-too-deep\n  tasks: [[[tap-foo, target-jsonl]]]\n`;
 const MAIN = `${PLUGINS}include_paths: ['./more.yml']

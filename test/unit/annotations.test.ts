@@ -11,7 +11,7 @@ import {
   temporalAnnotations,
   type TemporalAnnotations,
 } from '../../src/temporal/annotations.js';
-import { ProjectFileError } from '../../src/project/errors.js';
+import { ProjectFileError } from '../../src/errors.js';
 
 const FILE = 'subconfig_etl.yml';
 

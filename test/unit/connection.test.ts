@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectOptions, connectionSettings } from '../../src/temporal/connection.js';
-import { UsageError, UserError } from '../../src/project/errors.js';
+import { UsageError, UserError } from '../../src/errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mt-conn-'));
 const file = (name: string, text: string): string => {

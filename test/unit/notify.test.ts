@@ -11,7 +11,7 @@ import {
 import { buildMessage, runUrl, splitFailure } from '../../src/notify/message.js';
 import { eventForOutcome, needsHistory, previousRun, type PastRun } from '../../src/notify/events.js';
 import { msUntilLate } from '../../workflows/late.js';
-import { UserError } from '../../src/project/errors.js';
+import { UserError } from '../../src/errors.js';
 
 const schedule = (temporal: unknown) => ({ name: 'nightly', file: 'meltano.yml', annotations: { temporal } });
 const errorOf = (fn: () => unknown): UserError => {

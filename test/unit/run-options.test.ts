@@ -8,7 +8,7 @@ import {
   unsupportedByElt,
 } from '../../src/meltano/run-options.js';
 import { completedTaskCount, retryDetails, retryFromTask, retryWorkflowId } from '../../src/temporal/retry-plan.js';
-import { UserError } from '../../src/project/errors.js';
+import { UserError } from '../../src/errors.js';
 
 describe('meltano run options', () => {
   it('maps each option to its meltano flag, in a fixed order; none set gives nothing', () => {

@@ -1,6 +1,6 @@
 /** Which schedule `runs` lists: the positional SCHEDULE or --schedule NAME (the only way for `logs`, `retry`). */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/project/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { scheduleToList } from '../../src/temporal/runs.js';
 
 describe('scheduleToList', () => {

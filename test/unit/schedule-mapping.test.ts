@@ -14,7 +14,7 @@ import {
   type MappingContext,
 } from '../../src/temporal/schedule-mapping.js';
 import { buildProject, parseProjectFile } from '../../src/project/load.js';
-import { ProjectFileError } from '../../src/project/errors.js';
+import { ProjectFileError } from '../../src/errors.js';
 import type { Project, ScheduleDef } from '../../src/project/model.js';
 
 const ROOT = '/srv/elt/shop';
