@@ -3,20 +3,35 @@
  * and says how to fix it; the CLI prints `describe()` and exits with
  * `exitCode`: Meltano's codes, 2 for usage errors (like click), 1 for every
  * other failure. Core code throws the domain errors below; only the CLI
- * words command-line flags.
+ * words command-line flags. An error raised because of another keeps it as
+ * its `cause`: `--verbose` prints the chain (`causeChain`), e.g. the gRPC
+ * error beneath a server that cannot be reached.
+ *
+ * The ground floor: this module imports nothing, and everything may import it.
  */
 
 /** Meltano's exit codes. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
+/** What an error carries besides its message: the fix, the exit code (default 1), the error beneath it. */
+export interface UserErrorOptions {
+  hint?: string | undefined;
+  exitCode?: number;
+  cause?: unknown;
+}
+
+/** The options of a domain error whose exit code is fixed by its kind. */
+export type ErrorDetails = Pick<UserErrorOptions, 'hint' | 'cause'>;
+
 export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.failure,
-    readonly hint?: string,
-  ) {
-    super(message);
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: UserErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UserError';
+    this.exitCode = options.exitCode ?? EXIT.failure;
+    this.hint = options.hint;
   }
 
   /** The full text shown to the user: the problem, then the fix. */
@@ -31,17 +46,17 @@ export class ProjectFileError extends UserError {
     readonly file: string,
     readonly entry: string | undefined,
     problem: string,
-    hint?: string,
+    options: ErrorDetails = {},
   ) {
-    super(`${file}${entry ? `: ${entry}` : ''}: ${problem}`, EXIT.failure, hint);
+    super(`${file}${entry ? `: ${entry}` : ''}: ${problem}`, options);
     this.name = 'ProjectFileError';
   }
 }
 
 /** Usage errors (wrong or missing flags), exit code 2 like click's UsageError. */
 export class UsageError extends UserError {
-  constructor(message: string, hint?: string) {
-    super(message, EXIT.usage, hint);
+  constructor(message: string, options: ErrorDetails = {}) {
+    super(message, { ...options, exitCode: EXIT.usage });
     this.name = 'UsageError';
   }
 }
@@ -50,9 +65,9 @@ export class UsageError extends UserError {
 export class MissingOptionError extends UsageError {
   constructor(
     readonly option: string,
-    hint?: string,
+    options: ErrorDetails = {},
   ) {
-    super(`Missing option '--${option}'.`, hint);
+    super(`Missing option '--${option}'.`, options);
     this.name = 'MissingOptionError';
   }
 }
@@ -63,22 +78,23 @@ export class InvalidValueError extends UsageError {
     readonly source: string,
     readonly value: string,
     expected: string,
-    hint?: string,
+    options: ErrorDetails = {},
   ) {
-    super(`Invalid value for '${source}': '${value}' is not ${expected}.`, hint);
+    super(`Invalid value for '${source}': '${value}' is not ${expected}.`, options);
     this.name = 'InvalidValueError';
   }
 }
 
-/** No schedule of that name in the project (meltano.yml and its include files). */
-export class ScheduleNotFoundError extends UserError {
+/**
+ * No schedule of that name in the project (meltano.yml and its include files).
+ * Not the SDK's `ScheduleNotFoundError`, which is about the server.
+ */
+export class ScheduleNotInProjectError extends UserError {
   constructor(readonly schedule: string) {
-    super(
-      `Schedule '${schedule}' was not found.`,
-      EXIT.failure,
-      'see the schedules with: meltano-temporal schedule list',
-    );
-    this.name = 'ScheduleNotFoundError';
+    super(`Schedule '${schedule}' was not found.`, {
+      hint: 'see the schedules with: meltano-temporal schedule list',
+    });
+    this.name = 'ScheduleNotInProjectError';
   }
 }
 
@@ -88,13 +104,11 @@ export class JobNotFoundError extends UserError {
     readonly job: string,
     readonly schedule?: string,
   ) {
-    super(
-      `Job '${job}' was not found.`,
-      EXIT.failure,
-      schedule
+    super(`Job '${job}' was not found.`, {
+      hint: schedule
         ? `add the job, or point the schedule at an existing one: meltano-temporal schedule set ${schedule} --job NAME`
         : 'see the jobs with: meltano-temporal job list',
-    );
+    });
     this.name = 'JobNotFoundError';
   }
 }
@@ -105,12 +119,12 @@ export class ScheduleNotSyncedError extends UserError {
     readonly schedule: string,
     readonly scheduleId: string,
     readonly namespace: string,
+    options: Pick<ErrorDetails, 'cause'> = {},
   ) {
-    super(
-      `Schedule '${schedule}' is not in Temporal yet (no schedule ${scheduleId} in namespace ${namespace}).`,
-      EXIT.failure,
-      'run: meltano-temporal sync',
-    );
+    super(`Schedule '${schedule}' is not in Temporal yet (no schedule ${scheduleId} in namespace ${namespace}).`, {
+      ...options,
+      hint: 'run: meltano-temporal sync',
+    });
     this.name = 'ScheduleNotSyncedError';
   }
 }
@@ -121,28 +135,28 @@ export class ScheduleOwnedElsewhereError extends UserError {
     readonly scheduleId: string,
     readonly owner: string,
   ) {
-    super(
-      `Schedule ${scheduleId} belongs to another project (created ${owner}); left untouched.`,
-      EXIT.failure,
-      'give this project its own key: a project_id in meltano.yml or MELTANO_TEMPORAL_PROJECT',
-    );
+    super(`Schedule ${scheduleId} belongs to another project (created ${owner}); left untouched.`, {
+      hint: 'give this project its own key: a project_id in meltano.yml or MELTANO_TEMPORAL_PROJECT',
+    });
     this.name = 'ScheduleOwnedElsewhereError';
   }
 }
 
-/** The Temporal server cannot be reached with the connection settings given. */
+const START_A_SERVER =
+  'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours';
+
+/** The Temporal server cannot be reached with the connection settings given; `reason` says why in words. */
 export class ServerUnreachableError extends UserError {
   constructor(
     readonly address: string,
     readonly namespace: string,
-    cause: unknown,
-    hint = 'start one (meltano-temporal up, or temporal server start-dev) or point TEMPORAL_ADDRESS at yours',
+    reason: string,
+    options: ErrorDetails = {},
   ) {
-    super(
-      `Cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(cause as Error)?.message ?? String(cause)}`,
-      EXIT.failure,
-      hint,
-    );
+    super(`Cannot reach the Temporal server at ${address} (namespace ${namespace}): ${reason}`, {
+      ...options,
+      hint: options.hint ?? START_A_SERVER,
+    });
     this.name = 'ServerUnreachableError';
   }
 }
@@ -153,12 +167,12 @@ export class RunNotFoundError extends UserError {
     readonly workflowId: string,
     readonly runId: string | undefined,
     readonly namespace: string,
+    options: Pick<ErrorDetails, 'cause'> = {},
   ) {
-    super(
-      `No run ${workflowId}${runId ? ` (run ${runId})` : ''} in namespace ${namespace}.`,
-      EXIT.failure,
-      'see the runs with: meltano-temporal runs',
-    );
+    super(`No run ${workflowId}${runId ? ` (run ${runId})` : ''} in namespace ${namespace}.`, {
+      ...options,
+      hint: 'see the runs with: meltano-temporal runs',
+    });
     this.name = 'RunNotFoundError';
   }
 }
@@ -168,9 +182,9 @@ export class RunNotRetryableError extends UserError {
   constructor(
     readonly workflowId: string,
     problem: string,
-    hint?: string,
+    options: ErrorDetails = {},
   ) {
-    super(`Run ${workflowId} ${problem}`, EXIT.failure, hint);
+    super(`Run ${workflowId} ${problem}`, options);
     this.name = 'RunNotRetryableError';
   }
 }
@@ -186,8 +200,10 @@ export class RunOutcomeUnknownError extends UserError {
   ) {
     super(
       `Stopped following run ${workflowId}: ${reason}; its outcome is unknown here, the run itself may still be going.`,
-      EXIT_OUTCOME_UNKNOWN,
-      `look it up later: meltano-temporal runs logs ${workflowId}, or temporal workflow describe --workflow-id ${workflowId}`,
+      {
+        exitCode: EXIT_OUTCOME_UNKNOWN,
+        hint: `look it up later: meltano-temporal runs logs ${workflowId}, or temporal workflow describe --workflow-id ${workflowId}`,
+      },
     );
     this.name = 'RunOutcomeUnknownError';
   }
@@ -198,27 +214,30 @@ export class NamespaceNotFoundError extends UserError {
   constructor(
     readonly namespace: string,
     readonly address: string,
+    options: Pick<ErrorDetails, 'cause'> = {},
   ) {
-    super(
-      `Namespace '${namespace}' does not exist on the Temporal server at ${address}.`,
-      EXIT.failure,
-      `create it (temporal operator namespace create --namespace ${namespace}) or pass --namespace / TEMPORAL_NAMESPACE with an existing one`,
-    );
+    super(`Namespace '${namespace}' does not exist on the Temporal server at ${address}.`, {
+      ...options,
+      hint: `create it (temporal operator namespace create --namespace ${namespace}) or pass --namespace / TEMPORAL_NAMESPACE with an existing one`,
+    });
     this.name = 'NamespaceNotFoundError';
   }
 }
 
-/** The search attributes this tool needs are not registered in the namespace. */
+/** The search attributes this tool needs are not registered in the namespace; `reason` is the server's words. */
 export class SearchAttributesMissingError extends UserError {
   constructor(
     readonly namespace: string,
     readonly missing: readonly string[],
-    cause: string,
+    reason: string,
+    options: Pick<ErrorDetails, 'cause'> = {},
   ) {
     super(
-      `The namespace '${namespace}' lacks the search attributes ${missing.length ? missing.join(', ') : 'of meltano-temporal'}: ${cause}`,
-      EXIT.failure,
-      'run `meltano-temporal sync` once (it registers them), or register them as Keyword with `temporal operator search-attribute create`',
+      `The namespace '${namespace}' lacks the search attributes ${missing.length ? missing.join(', ') : 'of meltano-temporal'}: ${reason}`,
+      {
+        ...options,
+        hint: 'run `meltano-temporal sync` once (it registers them), or register them as Keyword with `temporal operator search-attribute create`',
+      },
     );
     this.name = 'SearchAttributesMissingError';
   }
@@ -235,8 +254,43 @@ export class InternalError extends Error {
 
 /** No Meltano project where one was looked for: exit code 2, as `meltano` exits outside a project. */
 export class ProjectNotFoundError extends UserError {
-  constructor(message: string, hint: string) {
-    super(message, EXIT.usage, hint);
+  constructor(message: string, options: ErrorDetails = {}) {
+    super(message, { ...options, exitCode: EXIT.usage });
     this.name = 'ProjectNotFoundError';
+  }
+}
+
+/** How deep `causeChain` looks: the SDK nests a few levels, a cycle must not loop. */
+const MAX_CAUSES = 8;
+
+/**
+ * The errors beneath `err`, outermost first, one line each (`ServiceError: 14 UNAVAILABLE: ...`),
+ * for `--verbose`. A cause that is not an Error is shown as text; a cycle ends the chain.
+ */
+export function causeChain(err: unknown): string[] {
+  const lines: string[] = [];
+  const seen = new Set<unknown>([err]);
+  let cause = (err as { cause?: unknown } | null | undefined)?.cause;
+  while (cause !== undefined && cause !== null && !seen.has(cause) && lines.length < MAX_CAUSES) {
+    seen.add(cause);
+    lines.push(causeLine(cause));
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return lines;
+}
+
+function causeLine(cause: unknown): string {
+  if (!(cause instanceof Error)) return typeof cause === 'string' ? cause : safeJson(cause);
+  const code = (cause as { code?: unknown }).code;
+  const name = cause.name || 'Error';
+  const codeText = code !== undefined && !cause.message.includes(String(code)) ? ` [code ${String(code)}]` : '';
+  return `${name}: ${cause.message.replace(/\s*\n\s*/gu, ' ')}${codeText}`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }

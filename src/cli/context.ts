@@ -1,6 +1,6 @@
 /** Shared plumbing for commands: project options, output, and error-to-exit-code mapping. */
 import type { Command } from 'commander';
-import { InternalError, UserError } from '../errors.js';
+import { causeChain, InternalError, UserError } from '../errors.js';
 import type { LoadOptions } from '../project/load.js';
 
 /** The global `--project DIR` option, wherever it was given. */
@@ -9,20 +9,30 @@ export function projectOptions(cmd: Command): LoadOptions {
   return opts.project ? { root: opts.project } : {};
 }
 
-/** Whether the user asked for stack traces: `--verbose` (anywhere on the command line) or DEBUG set. */
+/** Whether the user asked for details: `--verbose` (anywhere on the command line) or DEBUG set. */
 function verbose(): boolean {
   return Boolean(process.env.DEBUG) || process.argv.includes('--verbose');
 }
 
-/** What to tell the user about an error (without the `Error: ` prefix), and the exit code. */
-export function errorReport(err: unknown): { text: string; exitCode: number } {
-  if (err instanceof UserError) return { text: err.describe(), exitCode: err.exitCode };
+/** `--verbose`: the errors beneath this one, one line each (the gRPC error beneath a connection error). */
+function causes(err: unknown): string {
+  return causeChain(err)
+    .map((line) => `\n  cause: ${line}`)
+    .join('');
+}
+
+/**
+ * What to tell the user about an error (without the `Error: ` prefix), and the exit code.
+ * With `verbose` (default: --verbose or DEBUG), also the cause chain, and the stack of an unexpected error.
+ */
+export function errorReport(err: unknown, detailed = verbose()): { text: string; exitCode: number } {
+  if (err instanceof UserError) return { text: err.describe() + (detailed ? causes(err) : ''), exitCode: err.exitCode };
   const e = err as Error;
   // A bug: show where it happened.
   if (err instanceof InternalError)
-    return { text: `internal error (a bug in meltano-temporal): ${e.stack ?? e.message}`, exitCode: 1 };
+    return { text: `internal error (a bug in meltano-temporal): ${e.stack ?? e.message}${causes(err)}`, exitCode: 1 };
   // Anything else failed unexpectedly: its message, and the trace only when asked for.
-  if (verbose()) return { text: e?.stack ?? String(err), exitCode: 1 };
+  if (detailed) return { text: `${e?.stack ?? String(err)}${causes(err)}`, exitCode: 1 };
   return {
     text: `${(e?.message ?? String(err)).replace(/^Error: /u, '')}\n  (set DEBUG=1 or pass --verbose to see where it happened)`,
     exitCode: 1,
@@ -62,7 +72,7 @@ export function checkFormat(format: string, allowed: readonly string[]): void {
   if (!allowed.includes(format)) {
     throw new UserError(
       `Invalid value for '--format': '${format}' is not one of ${allowed.map((a) => `'${a}'`).join(', ')}.`,
-      2,
+      { exitCode: 2 },
     );
   }
 }

@@ -43,7 +43,7 @@ function buildProgram(): Command {
       '--environment <name>',
       'Meltano environment the schedules run in, for every command (default: MELTANO_ENVIRONMENT from the environment or .env, else default_environment)',
     )
-    .option('--verbose', 'show the stack trace of an unexpected error (also: DEBUG=1)')
+    .option('--verbose', 'show the errors beneath an error, and the stack trace of an unexpected one (also: DEBUG=1)')
     .version(`meltano-temporal, version ${packageVersion()}`, '--version', 'show the version and exit')
     .hook('preAction', (thisCommand) => {
       const { cwd } = thisCommand.opts<{ cwd?: string }>();

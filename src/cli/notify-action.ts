@@ -1,6 +1,6 @@
 /** What `meltano-temporal notify test` does when it runs (its flags are in notify.ts). */
 import type { Command } from 'commander';
-import { ScheduleNotFoundError } from '../errors.js';
+import { ScheduleNotInProjectError } from '../errors.js';
 import { findSchedule, loadProject } from '../project/load.js';
 import { sendTestMessage } from '../notify/notifier.js';
 import { WebhookError } from '../notify/send.js';
@@ -8,7 +8,7 @@ import { projectOptions } from './context.js';
 
 export async function sendNotifyTest(name: string, _opts: unknown, cmd: Command): Promise<number> {
   const project = loadProject(projectOptions(cmd));
-  if (!findSchedule(project, name)) throw new ScheduleNotFoundError(name);
+  if (!findSchedule(project, name)) throw new ScheduleNotInProjectError(name);
   try {
     const { source } = await sendTestMessage(project.root, name, process.env);
     process.stdout.write(`Sent a test message to the webhook of schedule '${name}' (${source}).\n`);

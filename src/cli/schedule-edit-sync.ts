@@ -39,9 +39,12 @@ export async function checkTemporalBeforeEdit(cmd: Command, edited: Project, nam
           if (known instanceof UserError) throw known;
           throw new UserError(
             `Cannot register the search attributes meltano-temporal needs in namespace '${settings.namespace}': ${serverCause(err)}`,
-            1,
-            'register MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment and MeltanoSyncHash as Keyword once ' +
-              '(temporal operator search-attribute create --name NAME --type Keyword), or run `meltano-temporal sync` with credentials that may',
+            {
+              hint:
+                'register MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment and MeltanoSyncHash as Keyword once ' +
+                '(temporal operator search-attribute create --name NAME --type Keyword), or run `meltano-temporal sync` with credentials that may',
+              cause: err,
+            },
           );
         }
         if (added.length) process.stderr.write(`temporal: registered search attributes: ${added.join(', ')}\n`);
@@ -55,19 +58,18 @@ export async function checkTemporalBeforeEdit(cmd: Command, edited: Project, nam
         if (refused)
           throw new UserError(
             `Temporal cannot take schedule '${name}'${refused.scheduleId ? ` (${refused.scheduleId})` : ''}: ${refused.error}`,
-            1,
-            'resolve that first',
+            { hint: 'resolve that first' },
           );
       },
       edited,
     );
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    throw new UserError(
-      `${err.message} No file was changed.`,
-      err.exitCode,
-      `${err.hint ? `${err.hint}; ` : ''}or edit meltano.yml alone with --no-temporal (then \`meltano-temporal sync\` later)`,
-    );
+    throw new UserError(`${err.message} No file was changed.`, {
+      exitCode: err.exitCode,
+      cause: err.cause,
+      hint: `${err.hint ? `${err.hint}; ` : ''}or edit meltano.yml alone with --no-temporal (then \`meltano-temporal sync\` later)`,
+    });
   }
 }
 

@@ -22,10 +22,9 @@ export interface ScheduleRunFlags {
 function parseTime(value: string, flag: string): Date {
   const d = new Date(value);
   if (Number.isNaN(d.getTime()))
-    throw new UsageError(
-      `${flag} '${value}' is not a date and time.`,
-      `use ISO 8601, e.g. ${flag} 2026-11-01T00:00:00Z`,
-    );
+    throw new UsageError(`${flag} '${value}' is not a date and time.`, {
+      hint: `use ISO 8601, e.g. ${flag} 2026-11-01T00:00:00Z`,
+    });
   return d;
 }
 

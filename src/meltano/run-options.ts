@@ -28,10 +28,9 @@ const FLAG: Record<keyof MeltanoRunOptions, string> = {
 /** Only the options that are set; undefined when none is. */
 export function normaliseRunOptions(o: MeltanoRunOptions): MeltanoRunOptions | undefined {
   if (o.stateIdSuffix !== undefined && !/^[A-Za-z0-9._-]+$/u.test(o.stateIdSuffix)) {
-    throw new UsageError(
-      `--state-id-suffix '${o.stateIdSuffix}' may hold only letters, digits, '.', '_' and '-'`,
-      'e.g. --state-id-suffix backfill-2026',
-    );
+    throw new UsageError(`--state-id-suffix '${o.stateIdSuffix}' may hold only letters, digits, '.', '_' and '-'`, {
+      hint: 'e.g. --state-id-suffix backfill-2026',
+    });
   }
   const out: MeltanoRunOptions = {
     ...(o.fullRefresh ? { fullRefresh: true } : {}),
@@ -73,7 +72,7 @@ export function checkRunOptionsFor(
   if (unsupported.length)
     throw new UsageError(
       `Schedule '${schedule?.name ?? ''}' is a legacy elt schedule: meltano elt has no ${unsupported.join(', ')}.`,
-      'use --full-refresh or --refresh-catalog only, or turn the schedule into a job schedule',
+      { hint: 'use --full-refresh or --refresh-catalog only, or turn the schedule into a job schedule' },
     );
 }
 

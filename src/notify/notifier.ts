@@ -145,10 +145,9 @@ export async function sendTestMessage(
 ): Promise<{ source: string; message: WebhookMessage }> {
   const target = resolveTarget(root, scheduleName, env);
   if (typeof target === 'string') {
-    throw new WebhookConfigError(
-      `${target}.`,
-      `add annotations: {temporal: {notify: {webhook: \${SLACK_WEBHOOK_URL}}}} to schedule '${scheduleName}', or set MELTANO_TEMPORAL_NOTIFY_WEBHOOK`,
-    );
+    throw new WebhookConfigError(`${target}.`, {
+      hint: `add annotations: {temporal: {notify: {webhook: \${SLACK_WEBHOOK_URL}}}} to schedule '${scheduleName}', or set MELTANO_TEMPORAL_NOTIFY_WEBHOOK`,
+    });
   }
   const message = buildMessage({
     kind: 'test',

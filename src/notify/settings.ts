@@ -7,7 +7,7 @@
  * time; what travels through Temporal is the `NotifyPlan` (events and
  * deadline), never the URL.
  */
-import { UserError } from '../errors.js';
+import { UserError, type ErrorDetails } from '../errors.js';
 import { durationMs } from '../util/duration.js';
 
 export const NOTIFY_EVENTS = ['failure', 'recovery', 'success', 'late'] as const;
@@ -126,7 +126,7 @@ export function defaultNotifySettings(env: NodeJS.ProcessEnv = process.env): Not
   const webhook = env[DEFAULT_WEBHOOK_ENV];
   if (!webhook) return undefined;
   const fail: Fail = (problem, fix) => {
-    throw new UserError(`${DEFAULT_WEBHOOK_ENV} and friends: ${problem}`, 1, fix);
+    throw new UserError(`${DEFAULT_WEBHOOK_ENV} and friends: ${problem}`, { hint: fix });
   };
   const rawOn = env[DEFAULT_ON_ENV];
   const on = rawOn
@@ -165,8 +165,8 @@ export function notifyPlan(settings: NotifySettings | undefined): NotifyPlan | u
 
 /** A webhook that cannot be resolved on this worker: names the variable, never a value. */
 export class WebhookConfigError extends UserError {
-  constructor(message: string, hint: string) {
-    super(message, 1, hint);
+  constructor(message: string, options: ErrorDetails = {}) {
+    super(message, options);
     this.name = 'WebhookConfigError';
   }
 }
@@ -191,13 +191,15 @@ export function resolveWebhook(
   if (missing.length) {
     throw new WebhookConfigError(
       `the notify webhook of ${where} (${settings.source}) uses ${missing.map((m) => `$${m}`).join(', ')}, which is not set on this worker`,
-      `export ${missing[0]}=https://hooks.slack.com/services/... in the worker's environment (or the schedule's env)`,
+      {
+        hint: `export ${missing[0]}=https://hooks.slack.com/services/... in the worker's environment (or the schedule's env)`,
+      },
     );
   }
   if (!isHttpUrl(url)) {
     throw new WebhookConfigError(
       `the notify webhook of ${where} (${settings.source}) does not resolve to an http(s) URL`,
-      'check the value of the variable it references (it must start with https://)',
+      { hint: 'check the value of the variable it references (it must start with https://)' },
     );
   }
   return url;

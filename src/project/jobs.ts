@@ -62,25 +62,20 @@ export function unusableJobError(project: Project, name: string, schedule?: stri
         file,
         `schedule '${schedule}'`,
         `job '${name}' (${invalid.file}) is invalid: ${invalid.reason ?? invalid.message}.`,
-        fix,
+        { hint: fix },
       );
     return new ProjectFileError(
       invalid.file,
       undefined,
       `job '${name}' is invalid: ${invalid.reason ?? invalid.message}.`,
-      fix,
+      { hint: fix },
     );
   }
   if (schedule && file)
-    return new ProjectFileError(
-      file,
-      `schedule '${schedule}'`,
-      `Job '${name}' was not found.`,
-      `add the job (meltano-temporal job add ${name} --tasks ...) or point the schedule at an existing one (meltano-temporal schedule set ${schedule} --job NAME)`,
-    );
-  return new UserError(
-    `Job '${name}' was not found.`,
-    1,
-    `add the job (meltano-temporal job add ${name} --tasks ...) or see the jobs with: meltano-temporal job list`,
-  );
+    return new ProjectFileError(file, `schedule '${schedule}'`, `Job '${name}' was not found.`, {
+      hint: `add the job (meltano-temporal job add ${name} --tasks ...) or point the schedule at an existing one (meltano-temporal schedule set ${schedule} --job NAME)`,
+    });
+  return new UserError(`Job '${name}' was not found.`, {
+    hint: `add the job (meltano-temporal job add ${name} --tasks ...) or see the jobs with: meltano-temporal job list`,
+  });
 }

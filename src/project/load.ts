@@ -40,17 +40,18 @@ export function findProjectRoot(explicit?: string, env: NodeJS.ProcessEnv = proc
       // Meltano itself needs the directory; a path to meltano.yml on our own option is plain enough to accept.
       if (explicit && path.basename(target) === MELTANO_FILE) return path.dirname(target);
       const what = explicit ? target : `MELTANO_PROJECT_ROOT (${target})`;
-      throw new ProjectNotFoundError(
-        `Cannot find a Meltano project: ${what} is a file, not a project directory.`,
-        fix(path.dirname(target)),
-      );
+      throw new ProjectNotFoundError(`Cannot find a Meltano project: ${what} is a file, not a project directory.`, {
+        hint: fix(path.dirname(target)),
+      });
     }
     if (!existsSync(path.join(target, MELTANO_FILE))) {
       throw new ProjectNotFoundError(
         `Cannot find a Meltano project: there is no ${MELTANO_FILE} in ${target}${stat ? '' : ' (no such directory)'}.`,
-        explicit
-          ? 'pass --project the directory that holds meltano.yml'
-          : 'set MELTANO_PROJECT_ROOT to the directory that holds meltano.yml',
+        {
+          hint: explicit
+            ? 'pass --project the directory that holds meltano.yml'
+            : 'set MELTANO_PROJECT_ROOT to the directory that holds meltano.yml',
+        },
       );
     }
     return target;
@@ -61,7 +62,7 @@ export function findProjectRoot(explicit?: string, env: NodeJS.ProcessEnv = proc
   }
   throw new ProjectNotFoundError(
     `Cannot find a Meltano project in ${cwd} or its parents: there is no ${MELTANO_FILE}.`,
-    'run from a Meltano project directory, or pass --project DIR',
+    { hint: 'run from a Meltano project directory, or pass --project DIR' },
   );
 }
 
@@ -72,7 +73,7 @@ export function parseProjectFile(absPath: string, root: string, text?: string): 
   try {
     source = text ?? readFileSync(absPath, 'utf8');
   } catch (err) {
-    throw new ProjectFileError(relPath, undefined, `cannot read the file: ${(err as Error).message}`);
+    throw new ProjectFileError(relPath, undefined, `cannot read the file: ${(err as Error).message}`, { cause: err });
   }
   // A large file read before with exactly this text: its data without the YAML parse.
   let data = readParsed(absPath, source);
@@ -94,12 +95,10 @@ function parseYaml(source: string, relPath: string): unknown {
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const where = `${relPath}:${err.mark.line + 1}:${err.mark.column + 1}`;
-    throw new ProjectFileError(
-      where,
-      undefined,
-      `YAML syntax error: ${err.reason}`,
-      'correct the YAML at that line and column',
-    );
+    throw new ProjectFileError(where, undefined, `YAML syntax error: ${err.reason}`, {
+      hint: 'correct the YAML at that line and column',
+      cause: err,
+    });
   }
   // Floats and big integers stay as Python holds them only where they are printed or passed on.
   if (boxedCount() !== boxedBefore) {
@@ -120,9 +119,11 @@ function checkedTopLevel(absPath: string, relPath: string, root: string, source:
       isMain
         ? 'the file is empty; Meltano refuses an empty meltano.yml'
         : 'the file is empty; Meltano cannot load a project with an empty included file',
-      isMain
-        ? 'give it at least one setting, for example `default_environment: dev`, or create the project with `meltano init`'
-        : `give it at least \`jobs: []\`, or remove it from include_paths`,
+      {
+        hint: isMain
+          ? 'give it at least one setting, for example `default_environment: dev`, or create the project with `meltano init`'
+          : `give it at least \`jobs: []\`, or remove it from include_paths`,
+      },
     );
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -142,12 +143,9 @@ export function resolveIncludePaths(root: string, meltanoFile: ProjectFile): str
   const data = asRecord(meltanoFile.data) ?? {};
   const patterns = data.include_paths ?? [];
   if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string')) {
-    throw new ProjectFileError(
-      meltanoFile.relPath,
-      'include_paths',
-      'must be a list of glob patterns (strings)',
-      "for example include_paths: ['./subconfig_*.yml']",
-    );
+    throw new ProjectFileError(meltanoFile.relPath, 'include_paths', 'must be a list of glob patterns (strings)', {
+      hint: "for example include_paths: ['./subconfig_*.yml']",
+    });
   }
   const realRoot = realpathSync(root);
   const seen = new Set<string>();
@@ -170,7 +168,7 @@ export function resolveIncludePaths(root: string, meltanoFile: ProjectFile): str
           meltanoFile.relPath,
           `include_paths '${pattern}'`,
           `matches '${rel}', which is not a file`,
-          'narrow the pattern so it only matches YAML files',
+          { hint: 'narrow the pattern so it only matches YAML files' },
         );
       }
       const real = realpathSync(abs);
@@ -179,7 +177,7 @@ export function resolveIncludePaths(root: string, meltanoFile: ProjectFile): str
           meltanoFile.relPath,
           `include_paths '${pattern}'`,
           `matches '${rel}', which is outside the project root`,
-          'keep included files inside the project directory',
+          { hint: 'keep included files inside the project directory' },
         );
       }
       seen.add(abs);
@@ -342,12 +340,9 @@ function checkUnique(entries: ReadonlyArray<{ name: string; file: string }>, kin
     const where = first.get(entry.name);
     if (where !== undefined) {
       const files = where === entry.file ? `twice in ${where}` : `in both ${where} and ${entry.file}`;
-      throw new ProjectFileError(
-        entry.file,
-        `${kind} '${entry.name}'`,
-        `is defined ${files}`,
-        `rename or remove one of the two ${kind}s`,
-      );
+      throw new ProjectFileError(entry.file, `${kind} '${entry.name}'`, `is defined ${files}`, {
+        hint: `rename or remove one of the two ${kind}s`,
+      });
     }
     first.set(entry.name, entry.file);
   }
@@ -384,7 +379,7 @@ function checkMeltanoFileInside(root: string, meltanoPath: string): void {
       MELTANO_FILE,
       undefined,
       `is a symlink to ${real}, which is outside the project root ${realRoot}; Meltano refuses such a project`,
-      'make meltano.yml a regular file, or a symlink to a file inside the project directory',
+      { hint: 'make meltano.yml a regular file, or a symlink to a file inside the project directory' },
     );
   }
 }

@@ -40,17 +40,17 @@ export async function acquireProjectLock(
   } catch (err) {
     throw new UserError(
       `Cannot lock meltano.yml: cannot create ${path.dirname(file)} for Meltano's lock file: ${(err as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (err as Error).message}.`,
-      1,
-      'run as a user who may write the project directory, or set MELTANO_SYS_DIR_ROOT to a directory you may write',
+      {
+        hint: 'run as a user who may write the project directory, or set MELTANO_SYS_DIR_ROOT to a directory you may write',
+        cause: err,
+      },
     );
   }
   const python = findExecutable('python3', process.env.MELTANO_TEMPORAL_PYTHON);
   if (!python) {
-    throw new UserError(
-      "Cannot lock meltano.yml: no python3 found to take Meltano's lock.",
-      1,
-      'install Python 3 or run `npm run setup`',
-    );
+    throw new UserError("Cannot lock meltano.yml: no python3 found to take Meltano's lock.", {
+      hint: 'install Python 3 or run `npm run setup`',
+    });
   }
   const child = spawn(python, ['-c', HOLDER, file], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -63,8 +63,7 @@ export async function acquireProjectLock(
       reject(
         new UserError(
           `Timed out after ${timeoutMs / 1000}s waiting for ${file}: another meltano or meltano-temporal process is editing the project.`,
-          1,
-          'wait for it to finish, then retry',
+          { hint: 'wait for it to finish, then retry' },
         ),
       );
     }, timeoutMs);
@@ -81,11 +80,9 @@ export async function acquireProjectLock(
       // The helper's traceback ends with the reason (PermissionError: ...): that line is the message.
       const reason = stderr.trim().split('\n').pop() ?? '';
       reject(
-        new UserError(
-          `Cannot lock meltano.yml: cannot take Meltano's lock ${file} (exit ${code}): ${reason}`,
-          1,
-          'run as a user who may write that file, or set MELTANO_SYS_DIR_ROOT to a directory you may write',
-        ),
+        new UserError(`Cannot lock meltano.yml: cannot take Meltano's lock ${file} (exit ${code}): ${reason}`, {
+          hint: 'run as a user who may write that file, or set MELTANO_SYS_DIR_ROOT to a directory you may write',
+        }),
       );
     });
   });

@@ -4,7 +4,13 @@
  * or throws a UserError (then nothing is written).
  */
 import { MELTANO_FILE } from './load.js';
-import { JobNotFoundError, MissingOptionError, ProjectFileError, ScheduleNotFoundError, UserError } from '../errors.js';
+import {
+  JobNotFoundError,
+  MissingOptionError,
+  ProjectFileError,
+  ScheduleNotInProjectError,
+  UserError,
+} from '../errors.js';
 import { badIntervalMessage, isValidInterval } from './interval.js';
 import type { Project, Transform } from './model.js';
 import { blocksProblem } from './blocks.js';
@@ -39,13 +45,16 @@ function shownName(name: string): string {
  * @throws {ProjectFileError} the name cannot be used
  */
 function checkName(kind: 'Job' | 'Schedule', name: string): void {
-  if (name === '') throw new UserError(`${kind} name must not be empty.`, 1, `give the ${kind.toLowerCase()} a name`);
+  if (name === '')
+    throw new UserError(`${kind} name must not be empty.`, { hint: `give the ${kind.toLowerCase()} a name` });
   if (LINE_BREAK.test(name))
     throw new ProjectFileError(
       MELTANO_FILE,
       `${kind.toLowerCase()} '${shownName(name)}'`,
       'the name contains a line break, so every text listing would show this entry over several lines',
-      `give the ${kind.toLowerCase()} a name on one line, such as '${shownName(name.split(LINE_BREAK).filter(Boolean).join('-') || 'name')}'`,
+      {
+        hint: `give the ${kind.toLowerCase()} a name on one line, such as '${shownName(name.split(LINE_BREAK).filter(Boolean).join('-') || 'name')}'`,
+      },
     );
 }
 
@@ -60,7 +69,7 @@ function checkExistingName(kind: 'job' | 'schedule', entry: { name: string; file
       entry.file,
       `${kind} '${shownName(entry.name)}'`,
       'the name contains a line break, so every text listing shows this entry over several lines',
-      `rename it in ${entry.file} to a name on one line, then change it under that name`,
+      { hint: `rename it in ${entry.file} to a name on one line, then change it under that name` },
     );
 }
 
@@ -71,35 +80,29 @@ function checkTasks(project: Project, name: string, raw: string): TaskItem[] {
   try {
     tasks = parseTasksOption(name, raw);
   } catch (err) {
-    throw new UserError((err as Error).message, 1, TASKS_HELP);
+    throw new UserError((err as Error).message, { hint: TASKS_HELP, cause: err });
   }
   // A task with no block would run `meltano run` with nothing to run (and "succeed").
   const empty = emptyTaskProblem(tasks);
   if (empty) {
-    throw new UserError(
-      `Job '${name}' has invalid tasks. ${empty.charAt(0).toUpperCase()}${empty.slice(1)}.`,
-      1,
-      `every task names at least one block: ${TASKS_HELP}`,
-    );
+    throw new UserError(`Job '${name}' has invalid tasks. ${empty.charAt(0).toUpperCase()}${empty.slice(1)}.`, {
+      hint: `every task names at least one block: ${TASKS_HELP}`,
+    });
   }
   const problem = blocksProblem(project, tasks);
   if (problem) {
-    throw new UserError(
-      `Job '${name}' has invalid tasks. ${problem}`,
-      1,
-      'name plugins defined in meltano.yml (meltano-temporal checks plugins, mappings and jobs)',
-    );
+    throw new UserError(`Job '${name}' has invalid tasks. ${problem}`, {
+      hint: 'name plugins defined in meltano.yml (meltano-temporal checks plugins, mappings and jobs)',
+    });
   }
   return tasks;
 }
 
 export function checkInterval(interval: string): void {
   if (!isValidInterval(interval)) {
-    throw new UserError(
-      badIntervalMessage(interval),
-      1, // meltano exits 1 on an invalid cron (a bad value, not a usage error)
-      "use a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once, @manual, @none) or 5-field cron such as '0 */6 * * *'",
-    );
+    throw new UserError(badIntervalMessage(interval), {
+      hint: "use a preset (@hourly, @daily, @weekly, @monthly, @yearly, @once, @manual, @none) or 5-field cron such as '0 */6 * * *'",
+    });
   }
 }
 
@@ -107,11 +110,9 @@ export function planJobAdd(project: Project, name: string, rawTasks: string): Ed
   checkName('Job', name);
   const tasks = checkTasks(project, name, rawTasks);
   if (!('missing' in lookupJob(project, name)))
-    throw new UserError(
-      `Job '${name}' already exists.`,
-      1,
-      `change it with: meltano-temporal job set ${name} --tasks ...`,
-    );
+    throw new UserError(`Job '${name}' already exists.`, {
+      hint: `change it with: meltano-temporal job set ${name} --tasks ...`,
+    });
   return {
     edits: [{ file: MELTANO_FILE, edit: { op: 'append', key: 'jobs', entry: { name, tasks } } }],
     result: { message: `Added job ${name}: ${pyRepr(tasks)}` },
@@ -123,11 +124,9 @@ export function planJobSet(project: Project, name: string, rawTasks: string): Ed
   // An invalid job is found too: replacing its tasks is how it gets repaired.
   const lookup = lookupJob(project, name);
   if ('missing' in lookup)
-    throw new UserError(
-      `Job '${name}' does not exist.`,
-      1,
-      `create it with: meltano-temporal job add ${name} --tasks ...`,
-    );
+    throw new UserError(`Job '${name}' does not exist.`, {
+      hint: `create it with: meltano-temporal job add ${name} --tasks ...`,
+    });
   const job = 'found' in lookup ? lookup.found : lookup.invalid;
   checkExistingName('job', job);
   return {
@@ -150,12 +149,9 @@ export function planJobRemove(project: Project, name: string): EditPlan<Outcome>
   ];
   if (users.length) {
     const names = users.map((s) => `'${s.name}' (${s.file})`).join(', ');
-    throw new ProjectFileError(
-      job.file,
-      `job '${name}'`,
-      `is still used by schedule(s) ${names}`,
-      `remove them first (meltano-temporal schedule remove NAME) or point them at another job (schedule set NAME --job OTHER)`,
-    );
+    throw new ProjectFileError(job.file, `job '${name}'`, `is still used by schedule(s) ${names}`, {
+      hint: `remove them first (meltano-temporal schedule remove NAME) or point them at another job (schedule set NAME --job OTHER)`,
+    });
   }
   return {
     edits: [{ file: job.file, edit: { op: 'remove', key: 'jobs', index: job.index } }],
@@ -176,26 +172,25 @@ const MIX = 'Cannot mix --job with --extractor/--loader/--transform';
 /** The job a schedule is pointed at must exist (Meltano writes it anyway, then cannot list any schedule). */
 function checkJobExists(project: Project, job: string): void {
   if ('missing' in lookupJob(project, job))
-    throw new UserError(
-      `Job '${job}' was not found.`,
-      1,
-      `add it first (meltano-temporal job add ${job} --tasks ...) or name an existing job (meltano-temporal job list)`,
-    );
+    throw new UserError(`Job '${job}' was not found.`, {
+      hint: `add it first (meltano-temporal job add ${job} --tasks ...) or name an existing job (meltano-temporal job list)`,
+    });
 }
 
 export function planScheduleAdd(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
   checkName('Schedule', name);
   if (!o.interval) throw new MissingOptionError('interval');
   checkInterval(o.interval);
-  if (o.job && (o.extractor || o.loader)) throw new UserError(MIX, 1);
+  if (o.job && (o.extractor || o.loader)) throw new UserError(MIX);
   let entry: Record<string, unknown>;
   let message: string;
   if (o.job) {
     entry = { name, interval: o.interval, job: o.job };
     message = `Scheduled job '${name}' at ${o.interval}`;
   } else {
-    if (!o.extractor) throw new MissingOptionError('extractor', 'give --job JOB, or --extractor TAP --loader TARGET');
-    if (!o.loader) throw new MissingOptionError('loader', 'give --loader TARGET');
+    if (!o.extractor)
+      throw new MissingOptionError('extractor', { hint: 'give --job JOB, or --extractor TAP --loader TARGET' });
+    if (!o.loader) throw new MissingOptionError('loader', { hint: 'give --loader TARGET' });
     entry = { name, interval: o.interval, extractor: o.extractor, loader: o.loader, transform: o.transform ?? 'skip' };
     message = `Scheduled elt '${name}' at ${o.interval}`;
   }
@@ -209,7 +204,7 @@ export function planScheduleAdd(project: Project, name: string, o: ScheduleOptio
 export function planScheduleSet(project: Project, name: string, o: ScheduleOptions): EditPlan<Outcome> {
   if (o.interval !== undefined) checkInterval(o.interval);
   const lookup = lookupSchedule(project, name);
-  if ('missing' in lookup) throw new ScheduleNotFoundError(name);
+  if ('missing' in lookup) throw new ScheduleNotInProjectError(name);
   // An invalid schedule is found too (setting its fields may be what repairs it); its kind is what it was written as.
   const schedule =
     'found' in lookup
@@ -221,14 +216,14 @@ export function planScheduleSet(project: Project, name: string, o: ScheduleOptio
   checkExistingName('schedule', schedule);
   const changes: Record<string, unknown> = {};
   if (schedule.kind === 'job') {
-    if (o.extractor || o.loader || o.transform) throw new UserError(MIX, 1);
+    if (o.extractor || o.loader || o.transform) throw new UserError(MIX);
     if (o.interval) changes.interval = o.interval;
     if (o.job) {
       checkJobExists(project, o.job);
       changes.job = o.job;
     }
   } else {
-    if (o.job) throw new UserError(MIX, 1);
+    if (o.job) throw new UserError(MIX);
     if (o.interval) changes.interval = o.interval;
     if (o.extractor) changes.extractor = o.extractor;
     if (o.loader) changes.loader = o.loader;
@@ -242,7 +237,7 @@ export function planScheduleSet(project: Project, name: string, o: ScheduleOptio
 
 export function planScheduleRemove(project: Project, name: string): EditPlan<Outcome> {
   const lookup = lookupSchedule(project, name);
-  if ('missing' in lookup) throw new ScheduleNotFoundError(name);
+  if ('missing' in lookup) throw new ScheduleNotInProjectError(name);
   const schedule = 'found' in lookup ? lookup.found : lookup.invalid;
   return {
     edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],

@@ -3,7 +3,7 @@
  * or the one `meltano elt` of a legacy elt schedule. Shared by the worker's
  * `resolveJob` activity and `schedule run --local`, so both run the same.
  */
-import { JobNotFoundError, ProjectFileError, ScheduleNotFoundError } from '../errors.js';
+import { JobNotFoundError, ProjectFileError, ScheduleNotInProjectError } from '../errors.js';
 import { findJob, findSchedule } from './load.js';
 import type { EltSchedule, Project, ScheduleDef } from './model.js';
 import { taskArgs } from './tasks.js';
@@ -32,14 +32,14 @@ export function eltArgs(s: EltSchedule): string[] {
  * A schedule by name; when the entry exists but could not be read, the
  * problem found while loading it.
  * @throws {ProjectFileError} the schedule's entry in meltano.yml is broken
- * @throws {ScheduleNotFoundError} no schedule of that name
+ * @throws {ScheduleNotInProjectError} no schedule of that name
  */
 export function requireSchedule(project: Project, name: string): ScheduleDef {
   const schedule = findSchedule(project, name);
   if (schedule) return schedule;
   const problem = project.problems.find((p) => p.kind === 'schedule' && p.name === name);
-  if (problem) throw new ProjectFileError(problem.file, undefined, problem.message, problem.fix);
-  throw new ScheduleNotFoundError(name);
+  if (problem) throw new ProjectFileError(problem.file, undefined, problem.message, { hint: problem.fix });
+  throw new ScheduleNotInProjectError(name);
 }
 
 /**
@@ -60,7 +60,7 @@ export function jobTasks(project: Project, name: string, schedule?: string): Run
 
 /**
  * The tasks a schedule runs.
- * @throws {ScheduleNotFoundError} no schedule of that name
+ * @throws {ScheduleNotInProjectError} no schedule of that name
  * @throws {ProjectFileError} the schedule's entry is broken, or its job is invalid or has no tasks
  * @throws {JobNotFoundError} the schedule's job does not exist
  */

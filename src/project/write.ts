@@ -50,11 +50,9 @@ export function isProjectReadonly(env: NodeJS.ProcessEnv = process.env): boolean
 /** Meltano's refusal, and where the setting comes from. */
 function refuseReadonly(setting: SettingValue<boolean>): void {
   if (!setting.value) return;
-  throw new UserError(
-    'The requested action could not be completed: This Meltano project is deployed as read-only',
-    1,
-    `project_readonly is set by ${setting.origin}; unset it to edit meltano.yml`,
-  );
+  throw new UserError('The requested action could not be completed: This Meltano project is deployed as read-only', {
+    hint: `project_readonly is set by ${setting.origin}; unset it to edit meltano.yml`,
+  });
 }
 
 /**
@@ -113,8 +111,7 @@ function realTarget(target: string, root: string | undefined): string {
   if (root !== undefined && !isInside(real, realpathSync(root))) {
     throw new UserError(
       `Refusing to write ${path.relative(root, target) || target}: it resolves to ${real}, outside the project root ${realpathSync(root)}.`,
-      1,
-      'make it a regular file, or a symlink to a file inside the project directory',
+      { hint: 'make it a regular file, or a symlink to a file inside the project directory' },
     );
   }
   return real;
@@ -237,8 +234,10 @@ export function replaceFilesAtomically(writes: readonly FileWrite[], root?: stri
       if (failed.length === 0) throw writes.length > 1 ? noFileChanged(error, done) : error;
       throw new UserError(
         `${error.message} The files already replaced could not all be put back: ${failed.join(', ')}.`,
-        1,
-        `restore ${failed.length === 1 ? 'that file' : 'those files'} from the kept original${failed.length === 1 ? '' : 's'}; then: ${error.hint ?? 'retry'}`,
+        {
+          cause: error.cause,
+          hint: `restore ${failed.length === 1 ? 'that file' : 'those files'} from the kept original${failed.length === 1 ? '' : 's'}; then: ${error.hint ?? 'retry'}`,
+        },
       );
     }
     done.push(s);
@@ -251,7 +250,11 @@ function noFileChanged(err: UserError, restored: readonly StagedWrite[]): UserEr
   const back = restored.length
     ? ` (${restored.map((s) => s.shown).join(', ')} put back as ${restored.length === 1 ? 'it was' : 'they were'})`
     : '';
-  return new UserError(`${err.message} No file was changed${back}.`, err.exitCode, err.hint);
+  return new UserError(`${err.message} No file was changed${back}.`, {
+    exitCode: err.exitCode,
+    hint: err.hint,
+    cause: err.cause,
+  });
 }
 
 /** Write `text` to `target` atomically (temp file, fsync, rename), keeping the target's permission bits. */
@@ -286,15 +289,14 @@ function writeError(file: string, step: string, err: unknown, kind: 'create' | '
         ? 'read-only file system'
         : (err as Error).message;
   const base = path.basename(file);
-  return new UserError(
-    `Cannot write ${file}: ${step}: ${reason}.`,
-    1,
-    !denied
+  return new UserError(`Cannot write ${file}: ${step}: ${reason}.`, {
+    cause: err,
+    hint: !denied
       ? 'free the space or make the file system writable, then retry'
       : kind === 'create'
         ? `edits write a temp file next to ${base}, then rename it: run as a user who may write that directory`
         : `edits rename a temp file over ${base}: run as a user who may replace it (write its directory; in a sticky directory, own ${base})`,
-  );
+  });
 }
 
 /**

@@ -75,7 +75,7 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   const raw = schedule.annotations?.temporal;
   const entry = `schedule '${schedule.name}' annotations.temporal`;
   const fail = (problem: string, fix: string): never => {
-    throw new ProjectFileError(schedule.file, entry, problem, fix);
+    throw new ProjectFileError(schedule.file, entry, problem, { hint: fix });
   };
   if (raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     fail('must be a mapping', 'write annotations: {temporal: {attempts: 3, timezone: UTC}}');

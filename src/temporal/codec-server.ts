@@ -227,19 +227,17 @@ export async function startCodecServerFromEnv(
   if (!codec) {
     throw new UserError(
       'The codec server needs MELTANO_TEMPORAL_ENCRYPTION_KEY: without it there is nothing to decode.',
-      1,
-      'set it to the key your workers use (32 bytes, base64)',
+      { hint: 'set it to the key your workers use (32 bytes, base64)' },
     );
   }
   for (const origin of options.uiOrigins ?? []) {
     try {
       normaliseOrigin(origin);
     } catch {
-      throw new UserError(
-        `--ui-origin '${origin}' is not a URL.`,
-        2,
-        'give the Web UI address as the browser shows it, e.g. http://localhost:8233',
-      );
+      throw new UserError(`--ui-origin '${origin}' is not a URL.`, {
+        exitCode: 2,
+        hint: 'give the Web UI address as the browser shows it, e.g. http://localhost:8233',
+      });
     }
   }
   const token = env[CODEC_TOKEN_ENV];
@@ -249,8 +247,7 @@ export async function startCodecServerFromEnv(
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UserError(
         `Port ${options.port ?? DEFAULT_CODEC_PORT} is already in use on ${options.host ?? '127.0.0.1'}.`,
-        1,
-        'stop what listens there or pass another --port',
+        { hint: 'stop what listens there or pass another --port', cause: err },
       );
     }
     throw err;

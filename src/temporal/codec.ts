@@ -55,11 +55,9 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec 
   if (!raw) return undefined;
   const key = Buffer.from(raw, 'base64');
   if (key.length !== 32) {
-    throw new UserError(
-      'MELTANO_TEMPORAL_ENCRYPTION_KEY must be 32 bytes, base64-encoded.',
-      1,
-      'generate one with: openssl rand -base64 32',
-    );
+    throw new UserError('MELTANO_TEMPORAL_ENCRYPTION_KEY must be 32 bytes, base64-encoded.', {
+      hint: 'generate one with: openssl rand -base64 32',
+    });
   }
   return new AesGcmCodec(key);
 }

@@ -74,8 +74,10 @@ async function loadProfile(profile: string | undefined, env: Record<string, stri
     const file = env.TEMPORAL_CONFIG_FILE ?? '~/.config/temporalio/temporal.toml';
     throw new UserError(
       `Cannot read the Temporal connection profile${profile ? ` '${profile}'` : ''} (${file}): ${(err as Error).message}`,
-      1,
-      'correct the profile file, set TEMPORAL_CONFIG_FILE, or pass --profile with a profile it defines',
+      {
+        hint: 'correct the profile file, set TEMPORAL_CONFIG_FILE, or pass --profile with a profile it defines',
+        cause: err,
+      },
     );
   }
 }
@@ -100,10 +102,9 @@ export async function connectionSettings(
     profile.tls || flags.tls || Object.keys(fromFlags).length ? { ...profile.tls, ...fromFlags } : undefined;
   if (flags.tls && tls) tls = { ...tls, disabled: false };
   if (tls && Boolean(tls.clientCert) !== Boolean(tls.clientKey)) {
-    throw new UsageError(
-      'mTLS needs both a client certificate and its key.',
-      'pass both --tls-cert-path and --tls-key-path (or TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)',
-    );
+    throw new UsageError('mTLS needs both a client certificate and its key.', {
+      hint: 'pass both --tls-cert-path and --tls-key-path (or TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)',
+    });
   }
   const address = flags.address || profile.address || undefined;
   const apiKey = flags.apiKey ?? profile.apiKey;
@@ -131,11 +132,10 @@ export async function connectOptions(s: ConnectionSettings) {
       ...(s.metadata ? { grpcMeta: s.metadata } : {}),
     }).connectionOptions;
   } catch (err) {
-    throw new UserError(
-      `Cannot read a TLS file of the connection settings: ${(err as Error).message}`,
-      1,
-      'check the certificate, key and CA paths (flags, TEMPORAL_TLS_* or the profile)',
-    );
+    throw new UserError(`Cannot read a TLS file of the connection settings: ${(err as Error).message}`, {
+      hint: 'check the certificate, key and CA paths (flags, TEMPORAL_TLS_* or the profile)',
+      cause: err,
+    });
   }
   return {
     address: s.address,
@@ -160,7 +160,7 @@ async function unreachable(s: ConnectionSettings, err: unknown): Promise<UserErr
     import('./tls-probe.js'),
   ]);
   const why = explainConnectionError(err, s, await probeTls(s));
-  return new ServerUnreachableError(s.address, s.namespace, new Error(why.message), why.fix);
+  return new ServerUnreachableError(s.address, s.namespace, why.message, { hint: why.fix, cause: err });
 }
 
 /** gRPC status RESOURCE_EXHAUSTED: the server's rate limiter refused the request. */

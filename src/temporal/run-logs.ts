@@ -7,7 +7,7 @@
  */
 import type { Client } from '@temporalio/client';
 import os from 'node:os';
-import { RunOutcomeUnknownError, UserError } from '../errors.js';
+import { RunNotFoundError, RunOutcomeUnknownError, UserError } from '../errors.js';
 import type { Project } from '../project/model.js';
 import { scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
@@ -35,17 +35,6 @@ export interface RunLogsOptions {
   signal?: AbortSignal;
   /** With `follow`: how long to wait for a server that went away (default 2 minutes). */
   reconnectWindowMs?: number;
-}
-
-class RunNotFoundError extends UserError {
-  constructor(workflowId: string, namespace: string) {
-    super(
-      `Run '${workflowId}' was not found in namespace '${namespace}'.`,
-      1,
-      'see the runs with: meltano-temporal runs (the workflow id is the first column of --format=json)',
-    );
-    this.name = 'RunNotFoundError';
-  }
 }
 
 const hostOf = (identity: string | undefined): string | undefined =>
@@ -150,7 +139,7 @@ export async function printRunLogs(
     description = await handle.describe();
   } catch (err) {
     if ((err as Error).name === 'WorkflowNotFoundError')
-      throw new RunNotFoundError(workflowId, client.options.namespace);
+      throw new RunNotFoundError(workflowId, undefined, client.options.namespace, { cause: err });
     throw err;
   }
   const scheduleAttr = description.typedSearchAttributes.getAll().find((p) => p.key.name === 'MeltanoSchedule')?.value;
@@ -161,8 +150,7 @@ export async function printRunLogs(
   if (options.task !== undefined && records.length && !records.some((r) => r.task === options.task)) {
     throw new UserError(
       `Run '${workflowId}' has ${records.length} task${records.length === 1 ? '' : 's'}: there is no task ${options.task}.`,
-      1,
-      `pass --task 1 to --task ${records.length}, or leave --task out for all of them`,
+      { hint: `pass --task 1 to --task ${records.length}, or leave --task out for all of them` },
     );
   }
   // Tasks that ran on another host: say where their logs are.
@@ -214,10 +202,11 @@ export async function printRunLogs(
   if (!printed.length && !records.some((r) => hostOf(r.worker) && hostOf(r.worker) !== here)) {
     throw new UserError(
       `No task log of run '${workflowId}'${options.task !== undefined ? ` for task ${options.task}` : ''} under ${taskLogDir(project.root, workflowId)}.`,
-      1,
-      records.length
-        ? 'the task has not started yet, or its worker serves another project directory: run this where that worker runs'
-        : 'the run has not resolved its tasks yet (no worker polling?)',
+      {
+        hint: records.length
+          ? 'the task has not started yet, or its worker serves another project directory: run this where that worker runs'
+          : 'the run has not resolved its tasks yet (no worker polling?)',
+      },
     );
   }
 }

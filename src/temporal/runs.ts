@@ -74,10 +74,9 @@ export async function runOutcome(
 export function scheduleToList(positional: string | undefined, flag: string | undefined): string | undefined {
   if (flag === '') throw new UsageError('--schedule needs a schedule name');
   if (positional !== undefined && flag !== undefined && positional !== flag)
-    throw new UsageError(
-      `runs was given two schedules: '${positional}' and --schedule '${flag}'`,
-      'give one: `meltano-temporal runs --schedule NAME`',
-    );
+    throw new UsageError(`runs was given two schedules: '${positional}' and --schedule '${flag}'`, {
+      hint: 'give one: `meltano-temporal runs --schedule NAME`',
+    });
   return flag ?? positional;
 }
 

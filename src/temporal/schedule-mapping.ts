@@ -119,16 +119,15 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
       schedule.file,
       `schedule '${schedule.name}'`,
       `interval ${schedule.interval} is ${kind}, not a cron expression or preset, so no Temporal schedule can be made of it`,
-      `give it a preset or 5-field cron as a string: meltano-temporal schedule set ${schedule.name} --interval '@daily' (or write it quoted in ${schedule.file}, e.g. interval: '0 */6 * * *')`,
+      {
+        hint: `give it a preset or 5-field cron as a string: meltano-temporal schedule set ${schedule.name} --interval '@daily' (or write it quoted in ${schedule.file}, e.g. interval: '0 */6 * * *')`,
+      },
     );
   }
   if (schedule.interval !== null && !isValidInterval(schedule.interval)) {
-    throw new ProjectFileError(
-      schedule.file,
-      `schedule '${schedule.name}'`,
-      badIntervalMessage(schedule.interval),
-      "use a preset such as '@daily' or 5-field cron such as '0 */6 * * *'",
-    );
+    throw new ProjectFileError(schedule.file, `schedule '${schedule.name}'`, badIntervalMessage(schedule.interval), {
+      hint: "use a preset such as '@daily' or 5-field cron such as '0 */6 * * *'",
+    });
   }
   // A job that exists but cannot be read is named as invalid, with its own fix; a missing one as not found.
   if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job))

@@ -5,7 +5,7 @@
  * Every Temporal call about schedules goes through here.
  */
 import type { Client, ScheduleHandle } from '@temporalio/client';
-import { ScheduleNotFoundError, ScheduleNotSyncedError } from '../errors.js';
+import { ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
 import { findSchedule } from '../project/load.js';
 import type { Project, ScheduleDef } from '../project/model.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';
@@ -83,16 +83,16 @@ export class ScheduleService {
 
   /**
    * The schedule's entry in meltano.yml.
-   * @throws {ScheduleNotFoundError} no schedule of that name in the project
+   * @throws {ScheduleNotInProjectError} no schedule of that name in the project
    */
   require(name: string): ScheduleDef {
     const schedule = findSchedule(this.project, name);
-    if (!schedule) throw new ScheduleNotFoundError(name);
+    if (!schedule) throw new ScheduleNotInProjectError(name);
     return schedule;
   }
 
   /**
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} in meltano.yml but not in Temporal
    */
   private async described(name: string) {
@@ -103,7 +103,7 @@ export class ScheduleService {
     try {
       return { id, handle, description: await handle.describe() };
     } catch (err) {
-      if (err instanceof NotOnServer) throw new ScheduleNotSyncedError(name, id, this.namespace);
+      if (err instanceof NotOnServer) throw new ScheduleNotSyncedError(name, id, this.namespace, { cause: err });
       throw err;
     }
   }
@@ -115,7 +115,7 @@ export class ScheduleService {
 
   /**
    * The schedule as the server holds it, next to meltano.yml.
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} not in Temporal
    * @throws {ProjectFileError} its entry in meltano.yml is invalid
    */
@@ -145,7 +145,7 @@ export class ScheduleService {
 
   /**
    * Trigger a run now with the schedule's own overlap policy, and find the run it started.
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} not in Temporal
    */
   async trigger(name: string): Promise<TriggerOutcome & { scheduleId: string }> {
@@ -158,7 +158,7 @@ export class ScheduleService {
    * schedule's action, so the run is started directly from that action (see
    * manual-run.ts); none is started while one of the schedule's runs is in
    * progress, unless its overlap policy is allow_all.
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} not in Temporal
    */
   async runWithOptions(name: string, runOptions: MeltanoRunOptions): Promise<TriggerOutcome & { scheduleId: string }> {
@@ -172,7 +172,7 @@ export class ScheduleService {
   }
 
   /**
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} not in Temporal
    */
   async pause(name: string, note: string): Promise<string> {
@@ -182,7 +182,7 @@ export class ScheduleService {
   }
 
   /**
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} not in Temporal
    */
   async unpause(name: string, note: string): Promise<string> {
@@ -193,7 +193,7 @@ export class ScheduleService {
 
   /**
    * Run the schedule for every time its spec matches between start and end.
-   * @throws {ScheduleNotFoundError} not in meltano.yml
+   * @throws {ScheduleNotInProjectError} not in meltano.yml
    * @throws {ScheduleNotSyncedError} not in Temporal
    */
   async backfill(name: string, range: { start: Date; end: Date; overlap: BackfillOverlap }): Promise<string> {

@@ -3,12 +3,7 @@
  * errors: a namespace that does not exist, search attributes that were never
  * registered, a server that went away. Anything else is passed on unchanged.
  */
-import {
-  NamespaceNotFoundError,
-  SearchAttributesMissingError,
-  ServerUnreachableError,
-  UserError,
-} from '../errors.js';
+import { NamespaceNotFoundError, SearchAttributesMissingError, ServerUnreachableError, UserError } from '../errors.js';
 import { SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
 
 const GRPC_CANCELLED = 1;
@@ -60,7 +55,7 @@ export function namespaceError(err: unknown, namespace: string, address = ''): N
     (err as Error)?.name === 'NamespaceNotFoundError' ||
     (grpcCode(err) === GRPC_NOT_FOUND && /namespace/iu.test(text))
   )
-    return new NamespaceNotFoundError(namespace, address);
+    return new NamespaceNotFoundError(namespace, address, { cause: err });
   return undefined;
 }
 
@@ -82,8 +77,9 @@ export function explainServerError(err: unknown, namespace: string, address: str
   const text = messages(err);
   const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => text.includes(n));
   if (missing.length && /search attribute|not defined|unknown|invalid/iu.test(text))
-    return new SearchAttributesMissingError(namespace, missing, serverCause(err));
-  if (grpcCode(err) === GRPC_UNAVAILABLE) return new ServerUnreachableError(address, namespace, serverCause(err));
+    return new SearchAttributesMissingError(namespace, missing, serverCause(err), { cause: err });
+  if (grpcCode(err) === GRPC_UNAVAILABLE)
+    return new ServerUnreachableError(address, namespace, serverCause(err), { cause: err });
   return err;
 }
 

@@ -7,7 +7,7 @@
  * the worker first (running tasks get the grace period), then the server.
  */
 import path from 'node:path';
-import { ScheduleNotFoundError } from '../errors.js';
+import { ScheduleNotInProjectError } from '../errors.js';
 import { findSchedule } from '../project/load.js';
 import type { Project } from '../project/model.js';
 import { watchProject, type ProjectWatcher } from '../project/watch.js';
@@ -70,13 +70,13 @@ async function syncAll(
 
 /**
  * Run until `signal` aborts.
- * @throws {ScheduleNotFoundError} `trigger` names no schedule of the project
+ * @throws {ScheduleNotInProjectError} `trigger` names no schedule of the project
  * @throws {ServerUnreachableError} the configured server cannot be reached
  * @throws {UserError} the embedded server cannot start (port in use, no `temporal` CLI)
  */
 export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): Promise<void> {
   const { project } = options;
-  if (options.trigger && !findSchedule(project, options.trigger)) throw new ScheduleNotFoundError(options.trigger);
+  if (options.trigger && !findSchedule(project, options.trigger)) throw new ScheduleNotInProjectError(options.trigger);
   let connection = options.connection;
   let devServer: Awaited<ReturnType<(typeof import('./dev-server.js'))['startDevServer']>> | undefined;
   let codecServer: import('./codec-server.js').CodecServer | undefined;

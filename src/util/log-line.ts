@@ -15,7 +15,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export function parseLogFormat(value: string, source: string): LogFormat {
   const format = value.trim().toLowerCase();
   if (!(LOG_FORMATS as readonly string[]).includes(format))
-    throw new InvalidValueError(source, value, 'a log format', `give one of ${LOG_FORMATS.join(', ')}`);
+    throw new InvalidValueError(source, value, 'a log format', { hint: `give one of ${LOG_FORMATS.join(', ')}` });
   return format as LogFormat;
 }
 

@@ -14,7 +14,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
  */
 export function parseDuration(value: string, source: string, bareUnit: keyof typeof UNIT_MS = 'ms'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/u.exec(value);
-  if (!m) throw new InvalidValueError(source, value, 'a duration', 'give one such as 30s, 5m or 1h');
+  if (!m) throw new InvalidValueError(source, value, 'a duration', { hint: 'give one such as 30s, 5m or 1h' });
   return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? bareUnit]!);
 }
 
@@ -47,7 +47,7 @@ export function parseHostPort(value: string, source: string): string {
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d+)$/u.exec(value.trim());
   const port = m ? Number(m[2]) : 0;
   if (!m || port < 1 || port > 65535)
-    throw new InvalidValueError(source, value, 'a host:port address', 'give one such as 0.0.0.0:9464');
+    throw new InvalidValueError(source, value, 'a host:port address', { hint: 'give one such as 0.0.0.0:9464' });
   return value.trim();
 }
 
@@ -62,7 +62,9 @@ export function parseLogLevel(value: string, source: string): LogLevel {
   const upper = value.trim().toUpperCase();
   const level = upper === 'WARNING' ? 'WARN' : upper;
   if (!(LOG_LEVELS as readonly string[]).includes(level))
-    throw new InvalidValueError(source, value, 'a log level', `give one of ${LOG_LEVELS.join(', ').toLowerCase()}`);
+    throw new InvalidValueError(source, value, 'a log level', {
+      hint: `give one of ${LOG_LEVELS.join(', ').toLowerCase()}`,
+    });
   return level as LogLevel;
 }
 
@@ -72,6 +74,6 @@ export function parseLogLevel(value: string, source: string): LogLevel {
  */
 export function parseTaskQueue(value: string, source: string): string {
   if (!value.trim() || value.trim() !== value)
-    throw new InvalidValueError(source, value, 'a task queue name', 'give a non-empty name such as meltano');
+    throw new InvalidValueError(source, value, 'a task queue name', { hint: 'give a non-empty name such as meltano' });
   return value;
 }
