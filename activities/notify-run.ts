@@ -11,18 +11,15 @@ import { deliverRunNotice, type NoticeOutcome, type NotifyRunInput } from '../sr
 import { WebhookError } from '../src/notify/send.js';
 import { WebhookConfigError } from '../src/notify/settings.js';
 import { UserError } from '../src/errors.js';
+import { FAILURE, SEARCH_ATTRIBUTE } from '../workflows/contract.js';
 import type { ActivityDeps } from './index.js';
-
-export const WEBHOOK_REJECTED = 'WebhookRejected';
-export const WEBHOOK_UNAVAILABLE = 'WebhookUnavailable';
-export const WEBHOOK_CONFIG_ERROR = 'WebhookConfigError';
 
 /** Runs of the same schedule (project, environment, schedule search attributes of the current run). */
 async function pastRunsOfSameSchedule(workflowId: string, runId: string): Promise<PastRun[]> {
   const { client } = Context.current();
   const current = await client.workflow.getHandle(workflowId, runId).describe();
-  const attrs = new Map(current.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
-  const parts = ['MeltanoProject', 'MeltanoEnvironment', 'MeltanoSchedule'].map((k) => [k, attrs.get(k)] as const);
+  const keys = [SEARCH_ATTRIBUTE.project, SEARCH_ATTRIBUTE.environment, SEARCH_ATTRIBUTE.schedule];
+  const parts = keys.map((key) => [key.name, current.typedSearchAttributes.get(key)] as const);
   if (parts.some(([, v]) => typeof v !== 'string')) return [];
   const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
   const query = `${parts.map(([k, v]) => `${k}=${quote(v as string)}`).join(' AND ')} AND ExecutionStatus!="Running"`;
@@ -63,14 +60,14 @@ export async function notifyRun(deps: ActivityDeps, input: NotifyRunInput): Prom
     if (err instanceof WebhookError) {
       ctx.log.warn(`notification not delivered: ${err.message}`, { schedule: input.schedule });
       throw ApplicationFailure.create({
-        type: err.retryable ? WEBHOOK_UNAVAILABLE : WEBHOOK_REJECTED,
+        type: err.retryable ? FAILURE.webhookUnavailable : FAILURE.webhookRejected,
         message: err.message,
         nonRetryable: !err.retryable,
         ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
       });
     }
     if (err instanceof WebhookConfigError || err instanceof UserError) {
-      throw ApplicationFailure.create({ type: WEBHOOK_CONFIG_ERROR, message: err.describe(), nonRetryable: true });
+      throw ApplicationFailure.create({ type: FAILURE.webhookConfig, message: err.describe(), nonRetryable: true });
     }
     throw err;
   }

@@ -6,7 +6,8 @@
  * the final counts travel in the task's result anyway.
  */
 import type { Client } from '@temporalio/client';
-import { taskRowsSignal, type TaskRowsUpdate } from '../workflows/progress.js';
+import { taskRowsSignal } from '../workflows/contract.js';
+import type { TaskRowsUpdate } from '../workflows/types.js';
 
 export const ROWS_REPORT_EVERY_MS = Number(process.env.MELTANO_TEMPORAL_ROWS_REPORT_MS ?? 30_000);
 

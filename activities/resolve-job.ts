@@ -9,6 +9,7 @@ import { loadProject } from '../src/project/load.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
 import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
+import { FAILURE } from '../workflows/contract.js';
 import { effectiveNotifySettings, notifyPlan, type NotifyPlan, type NotifySettings } from '../src/notify/settings.js';
 import type { ActivityDeps } from './index.js';
 
@@ -27,7 +28,7 @@ function notifyPlanFor(own: NotifySettings | false | undefined): NotifyPlan | un
 }
 
 function configError(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'MeltanoConfigError', message, nonRetryable: true });
+  return ApplicationFailure.create({ type: FAILURE.meltanoConfig, message, nonRetryable: true });
 }
 
 export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
 import { locateMeltano } from '../src/meltano/executable.js';
 import { RowCounter } from '../src/meltano/metrics.js';
-import { secretMasker } from '../src/meltano/mask.js';
+import { scheduleEnv, secretMasker } from '../src/meltano/mask.js';
 import { taskLogPath } from '../src/meltano/task-logs.js';
 import { rowsReporter } from './progress.js';
 import { startGroupProcess } from '../src/meltano/process-group.js';
@@ -20,7 +20,8 @@ import { runOptionArgs } from '../src/meltano/run-options.js';
 import { TaskLog } from '../src/meltano/task-log.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
 import type { ActivityDeps } from './index.js';
-import { parseDuration } from '../src/util/values.js';
+import { parseDuration } from '../src/util/duration.js';
+import { FAILURE } from '../workflows/contract.js';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
@@ -41,12 +42,9 @@ const CONFIG_ERROR_PATTERNS = [
   /Environment '.*' was not found/u,
 ];
 
-function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
-  if (!input.schedule) return {};
-  const project = loadProject({ root });
-  const schedule = findSchedule(project, input.schedule);
-  // Meltano passes schedule env values verbatim, as strings.
-  return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+/** The env of the task's schedule, read from meltano.yml on this host. */
+function taskScheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
+  return input.schedule ? scheduleEnv(findSchedule(loadProject({ root }), input.schedule)) : {};
 }
 
 /** `meltano elt` knows only --full-refresh and --refresh-catalog of the run options. */
@@ -111,13 +109,13 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   const located = locateMeltano(root);
   if (!('found' in located)) {
     throw ApplicationFailure.create({
-      type: 'MeltanoConfigError',
+      type: FAILURE.meltanoConfig,
       nonRetryable: true,
       message: `meltano cannot run on the worker: ${located.problem}; fix: ${located.fix}`,
     });
   }
   const meltano = located.found;
-  const extraEnv = scheduleEnv(input, root);
+  const extraEnv = taskScheduleEnv(input, root);
   const mask = secretMasker(Object.values(extraEnv));
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
@@ -226,15 +224,15 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     const details = [{ exitCode, ...(log.written ? { logFile } : {}), attempt }];
     if (/Another '.*' pipeline is already running/u.test(output)) {
       throw ApplicationFailure.create({
-        type: 'MeltanoAlreadyRunning',
+        type: FAILURE.meltanoAlreadyRunning,
         message,
         details,
         nextRetryDelay: ALREADY_RUNNING_DELAY,
       });
     }
     if (exitCode === 2 || CONFIG_ERROR_PATTERNS.some((p) => p.test(output))) {
-      throw ApplicationFailure.create({ type: 'MeltanoConfigError', message, details, nonRetryable: true });
+      throw ApplicationFailure.create({ type: FAILURE.meltanoConfig, message, details, nonRetryable: true });
     }
-    throw ApplicationFailure.create({ type: 'MeltanoTaskError', message, details });
+    throw ApplicationFailure.create({ type: FAILURE.meltanoTask, message, details });
   }
 }

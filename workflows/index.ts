@@ -7,7 +7,6 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
-  defineQuery,
   isCancellation,
   patched,
   proxyActivities,
@@ -17,43 +16,25 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { RunTracker, taskRowsSignal } from './progress.js';
+import { RunTracker } from './progress.js';
 import { scheduledOrigin, taskSummary, type RunOrigin } from './summary.js';
 import type { Activities } from '../activities/index.js';
-import { NOTIFY_PATCH, notifyFinished, watchForLate, type NoticeBase } from './notify.js';
-import {
-  TASK_FAILED_TYPE,
-  type JobProgress,
-  type JobRunInput,
-  type JobRunResult,
-  type TaskFailureDetails,
-  type TaskResult,
-} from './types.js';
-
-export const progressQuery = defineQuery<JobProgress | null>('progress');
-
-/**
- * Change id for `patched()`: the job is resolved by a local activity, run by the
- * worker that runs the workflow task, outside the task slots that `meltano`
- * runs use (`--max-concurrent-tasks`), so a worker busy with long tasks still
- * resolves due runs; it also saves an activity task and a workflow task per
- * run. Runs started before replay with the activity they recorded.
- */
-export const LOCAL_RESOLVE_PATCH = 'local-resolve-v1';
+import { notifyFinished, watchForLate, type NoticeBase } from './notify.js';
+import { ACTIVITY, FAILURE, PATCH, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
+import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
 
 const resolveOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, initialInterval: '5s' },
 };
-const { resolveJob: resolveJobLocally } = proxyLocalActivities<Activities>(resolveOptions);
-const { resolveJob: resolveJobActivity } = proxyActivities<Activities>(resolveOptions);
+const { [ACTIVITY.resolveJob]: resolveJobLocally } = proxyLocalActivities<Activities>(resolveOptions);
+const { [ACTIVITY.resolveJob]: resolveJobActivity } = proxyActivities<Activities>(resolveOptions);
 
 export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   let progress: JobProgress | null = null;
   setHandler(progressQuery, () => progress);
 
-  const resolved = await (patched(LOCAL_RESOLVE_PATCH) ? resolveJobLocally(input) : resolveJobActivity(input));
+  const resolved = await (patched(PATCH.localResolve) ? resolveJobLocally(input) : resolveJobActivity(input));
   // `runs retry`: the tasks before this one completed in the original run.
   const fromTask = input.resume?.fromTask ?? 0;
   progress = {
@@ -65,7 +46,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     })),
   };
   // Runs that started before notifications existed replay without their commands.
-  const notify = resolved.notify && input.schedule && patched(NOTIFY_PATCH) ? resolved.notify : undefined;
+  const notify = resolved.notify && input.schedule && patched(PATCH.notify) ? resolved.notify : undefined;
   const noticeBase: NoticeBase | undefined =
     notify && input.schedule
       ? {
@@ -88,10 +69,10 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       initialInterval: resolved.policy.initialInterval,
       backoffCoefficient: resolved.policy.backoffCoefficient,
       maximumInterval: resolved.policy.maximumInterval,
-      nonRetryableErrorTypes: ['MeltanoConfigError'],
+      nonRetryableErrorTypes: [FAILURE.meltanoConfig],
     },
   };
-  const { runMeltanoTask } = proxyActivities<Activities>(taskOptions);
+  const { [ACTIVITY.runMeltanoTask]: runMeltanoTask } = proxyActivities<Activities>(taskOptions);
   // The UI's current details: which task of how many, rows so far (reported by the running task).
   const tracker = new RunTracker(resolved.tasks, runOrigin());
   setHandler(taskRowsSignal, (update) => tracker.rows(update));
@@ -155,7 +136,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         });
       }
       throw ApplicationFailure.create({
-        type: TASK_FAILED_TYPE,
+        type: FAILURE.taskFailed,
         message,
         nonRetryable: true,
         ...(cause ? { cause } : {}),
@@ -174,13 +155,14 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   };
 }
 
-const SCHEDULED_BY = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
-const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
-
 /** How this run started, from what the server recorded when it started it (deterministic). */
 function runOrigin(): RunOrigin | undefined {
   const info = workflowInfo();
-  const scheduleId = info.typedSearchAttributes.get(SCHEDULED_BY);
+  const scheduleId = info.typedSearchAttributes.get(SEARCH_ATTRIBUTE.scheduledById);
   if (!scheduleId) return undefined;
-  return scheduledOrigin(scheduleId, info.typedSearchAttributes.get(SCHEDULED_START), info.startTime);
+  return scheduledOrigin(
+    scheduleId,
+    info.typedSearchAttributes.get(SEARCH_ATTRIBUTE.scheduledStartTime),
+    info.startTime,
+  );
 }

@@ -22,39 +22,23 @@ import type { Activities } from '../activities/index.js';
 import type { NotifyRunInput } from '../src/notify/notifier.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
 import { msUntilLate } from './late.js';
-
-/** Change id for `patched()`: runs started before notifications existed replay without these commands. */
-export const NOTIFY_PATCH = 'notify-v1';
-
-/**
- * Change id for `patched()`: notifications are sent by a local activity.
- *
- * Why a local activity and not a second activity worker on a task queue of its own: the
- * notify activity shared the task slots of `meltano run` (`--max-concurrent-tasks`), so
- * a failure alert waited behind long runs for a free slot. A local activity runs on the
- * worker that runs the workflow task, in slots of its own, like `resolveJob` (the
- * worker's project checkout resolves the webhook there too). A second queue would need
- * its own pollers on every worker and a queue name the workflow derives, and a run whose
- * worker version does not poll it would wait for ever. Runs recorded before this change
- * replay with the activity they recorded.
- */
-export const LOCAL_NOTIFY_PATCH = 'local-notify-v1';
+import { ACTIVITY, FAILURE, PATCH, SEARCH_ATTRIBUTE } from './contract.js';
 
 const notifyRetry: RetryPolicy = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '1m',
-  nonRetryableErrorTypes: ['WebhookRejected', 'WebhookConfigError'],
+  nonRetryableErrorTypes: [FAILURE.webhookRejected, FAILURE.webhookConfig],
 };
 
-const { notifyRun: notifyActivity } = proxyActivities<Activities>({
+const { [ACTIVITY.notifyRun]: notifyActivity } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   // However long the webhook stays down, the run ends at most this much later.
   scheduleToCloseTimeout: '10m',
   retry: notifyRetry,
 });
 
-const { notifyRun: notifyLocally } = proxyLocalActivities<Activities>({
+const { [ACTIVITY.notifyRun]: notifyLocally } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30s',
   // However long the webhook stays down, the run ends at most this much later (wall clock of the workers).
   scheduleToCloseTimeout: '10m',
@@ -73,18 +57,12 @@ export type NoticeBase = Pick<
 
 /** The time the schedule meant this run to start (absent for runs started by hand or by `runs retry`). */
 export function scheduledStart(): Date | undefined {
-  const value = workflowInfo().searchAttributes?.TemporalScheduledStartTime?.[0];
-  if (value instanceof Date) return value;
-  if (typeof value === 'string') {
-    const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? undefined : d;
-  }
-  return undefined;
+  return workflowInfo().typedSearchAttributes.get(SEARCH_ATTRIBUTE.scheduledStartTime);
 }
 
 async function send(input: NotifyRunInput): Promise<void> {
   try {
-    await (patched(LOCAL_NOTIFY_PATCH) ? notifyLocally(input) : notifyActivity(input));
+    await (patched(PATCH.localNotify) ? notifyLocally(input) : notifyActivity(input));
   } catch (err) {
     if (isCancellation(err)) throw err;
     log.warn('notification not delivered (the run result is unaffected)', {

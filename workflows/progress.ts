@@ -4,18 +4,9 @@
  * counted so far while it runs (sent by the task activity as a signal, since
  * a workflow cannot read heartbeats). Workflow code: deterministic, no Node.
  */
-import { defineSignal, setCurrentDetails } from '@temporalio/workflow';
+import { setCurrentDetails } from '@temporalio/workflow';
 import { runCurrentDetails, taskText, type RunOrigin, type RunProgress } from './summary.js';
-import type { ResolvedTask, TaskResult, TaskState } from './types.js';
-
-/** Rows per stream counted so far by one attempt of one task (cumulative, not an increment). */
-export interface TaskRowsUpdate {
-  index: number;
-  attempt: number;
-  rows: Record<string, number>;
-}
-
-export const taskRowsSignal = defineSignal<[TaskRowsUpdate]>('taskRows');
+import type { ResolvedTask, TaskResult, TaskRowsUpdate, TaskState } from './types.js';
 
 type Entry = { text: string; state: TaskState; rows?: Record<string, number>; durationMs?: number; attempt?: number };
 

@@ -78,13 +78,21 @@ export function formatCount(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/gu, ',');
 }
 
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The one way durations are shown (UI details, `runs`, followed runs, notifications, the worker's log):
+ * `6.5s`, `1m01s`, `1h02m`, `3d04h`; two units at most, no spaces, so they line up in tables.
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 59_950) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(rest).padStart(2, '0')}s`;
+  if (d) return `${d}d${two(h)}h`;
+  if (h) return `${h}h${two(m)}m`;
+  return `${m}m${two(s % 60)}s`;
 }
 
 export function originText(origin: RunOrigin): string {

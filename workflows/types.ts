@@ -2,9 +2,10 @@ import type { MeltanoRunOptions } from '../src/meltano/run-options.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
 
 /**
- * Data exchanged between the job workflow, its activities and clients.
- * Everything here lands in Temporal history: names and arguments only,
- * never env values or other secrets (those are resolved on the worker).
+ * Data exchanged between the job workflow, its activities and clients (the
+ * names they are exchanged under are in ./contract.ts). Everything here lands
+ * in Temporal history: names and arguments only, never env values or other
+ * secrets (those are resolved on the worker).
  */
 
 export interface JobRunInput {
@@ -99,7 +100,7 @@ export interface JobRunResult {
 
 /**
  * The structured details of the failure a job run ends with (the first
- * `ApplicationFailure.details` entry of type `MeltanoTaskFailed`), so clients
+ * `ApplicationFailure.details` entry of type `FAILURE.taskFailed`), so clients
  * read which task failed without parsing the message.
  */
 export interface TaskFailureDetails {
@@ -113,9 +114,9 @@ export interface TaskFailureDetails {
   completed: TaskResult[];
 }
 
-/** The failure type a job run ends with when one of its tasks failed. */
-export const TASK_FAILED_TYPE = 'MeltanoTaskFailed';
-
-export const TASK_QUEUE_DEFAULT = 'meltano';
-/** The workflow's type name (the name of the `meltanoJob` function); compared with what schedules hold on the server. */
-export const WORKFLOW_TYPE = 'meltanoJob';
+/** Rows per stream counted so far by one attempt of one task (cumulative, not an increment). */
+export interface TaskRowsUpdate {
+  index: number;
+  attempt: number;
+  rows: Record<string, number>;
+}

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { loadProject, type LoadOptions } from '../project/load.js';
 import { scheduleTasks } from '../project/resolve.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';
+import { formatDuration } from '../../workflows/summary.js';
 
 export async function runLocally(
   options: LoadOptions,
@@ -45,7 +46,7 @@ export async function runLocally(
           .map(([s, n]) => `${s}=${n}`)
           .join(' ');
         process.stderr.write(
-          `${label}: finished in ${(result.durationMs / 1000).toFixed(1)}s${rows ? `, rows: ${rows}` : ''}\n`,
+          `${label}: finished in ${formatDuration(result.durationMs)}${rows ? `, rows: ${rows}` : ''}\n`,
         );
       } catch (err) {
         process.stderr.write(`${label}: failed: ${(err as Error).message.split('\n')[0]}\n`);

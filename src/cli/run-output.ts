@@ -2,8 +2,9 @@
 import type { FollowEvent, FollowOutcome } from '../temporal/follow.js';
 import { DEFAULT_RECONNECT_WINDOW_MS } from '../temporal/server-errors.js';
 import { EXIT_OUTCOME_UNKNOWN, RunOutcomeUnknownError } from '../errors.js';
-import { parseDuration } from '../util/values.js';
+import { parseDuration } from '../util/duration.js';
 import type { TaskResult } from '../../workflows/types.js';
+import { formatDuration } from '../../workflows/summary.js';
 
 /** The exit code of a followed run: 0 completed, 1 the run failed, 4 its outcome is unknown. */
 export function followExitCode(outcome: FollowOutcome): number {
@@ -34,7 +35,7 @@ export function runPrinter(workflowId: string, out: NodeJS.WritableStream = proc
       if (e.state === 'running') out.write(`${label}: started\n`);
       else if (e.state === 'succeeded' && e.result)
         out.write(
-          `${label}: finished in ${(e.result.durationMs / 1000).toFixed(1)}s (attempt ${e.result.attempt})${rows(e.result)}\n`,
+          `${label}: finished in ${formatDuration(e.result.durationMs)} (attempt ${e.result.attempt})${rows(e.result)}\n`,
         );
       else out.write(`${label}: ${e.state}\n`);
     } else if (e.type === 'heartbeat') {

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { REGISTERED_SEARCH_ATTRIBUTES, SYNC_HASH_ATTRIBUTE } from '../../workflows/contract.js';
 import type { Project } from '../project/model.js';
 import { withProjectId, withServer } from './server-context.js';
 
@@ -41,7 +42,7 @@ export async function checkTemporalBeforeEdit(cmd: Command, edited: Project, nam
             `Cannot register the search attributes meltano-temporal needs in namespace '${settings.namespace}': ${serverCause(err)}`,
             {
               hint:
-                'register MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment and MeltanoSyncHash as Keyword once ' +
+                `register ${REGISTERED_SEARCH_ATTRIBUTES.slice(0, -1).join(', ')} and ${SYNC_HASH_ATTRIBUTE} as Keyword once ` +
                 '(temporal operator search-attribute create --name NAME --type Keyword), or run `meltano-temporal sync` with credentials that may',
               cause: err,
             },

@@ -1,9 +1,9 @@
 /** The worker's flags, shared by `worker` and `up`, and the one place they are checked. */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { durationMs } from '../util/duration.js';
+import { durationMs, parseDuration } from '../util/duration.js';
 import type { WorkerOptions } from '../temporal/worker.js';
-import { LOG_LEVELS, parseDuration, parseHostPort, parseLogLevel, parseWholeNumber } from '../util/values.js';
+import { LOG_LEVELS, parseHostPort, parseLogLevel, parseWholeNumber } from '../util/values.js';
 import { parseLogFormat } from '../util/log-line.js';
 
 export interface WorkerFlags {

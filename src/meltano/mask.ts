@@ -1,10 +1,11 @@
 /**
- * Masking of a schedule's `env` values wherever task output leaves the
- * worker's process: worker log, failure messages, heartbeats, `runs logs`.
- * Short values (under 4 characters) are left alone: masking `1` or `dev`
- * everywhere would make logs unreadable and hides nothing secret.
+ * The one masker: a schedule's `env` values (and a webhook URL) replaced by
+ * `***` wherever text leaves the worker's process: worker log, failure
+ * messages, heartbeats, notifications, `runs logs`. Short values (under 4
+ * characters) are left alone: masking `1` or `dev` everywhere would make logs
+ * unreadable and hides nothing secret.
  */
-import type { Project } from '../project/model.js';
+import type { ScheduleDef } from '../project/model.js';
 
 export const MASK = '***';
 
@@ -14,9 +15,7 @@ export function secretMasker(values: Iterable<string>): (text: string) => string
   return (text) => secrets.reduce((t, s) => t.split(s).join(MASK), text);
 }
 
-/** A schedule's env as Meltano passes it to plugins: values verbatim, as strings. */
-export function scheduleEnv(project: Project, scheduleName: string | undefined): Record<string, string> {
-  if (!scheduleName) return {};
-  const schedule = project.schedules.find((s) => s.name === scheduleName);
+/** A schedule's env as Meltano passes it to plugins: values verbatim, as strings (none without a schedule). */
+export function scheduleEnv(schedule: Pick<ScheduleDef, 'env'> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }

@@ -3,7 +3,7 @@
  * (mrkdwn, one headline, the failed task's last log lines in a code block),
  * and the same facts as structured fields for any other receiver.
  */
-import { formatDuration } from '../util/duration.js';
+import { formatDuration } from '../../workflows/summary.js';
 import type { NotifyEvent } from './settings.js';
 
 export type NoticeKind = NotifyEvent | 'test';

@@ -9,7 +9,7 @@ import { loadProject } from '../project/load.js';
 import type { Project, ScheduleDef } from '../project/model.js';
 import { temporalAnnotations } from '../temporal/annotations.js';
 import { projectName } from '../temporal/schedule-mapping.js';
-import { masker } from '../util/mask.js';
+import { scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { eventForOutcome, needsHistory, previousRun, type PastRun } from './events.js';
 import { buildMessage, runUrl, splitFailure, type RunNotice, type WebhookMessage } from './message.js';
 import { postWebhook } from './send.js';
@@ -57,11 +57,6 @@ export interface NoticeOutcome {
   skipped?: string;
 }
 
-/** The schedule's env values as strings, as Meltano passes them to plugins. */
-export function scheduleEnvValues(schedule: ScheduleDef | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(schedule?.env ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
-}
-
 /** The settings that apply to a schedule of a loaded project (its own, else the worker's default). */
 export function settingsFor(schedule: ScheduleDef | undefined, env: NodeJS.ProcessEnv): NotifySettings | undefined {
   return effectiveNotifySettings(schedule ? temporalAnnotations(schedule).notify : undefined, env);
@@ -80,9 +75,9 @@ function resolveTarget(root: string, scheduleName: string, env: NodeJS.ProcessEn
   const schedule = project.schedules.find((s) => s.name === scheduleName);
   const settings = settingsFor(schedule, env);
   if (!settings) return `schedule '${scheduleName}' has no notify settings and no default webhook is set`;
-  const scheduleEnv = scheduleEnvValues(schedule);
-  const url = resolveWebhook(settings, { ...env, ...scheduleEnv }, `schedule '${scheduleName}'`);
-  return { project, schedule, settings, url, mask: masker([...Object.values(scheduleEnv), url]) };
+  const ownEnv = scheduleEnv(schedule);
+  const url = resolveWebhook(settings, { ...env, ...ownEnv }, `schedule '${scheduleName}'`);
+  return { project, schedule, settings, url, mask: secretMasker([...Object.values(ownEnv), url]) };
 }
 
 /** Send the notification a run earns, if any; throws WebhookError / WebhookConfigError to the caller's retry policy. */
@@ -170,7 +165,7 @@ export function webhookProblems(project: Project, env: NodeJS.ProcessEnv): { con
       settings = settingsFor(schedule, env);
       if (!settings) continue;
       configured++;
-      resolveWebhook(settings, { ...env, ...scheduleEnvValues(schedule) }, `schedule '${schedule.name}'`);
+      resolveWebhook(settings, { ...env, ...scheduleEnv(schedule) }, `schedule '${schedule.name}'`);
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
     }

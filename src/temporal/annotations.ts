@@ -59,8 +59,6 @@ const KNOWN = new Set([
   'notify',
 ]);
 
-export { durationMs };
-
 function isTimezone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });

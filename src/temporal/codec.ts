@@ -10,10 +10,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { UserError } from '../errors.js';
+import { ENCRYPTED_PAYLOAD } from '../../workflows/contract.js';
 
 const { temporal } = proto;
-const ENCODING = 'binary/encrypted';
-const KEY_ID = 'meltano-temporal';
+const { encoding: ENCODING, keyId: KEY_ID } = ENCRYPTED_PAYLOAD;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { findExecutable } from '../util/paths.js';
-import { REGISTERED_SEARCH_ATTRIBUTES } from './schedule-mapping.js';
+import { REGISTERED_SEARCH_ATTRIBUTES } from '../../workflows/contract.js';
 import { devServerDynamicConfigArgs } from './server-tuning.js';
 
 export interface DevServer {

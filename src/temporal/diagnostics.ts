@@ -11,7 +11,8 @@ import type { Project } from '../project/model.js';
 import { isLocalDatabaseUri, systemDatabaseUri, type SettingValue } from '../project/settings.js';
 import { locateMeltano } from '../meltano/executable.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
-import { desiredSchedule, SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
+import { desiredSchedule } from './schedule-mapping.js';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
 import { activityPollers } from './task-queue.js';
 

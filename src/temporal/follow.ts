@@ -14,7 +14,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { progressQuery } from '../../workflows/index.js';
+import { progressQuery } from '../../workflows/contract.js';
 import type { JobProgress, JobRunResult, TaskHeartbeat, TaskResult, TaskState } from '../../workflows/types.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 import { clientSdk } from './sdk.js';

@@ -3,6 +3,7 @@
  * the new run starts at (the first one that did not finish), what its id is,
  * and how it points back at the original. Pure functions over history events.
  */
+import { ACTIVITY } from '../../workflows/contract.js';
 
 /** The parts of a history event (`temporal.api.history.v1.IHistoryEvent`) read here; ids are Longs there. */
 export interface HistoryEvent {
@@ -11,9 +12,6 @@ export interface HistoryEvent {
   activityTaskCompletedEventAttributes?: { scheduledEventId?: { toString(): string } | number | null } | null;
   activityTaskFailedEventAttributes?: unknown;
 }
-
-/** The activity that runs one task (activities/run-task.ts). */
-export const TASK_ACTIVITY = 'runMeltanoTask';
 
 /** Closed statuses a retry may start from. */
 export const RETRYABLE_STATUSES = ['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT'] as const;
@@ -24,7 +22,8 @@ export function completedTaskCount(events: HistoryEvent[]): number {
   let completed = 0;
   for (const e of events) {
     const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name === TASK_ACTIVITY && e.eventId != null) taskActivities.add(String(e.eventId));
+    if (scheduled?.activityType?.name === ACTIVITY.runMeltanoTask && e.eventId != null)
+      taskActivities.add(String(e.eventId));
     const done = e.activityTaskCompletedEventAttributes;
     if (done?.scheduledEventId != null && taskActivities.has(String(done.scheduledEventId))) completed++;
   }

@@ -10,7 +10,8 @@
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { RunNotFoundError, RunNotRetryableError } from '../errors.js';
-import { WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
+import type { JobRunInput } from '../../workflows/types.js';
+import { SEARCH_ATTRIBUTE_NAMES, WORKFLOW_TYPE, type RetryRunMemo } from '../../workflows/contract.js';
 import {
   completedTaskCount,
   RETRYABLE_STATUSES,
@@ -29,8 +30,8 @@ export interface RetryStarted {
   completedInOriginal: number;
 }
 
-/** Search attributes this tool sets (the server's own, Temporal*, cannot be set by a client). */
-const OWN_ATTRIBUTE = /^Meltano/u;
+/** The search attributes a run carries that this tool set (the server's own, Temporal*, cannot be set by a client). */
+const ownAttribute = (name: string): boolean => (SEARCH_ATTRIBUTE_NAMES as readonly string[]).includes(name);
 
 export async function retryRun(
   client: Client,
@@ -88,7 +89,7 @@ export async function retryRun(
   const id = retryWorkflowId(workflowId, options.now ?? new Date());
   const { TypedSearchAttributes } = commonSdk();
   const attributes = new TypedSearchAttributes(
-    description.typedSearchAttributes.getAll().filter((p) => OWN_ATTRIBUTE.test(p.key.name)),
+    description.typedSearchAttributes.getAll().filter((p) => ownAttribute(p.key.name)),
   );
   const details = retryDetails(origin);
   const started = await client.workflow.start(WORKFLOW_TYPE, {
@@ -96,7 +97,10 @@ export async function retryRun(
     workflowId: id,
     args: [input],
     typedSearchAttributes: attributes,
-    memo: { retryOf: { workflowId: origin.workflowId, runId: origin.runId }, fromTask: origin.fromTask },
+    memo: {
+      retryOf: { workflowId: origin.workflowId, runId: origin.runId },
+      fromTask: origin.fromTask,
+    } satisfies RetryRunMemo,
     staticSummary: details,
     staticDetails: details,
   });

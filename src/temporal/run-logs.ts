@@ -9,10 +9,12 @@ import type { Client } from '@temporalio/client';
 import os from 'node:os';
 import { RunNotFoundError, RunOutcomeUnknownError, UserError } from '../errors.js';
 import type { Project } from '../project/model.js';
+import { findSchedule } from '../project/load.js';
 import { scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 import type { ResolvedJob, TaskActivityInput, TaskResult } from '../../workflows/types.js';
+import { ACTIVITY, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
 
 /** What the history says about one task of the run. */
 export interface TaskRecord {
@@ -76,8 +78,8 @@ export async function taskRecords(client: Client, workflowId: string): Promise<T
     const id = String(event.eventId ?? '');
     const sched = event.activityTaskScheduledEventAttributes;
     if (sched) {
-      if (sched.activityType?.name === 'resolveJob') resolveEventId = id;
-      if (sched.activityType?.name === 'runMeltanoTask') {
+      if (sched.activityType?.name === ACTIVITY.resolveJob) resolveEventId = id;
+      if (sched.activityType?.name === ACTIVITY.runMeltanoTask) {
         const input = await decode<TaskActivityInput>(sched.input?.payloads?.[0]);
         if (input) {
           scheduled.set(id, input.task.index);
@@ -92,11 +94,11 @@ export async function taskRecords(client: Client, workflowId: string): Promise<T
       const record = index === undefined ? undefined : records.get(index);
       if (record && started.identity) record.worker = started.identity;
     }
-    // Runs since LOCAL_RESOLVE_PATCH resolve the job in a local activity: a marker holds its result.
+    // Runs since PATCH.localResolve resolve the job in a local activity: a marker holds its result.
     const marker = event.markerRecordedEventAttributes;
     if (marker?.markerName === LOCAL_ACTIVITY_MARKER && !resolved) {
       const data = localActivityData(marker.details?.data?.payloads?.[0], payloadConverter);
-      if (data?.activity_type === 'resolveJob')
+      if (data?.activity_type === ACTIVITY.resolveJob)
         resolved = await decode<ResolvedJob>(marker.details?.result?.payloads?.[0]);
     }
     const completed = event.activityTaskCompletedEventAttributes;
@@ -142,10 +144,8 @@ export async function printRunLogs(
       throw new RunNotFoundError(workflowId, undefined, client.options.namespace, { cause: err });
     throw err;
   }
-  const scheduleAttr = description.typedSearchAttributes.getAll().find((p) => p.key.name === 'MeltanoSchedule')?.value;
-  const mask = secretMasker(
-    Object.values(scheduleEnv(project, typeof scheduleAttr === 'string' ? scheduleAttr : undefined)),
-  );
+  const scheduleName = description.typedSearchAttributes.get(SEARCH_ATTRIBUTE.schedule);
+  const mask = secretMasker(Object.values(scheduleEnv(scheduleName ? findSchedule(project, scheduleName) : undefined)));
   const records = await taskRecords(client, workflowId);
   if (options.task !== undefined && records.length && !records.some((r) => r.task === options.task)) {
     throw new UserError(

@@ -4,12 +4,8 @@
  * structured details, see `TaskFailureDetails`).
  */
 import type { Client } from '@temporalio/client';
-import {
-  TASK_FAILED_TYPE,
-  type JobRunResult,
-  type TaskFailureDetails,
-  type TaskResult,
-} from '../../workflows/types.js';
+import type { JobRunResult, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
+import { FAILURE, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
 import { UsageError } from '../errors.js';
@@ -32,8 +28,9 @@ const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu
 
 /** The visibility query for this scope's runs, optionally of one schedule. */
 function runsQuery(scope: Pick<Scope, 'projectKey' | 'environment'>, schedule?: string): string {
-  let query = `MeltanoProject=${quote(scope.projectKey)} AND MeltanoEnvironment=${quote(scope.environment ?? 'default')}`;
-  if (schedule) query += ` AND MeltanoSchedule=${quote(schedule)}`;
+  const { project, environment, schedule: scheduleKey } = SEARCH_ATTRIBUTE;
+  let query = `${project.name}=${quote(scope.projectKey)} AND ${environment.name}=${quote(scope.environment ?? 'default')}`;
+  if (schedule) query += ` AND ${scheduleKey.name}=${quote(schedule)}`;
   return query;
 }
 
@@ -55,7 +52,7 @@ export async function runOutcome(
     return { failedTask: null, rows: sumRows(result?.tasks) };
   } catch (err) {
     const cause = (err as { cause?: Error & { type?: string; details?: unknown[] } }).cause;
-    if (cause?.type === TASK_FAILED_TYPE) {
+    if (cause?.type === FAILURE.taskFailed) {
       const details = cause.details?.[0] as TaskFailureDetails | undefined;
       if (details && typeof details.task === 'string')
         return { failedTask: details.task, rows: sumRows(details.completed) };
@@ -88,11 +85,11 @@ export async function listRuns(
 ): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   for await (const wf of client.workflow.list({ query: runsQuery(scope, options.schedule), pageSize: options.limit })) {
-    const schedule = wf.typedSearchAttributes.getAll().find((p) => p.key.name === 'MeltanoSchedule')?.value;
+    const schedule = wf.typedSearchAttributes.get(SEARCH_ATTRIBUTE.schedule);
     rows.push({
       workflowId: wf.workflowId,
       runId: wf.runId,
-      schedule: typeof schedule === 'string' ? schedule : null,
+      schedule: schedule ?? null,
       status: wf.status.name,
       startTime: wf.startTime.toISOString(),
       closeTime: wf.closeTime?.toISOString() ?? null,

@@ -10,27 +10,11 @@ import { ProjectFileError } from '../errors.js';
 import { unusableJobError } from '../project/jobs.js';
 import { selectedEnvironment, type SettingsInput } from '../project/settings.js';
 import { temporalAnnotations, type TemporalAnnotations } from './annotations.js';
-import { TASK_QUEUE_DEFAULT, WORKFLOW_TYPE, type JobRunInput } from '../../workflows/types.js';
+import type { JobRunInput } from '../../workflows/types.js';
+import { SEARCH_ATTRIBUTE, TASK_QUEUE_DEFAULT, type SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/summary.js';
 import { eltArgs } from '../project/listing.js';
 import { taskArgs } from '../project/tasks.js';
-
-export const MANAGED_BY = 'meltano-temporal';
-export const SEARCH_ATTRIBUTE_NAMES = [
-  'MeltanoProject',
-  'MeltanoSchedule',
-  'MeltanoJob',
-  'MeltanoEnvironment',
-] as const;
-/**
- * Keyword search attribute on each schedule (not on runs): a hash of its desired
- * Temporal form, so a re-sync reads every schedule's state from one listing and
- * describes only those whose hash differs. Memo would not do: the server never
- * updates a schedule's memo.
- */
-export const SYNC_HASH_ATTRIBUTE = 'MeltanoSyncHash';
-/** Every search attribute sync/up register on the namespace (all Keyword). */
-export const REGISTERED_SEARCH_ATTRIBUTES = [...SEARCH_ATTRIBUTE_NAMES, SYNC_HASH_ATTRIBUTE] as const;
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
@@ -177,11 +161,12 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     'pause on failure': String(annotations.pauseOnFailure),
     retry: JSON.stringify(annotations.policy),
   };
+  // In SEARCH_ATTRIBUTE_NAMES order: the fingerprint below hashes them as listed.
   const searchAttributes = {
-    MeltanoProject: ctx.projectKey,
-    MeltanoSchedule: schedule.name,
-    MeltanoJob: job,
-    MeltanoEnvironment: ctx.environment ?? 'default',
+    [SEARCH_ATTRIBUTE.project.name]: ctx.projectKey,
+    [SEARCH_ATTRIBUTE.schedule.name]: schedule.name,
+    [SEARCH_ATTRIBUTE.job.name]: job,
+    [SEARCH_ATTRIBUTE.environment.name]: ctx.environment ?? 'default',
   };
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ summary, input, searchAttributes }))
@@ -202,5 +187,3 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     fingerprint,
   };
 }
-
-export { WORKFLOW_TYPE };

@@ -12,7 +12,7 @@ import {
   type MappingContext,
 } from './schedule-mapping.js';
 import { parseTaskQueue } from '../util/values.js';
-import { TASK_QUEUE_DEFAULT } from '../../workflows/types.js';
+import { TASK_QUEUE_DEFAULT } from '../../workflows/contract.js';
 
 export interface Scope {
   projectKey: string;

@@ -4,7 +4,7 @@
  * registered, a server that went away. Anything else is passed on unchanged.
  */
 import { NamespaceNotFoundError, SearchAttributesMissingError, ServerUnreachableError, UserError } from '../errors.js';
-import { SEARCH_ATTRIBUTE_NAMES } from './schedule-mapping.js';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 
 const GRPC_CANCELLED = 1;
 const GRPC_UNKNOWN = 2;

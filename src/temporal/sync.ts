@@ -12,16 +12,20 @@ import type { ScheduleDef } from '../project/model.js';
 import { failureText } from './server-errors.js';
 import {
   desiredSchedule,
-  MANAGED_BY,
   projectOwner,
   scheduleId,
+  type DesiredSchedule,
+  type MappingContext,
+} from './schedule-mapping.js';
+import {
+  MANAGED_BY,
   REGISTERED_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_NAMES,
   SYNC_HASH_ATTRIBUTE,
   WORKFLOW_TYPE,
-  type DesiredSchedule,
-  type MappingContext,
-} from './schedule-mapping.js';
+  type ScheduledRunMemo,
+  type ScheduleMemo,
+} from '../../workflows/contract.js';
 import { simultaneousStarts, simultaneousStartsWarning } from './simultaneous-starts.js';
 import { DEFAULT_SYNC_CONCURRENCY } from './sync-limits.js';
 import { clientSdk, commonSdk, protoSdk } from './sdk.js';
@@ -48,25 +52,6 @@ export interface SyncReport {
   ok: boolean;
   /** What is in step but unwise, such as many schedules starting at one instant without jitter. */
   warnings: string[];
-}
-
-/**
- * What the schedule's memo holds: who manages it and for which project and
- * environment. Set at creation only (the server never updates a schedule's
- * memo); `projectId` is the ownership mark, absent on schedules made by 0.1.0.
- */
-interface ManagedMemo {
-  managedBy: string;
-  project: string;
-  projectId?: string;
-  environment: string;
-  schedule: string;
-}
-/** What the action's memo holds: the desired facts and the server's compiled spec at our last write. */
-interface ActionMemo {
-  fingerprint: string;
-  summary: Record<string, string>;
-  serverSpec?: string;
 }
 
 function specHash(description: ScheduleDescription): string {
@@ -125,14 +110,14 @@ function listedHash(summary: ScheduleSummary | undefined): string | undefined {
 }
 
 async function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSpec?: string): Promise<ScheduleOptions> {
-  const memo: ManagedMemo = {
+  const memo: ScheduleMemo = {
     managedBy: MANAGED_BY,
     project: ctx.projectKey,
     projectId: ctx.owner,
     environment: ctx.environment ?? 'default',
     schedule: d.schedule.name,
   };
-  const actionMemo: ActionMemo = {
+  const actionMemo: ScheduledRunMemo = {
     fingerprint: d.fingerprint,
     summary: d.summary,
     ...(serverSpec ? { serverSpec } : {}),
@@ -197,7 +182,7 @@ export function ownership(memo: Record<string, unknown> | undefined, ctx: Mappin
 /** Who owns a schedule, for a refusal: `project elt-1a2b3c4d (project_id ..., environment dev)`. */
 function ownerText(memo: Record<string, unknown> | undefined): string {
   if (memo?.managedBy !== MANAGED_BY) return 'not by meltano-temporal';
-  const m = memo as Partial<ManagedMemo>;
+  const m = memo as Partial<ScheduleMemo>;
   const id = m.projectId ? `project_id ${m.projectId}` : 'no project_id';
   return `by meltano-temporal for project '${String(m.project)}' (${id}, environment ${String(m.environment)})`;
 }
@@ -210,7 +195,7 @@ export function scheduleDrift(current: ScheduleDescription, d: DesiredSchedule):
     memo?: Record<string, unknown>;
     args?: unknown[];
   };
-  const memo = (action.memo ?? {}) as Partial<ActionMemo>;
+  const memo = (action.memo ?? {}) as Partial<ScheduledRunMemo>;
   const changes: string[] = [];
   const before = memo.summary ?? {};
   for (const [key, value] of Object.entries(d.summary)) {

@@ -15,7 +15,8 @@ import { namespaceRetentionMs } from './namespace-retention.js';
 import { startLogPruner, type LogPruner } from '../logs/retention.js';
 import { defaultNotifySettings } from '../notify/settings.js';
 import { UserError } from '../errors.js';
-import { durationMs, formatDuration } from '../util/duration.js';
+import { durationMs } from '../util/duration.js';
+import { formatDuration } from '../../workflows/summary.js';
 import { workerSdk } from './sdk.js';
 import { startIdleCompaction } from './idle-compaction.js';
 

@@ -1,22 +1,9 @@
 /**
- * The one place numbers, durations, addresses and log levels typed by users
- * (flags and environment variables) are parsed. Each parser names where the
- * value came from (`--port`, `MELTANO_TEMPORAL_STOP_GRACE_MS`) in its error.
+ * Numbers, addresses, log levels and task queue names typed by users (flags
+ * and environment variables) are parsed here; durations in duration.ts. Each
+ * parser names where the value came from (`--port`, `--metrics`) in its error.
  */
 import { InvalidValueError } from '../errors.js';
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * A duration such as `500ms`, `30s`, `5m`, `1h` or `1d`, in milliseconds.
- * A bare number is taken in `bareUnit` (milliseconds unless said otherwise).
- * @throws {InvalidValueError} anything else, or a negative value
- */
-export function parseDuration(value: string, source: string, bareUnit: keyof typeof UNIT_MS = 'ms'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/u.exec(value);
-  if (!m) throw new InvalidValueError(source, value, 'a duration', { hint: 'give one such as 30s, 5m or 1h' });
-  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? bareUnit]!);
-}
 
 /**
  * A whole number of at least `min` (and at most `max`).

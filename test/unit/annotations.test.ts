@@ -7,7 +7,6 @@ import {
   DEFAULT_CATCHUP_WINDOW,
   DEFAULT_POLICY,
   OVERLAP_POLICIES,
-  durationMs,
   temporalAnnotations,
   type TemporalAnnotations,
 } from '../../src/temporal/annotations.js';
@@ -221,16 +220,5 @@ describe('temporalAnnotations', () => {
   it('reports the first problem in reading order: the policy before overlap, time zone and the rest', () => {
     expect(refusal({ overlap: 'x', attempts: 0, timezone: 'x' })[0]).toMatch(/attempts must be/u);
     expect(refusal({ overlap: 'x', timezone: 'x' })[0]).toMatch(/overlap must be/u);
-  });
-});
-
-describe('durationMs', () => {
-  it('converts each unit and refuses anything else', () => {
-    expect(durationMs('250ms')).toBe(250);
-    expect(durationMs('1.5s')).toBe(1500);
-    expect(durationMs('2m')).toBe(120_000);
-    expect(durationMs('6h')).toBe(21_600_000);
-    expect(durationMs('2d')).toBe(172_800_000);
-    for (const bad of ['10', '1h30m', ' 5m', '5m ', '5M', '.5m', '1e3s', '']) expect(durationMs(bad)).toBeNaN();
   });
 });

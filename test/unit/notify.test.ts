@@ -168,7 +168,7 @@ describe('message', () => {
       url,
     });
     expect(m.text.split('\n').slice(0, 3)).toEqual([
-      ':red_circle: Run of schedule *nightly* failed: task 2/2 `tap-count target-lines` failed after 4m 12s',
+      ':red_circle: Run of schedule *nightly* failed: task 2/2 `tap-count target-lines` failed after 4m12s',
       'project p (dev), job count',
       `<${url}|meltano:p:dev:nightly-2026-11-25T00:00:00Z (run r-1)>`,
     ]);
@@ -191,9 +191,9 @@ describe('message', () => {
     const base = { project: 'p', schedule: 'nightly', workflowId: 'w', runId: 'r' };
     expect(
       buildMessage({ ...base, kind: 'recovery', status: 'succeeded', durationMs: 63_000 }).text.split('\n')[0],
-    ).toBe(':large_green_circle: Schedule *nightly* recovered: this run succeeded in 1m 3s after failed runs');
+    ).toBe(':large_green_circle: Schedule *nightly* recovered: this run succeeded in 1m03s after failed runs');
     expect(buildMessage({ ...base, kind: 'success', status: 'succeeded', durationMs: 900 }).text.split('\n')[0]).toBe(
-      ':white_check_mark: Run of schedule *nightly* succeeded in 900ms',
+      ':white_check_mark: Run of schedule *nightly* succeeded in 0.9s',
     );
     expect(
       buildMessage({

@@ -9,10 +9,10 @@ import {
   environmentName,
   projectName,
   scheduleId,
-  SEARCH_ATTRIBUTE_NAMES,
   type DesiredSchedule,
   type MappingContext,
 } from '../../src/temporal/schedule-mapping.js';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 import { buildProject, parseProjectFile } from '../../src/project/load.js';
 import { ProjectFileError } from '../../src/errors.js';
 import type { Project, ScheduleDef } from '../../src/project/model.js';

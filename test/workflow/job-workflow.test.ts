@@ -12,15 +12,15 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import path from 'node:path';
-import { meltanoJob, progressQuery } from '../../workflows/index.js';
+import { meltanoJob } from '../../workflows/index.js';
+import { FAILURE, progressQuery } from '../../workflows/contract.js';
 import type { Activities } from '../../activities/index.js';
-import {
-  TASK_FAILED_TYPE,
-  type JobProgress,
-  type ResolvedJob,
-  type TaskActivityInput,
-  type TaskFailureDetails,
-  type TaskResult,
+import type {
+  JobProgress,
+  ResolvedJob,
+  TaskActivityInput,
+  TaskFailureDetails,
+  TaskResult,
 } from '../../workflows/types.js';
 import { DEFAULT_POLICY } from '../../src/temporal/annotations.js';
 import { REPO_ROOT, VENV_BIN, requireFile } from '../helpers/run.js';
@@ -169,7 +169,7 @@ describe('meltanoJob', () => {
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure.type).toBe(TASK_FAILED_TYPE);
+    expect(failure.type).toBe(FAILURE.taskFailed);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toBe("Task 2/2 'tap-b target-b' of job 'j' failed: Block target-b not found");
     const details = failure.details?.[0] as TaskFailureDetails;
@@ -248,7 +248,7 @@ describe('meltanoJob', () => {
     );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.type).toBe(TASK_FAILED_TYPE);
+    expect(cause.type).toBe(FAILURE.taskFailed);
     expect(new Set(notices.map((n) => JSON.stringify([n.event, n.outcome, n.failedTask])))).toEqual(
       new Set([JSON.stringify(['finished', 'failed', { index: 1, total: 2, args: ['tap-b', 'target-b'] }])]),
     );

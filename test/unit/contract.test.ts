@@ -1,0 +1,83 @@
+/**
+ * The wire contract pinned: these names are in recorded histories, schedules
+ * on servers and visibility records, so each value is written out here once
+ * more. A change to one of them fails this test before it breaks a replay.
+ */
+import { describe, expect, it } from 'vitest';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import {
+  ACTIVITY,
+  ENCRYPTED_PAYLOAD,
+  FAILURE,
+  MANAGED_BY,
+  PATCH,
+  progressQuery,
+  REGISTERED_SEARCH_ATTRIBUTES,
+  SEARCH_ATTRIBUTE,
+  SEARCH_ATTRIBUTE_NAMES,
+  SYNC_HASH_ATTRIBUTE,
+  TASK_QUEUE_DEFAULT,
+  taskRowsSignal,
+  WORKFLOW_TYPE,
+} from '../../workflows/contract.js';
+import * as workflows from '../../workflows/index.js';
+import { createActivities } from '../../activities/index.js';
+
+describe('wire contract', () => {
+  it('workflow type and default task queue', () => {
+    expect([WORKFLOW_TYPE, TASK_QUEUE_DEFAULT]).toEqual(['meltanoJob', 'meltano']);
+  });
+
+  it('the workflow module exports the workflow under its type name, and nothing else as a function', () => {
+    const functions = Object.entries(workflows).filter(([, v]) => typeof v === 'function');
+    expect(functions.map(([k]) => k)).toEqual([WORKFLOW_TYPE]);
+  });
+
+  it('activity names are the keys the worker registers', () => {
+    expect(ACTIVITY).toEqual({ resolveJob: 'resolveJob', runMeltanoTask: 'runMeltanoTask', notifyRun: 'notifyRun' });
+    expect(Object.keys(createActivities({ projectRoot: '/nowhere' })).sort()).toEqual(Object.values(ACTIVITY).sort());
+  });
+
+  it('failure types', () => {
+    expect(FAILURE).toEqual({
+      taskFailed: 'MeltanoTaskFailed',
+      meltanoConfig: 'MeltanoConfigError',
+      meltanoAlreadyRunning: 'MeltanoAlreadyRunning',
+      meltanoTask: 'MeltanoTaskError',
+      webhookRejected: 'WebhookRejected',
+      webhookUnavailable: 'WebhookUnavailable',
+      webhookConfig: 'WebhookConfigError',
+    });
+  });
+
+  it('query and signal are what defineQuery and defineSignal make of their names', () => {
+    expect(progressQuery).toEqual(defineQuery('progress'));
+    expect(taskRowsSignal).toEqual(defineSignal('taskRows'));
+  });
+
+  it('patch ids', () => {
+    expect(PATCH).toEqual({ localResolve: 'local-resolve-v1', notify: 'notify-v1', localNotify: 'local-notify-v1' });
+  });
+
+  it('search attribute keys are what defineSearchAttributeKey makes of their names and types', () => {
+    const { KEYWORD, DATETIME } = SearchAttributeType;
+    expect(SEARCH_ATTRIBUTE).toEqual({
+      project: defineSearchAttributeKey('MeltanoProject', KEYWORD),
+      schedule: defineSearchAttributeKey('MeltanoSchedule', KEYWORD),
+      job: defineSearchAttributeKey('MeltanoJob', KEYWORD),
+      environment: defineSearchAttributeKey('MeltanoEnvironment', KEYWORD),
+      syncHash: defineSearchAttributeKey('MeltanoSyncHash', KEYWORD),
+      scheduledById: defineSearchAttributeKey('TemporalScheduledById', KEYWORD),
+      scheduledStartTime: defineSearchAttributeKey('TemporalScheduledStartTime', DATETIME),
+    });
+    expect(SEARCH_ATTRIBUTE_NAMES).toEqual(['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment']);
+    expect(SYNC_HASH_ATTRIBUTE).toBe('MeltanoSyncHash');
+    expect(REGISTERED_SEARCH_ATTRIBUTES).toEqual([...SEARCH_ATTRIBUTE_NAMES, 'MeltanoSyncHash']);
+  });
+
+  it('the ownership mark in schedule memos, and the metadata of encrypted payloads', () => {
+    expect(MANAGED_BY).toBe('meltano-temporal');
+    expect(ENCRYPTED_PAYLOAD).toEqual({ encoding: 'binary/encrypted', keyId: 'meltano-temporal' });
+  });
+});

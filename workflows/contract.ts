@@ -1,0 +1,167 @@
+/**
+ * The wire contract: every name Temporal persists, in one place. Workflow
+ * type, activity names, failure types, query and signal, patch ids, search
+ * attributes and memo shapes are written into histories, schedules and
+ * visibility records that outlive any release, and replay reads them back:
+ * changing a value here breaks running and recorded runs (the replay tests
+ * in test/workflow and test/unit/contract.test.ts pin each one). The data
+ * itself (inputs, results, progress) is shaped in ./types.ts.
+ *
+ * Imported by the workflow (sandboxed: no Node), the activities, client code
+ * and tests. It has no runtime imports at all: the definitions below are the
+ * plain objects `defineQuery`, `defineSignal` and `defineSearchAttributeKey`
+ * return, so the CLI, which loads the SDK only when a command needs it, can
+ * import the contract for free.
+ */
+import type {
+  defineSearchAttributeKey,
+  QueryDefinition,
+  SearchAttributeType,
+  SignalDefinition,
+} from '@temporalio/common';
+import type { JobProgress, TaskRowsUpdate } from './types.js';
+
+/** The workflow's type name: the name of the `meltanoJob` function in ./index.ts, held by every schedule. */
+export const WORKFLOW_TYPE = 'meltanoJob';
+
+/** The task queue schedules start runs on and workers poll, unless told otherwise. */
+export const TASK_QUEUE_DEFAULT = 'meltano';
+
+/** Activity names: the keys of `createActivities` (activities/index.ts), recorded in every run's history. */
+export const ACTIVITY = {
+  /** Reads the schedule or job from meltano.yml on the worker (a local activity since LOCAL_RESOLVE_PATCH). */
+  resolveJob: 'resolveJob',
+  /** Runs one top-level task of the job with `meltano run`. */
+  runMeltanoTask: 'runMeltanoTask',
+  /** Sends a run's notification (a local activity since LOCAL_NOTIFY_PATCH). */
+  notifyRun: 'notifyRun',
+} as const;
+export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
+
+/** `ApplicationFailure` types: the retry policies name some, clients read the rest. */
+export const FAILURE = {
+  /** The failure a job run ends with when one of its tasks failed (details: `TaskFailureDetails`). */
+  taskFailed: 'MeltanoTaskFailed',
+  /** The task cannot run as configured (unknown block, job or environment; no meltano): never retried. */
+  meltanoConfig: 'MeltanoConfigError',
+  /** Another run holds Meltano's run lock for this state id: retried after Meltano's stale-run window. */
+  meltanoAlreadyRunning: 'MeltanoAlreadyRunning',
+  /** `meltano` exited non-zero otherwise: retried by the schedule's policy. */
+  meltanoTask: 'MeltanoTaskError',
+  /** The webhook refused the message (a 4xx other than 429): never retried. */
+  webhookRejected: 'WebhookRejected',
+  /** The webhook is down, timed out, or answered 5xx or 429: retried with backoff. */
+  webhookUnavailable: 'WebhookUnavailable',
+  /** The webhook cannot be resolved on this worker (an unset variable, not a URL): never retried. */
+  webhookConfig: 'WebhookConfigError',
+} as const;
+export type FailureType = (typeof FAILURE)[keyof typeof FAILURE];
+
+/** The run's tasks and their states, for clients that follow a run (what `defineQuery` returns). */
+export const progressQuery = { type: 'query', name: 'progress' } as QueryDefinition<JobProgress | null>;
+
+/** Rows per stream counted so far by the running task, sent by its activity (what `defineSignal` returns). */
+export const taskRowsSignal = { type: 'signal', name: 'taskRows' } as SignalDefinition<[TaskRowsUpdate]>;
+
+/**
+ * Change ids for `patched()`: a run started before a change replays with the
+ * commands it recorded. Ids are never reused or renamed.
+ */
+export const PATCH = {
+  /**
+   * The job is resolved by a local activity, run by the worker that runs the
+   * workflow task, outside the task slots that `meltano` runs use
+   * (`--max-concurrent-tasks`), so a worker busy with long tasks still resolves
+   * due runs; it also saves an activity task and a workflow task per run.
+   */
+  localResolve: 'local-resolve-v1',
+  /** Notifications exist: runs started before them replay without their commands. */
+  notify: 'notify-v1',
+  /**
+   * Notifications are sent by a local activity.
+   *
+   * Why a local activity and not a second activity worker on a task queue of its own: the
+   * notify activity shared the task slots of `meltano run` (`--max-concurrent-tasks`), so
+   * a failure alert waited behind long runs for a free slot. A local activity runs on the
+   * worker that runs the workflow task, in slots of its own, like `resolveJob` (the
+   * worker's project checkout resolves the webhook there too). A second queue would need
+   * its own pollers on every worker and a queue name the workflow derives, and a run whose
+   * worker version does not poll it would wait for ever.
+   */
+  localNotify: 'local-notify-v1',
+} as const;
+
+/** A typed search attribute key, as `defineSearchAttributeKey` makes it. */
+type SearchAttributeKey<T extends SearchAttributeType> = ReturnType<typeof defineSearchAttributeKey<T>>;
+
+const keyword = <N extends string>(name: N): SearchAttributeKey<'KEYWORD'> & { name: N } => ({ name, type: 'KEYWORD' });
+
+/**
+ * Search attributes. Ours are Keyword attributes registered on the namespace
+ * (sync, up and the dev server register them): the four run attributes go on
+ * every run a schedule starts (the schedule action carries them), the sync
+ * hash on the schedule itself. Temporal's own are set by the server on runs
+ * that a schedule started.
+ */
+export const SEARCH_ATTRIBUTE = {
+  project: keyword('MeltanoProject'),
+  schedule: keyword('MeltanoSchedule'),
+  job: keyword('MeltanoJob'),
+  environment: keyword('MeltanoEnvironment'),
+  /**
+   * On each schedule (not on runs): a hash of its desired Temporal form, so a
+   * re-sync reads every schedule's state from one listing and describes only
+   * those whose hash differs. Memo would not do: the server never updates a
+   * schedule's memo.
+   */
+  syncHash: keyword('MeltanoSyncHash'),
+  scheduledById: keyword('TemporalScheduledById'),
+  scheduledStartTime: { name: 'TemporalScheduledStartTime', type: 'DATETIME' } as SearchAttributeKey<'DATETIME'>,
+} as const;
+
+/** The names of the attributes on every scheduled run, in the order schedules carry them. */
+export const SEARCH_ATTRIBUTE_NAMES = [
+  SEARCH_ATTRIBUTE.project.name,
+  SEARCH_ATTRIBUTE.schedule.name,
+  SEARCH_ATTRIBUTE.job.name,
+  SEARCH_ATTRIBUTE.environment.name,
+] as const;
+/** The attribute on each schedule (see SEARCH_ATTRIBUTE.syncHash). */
+export const SYNC_HASH_ATTRIBUTE = SEARCH_ATTRIBUTE.syncHash.name;
+/** Every search attribute sync, up and the dev server register on the namespace (all Keyword). */
+export const REGISTERED_SEARCH_ATTRIBUTES = [...SEARCH_ATTRIBUTE_NAMES, SYNC_HASH_ATTRIBUTE] as const;
+
+/**
+ * The metadata of an encrypted payload (src/temporal/codec.ts): its encoding and the key id. Payloads
+ * written with them are decoded by every worker, client and codec server that has the key.
+ */
+export const ENCRYPTED_PAYLOAD = { encoding: 'binary/encrypted', keyId: 'meltano-temporal' } as const;
+
+/** `managedBy` of the schedules this tool made; schedules without it are never touched. */
+export const MANAGED_BY = 'meltano-temporal';
+
+/**
+ * A schedule's memo: who manages it and for which project and environment.
+ * Set at creation only (the server never updates a schedule's memo);
+ * `projectId` is the ownership mark, absent on schedules made by 0.1.0.
+ */
+export interface ScheduleMemo {
+  managedBy: string;
+  project: string;
+  projectId?: string;
+  environment: string;
+  schedule: string;
+}
+
+/** The memo the schedule's action gives each run: the desired facts and the server's compiled spec at our last write. */
+export interface ScheduledRunMemo {
+  fingerprint: string;
+  summary: Record<string, string>;
+  serverSpec?: string;
+}
+
+/** The memo of a run started by `runs retry`: the run it retries and the 0-based task it starts at. */
+export interface RetryRunMemo {
+  retryOf: { workflowId: string; runId: string };
+  fromTask: number;
+}
