@@ -5,9 +5,10 @@
  */
 import type { JobRunInput, ResolvedJob, TaskActivityInput, TaskResult } from '../workflows/types.js';
 import { resolveJob } from './resolve-job.js';
-import { runMeltanoTask } from './run-task.js';
+import { runMeltanoTask } from './run-meltano-task.js';
 import { notifyRun } from './notify-run.js';
 import type { NoticeOutcome, NotifyRunInput } from '../src/notify/notifier.js';
+import { ACTIVITY, type ActivityName } from '../workflows/contract.js';
 
 export interface ActivityDeps {
   /**
@@ -20,12 +21,13 @@ export interface ActivityDeps {
   uiUrl?: string;
 }
 
+/** The activities under the names the contract gives them (the names runs record). */
 export function createActivities(deps: ActivityDeps) {
   return {
-    resolveJob: (input: JobRunInput): Promise<ResolvedJob> => resolveJob(deps, input),
-    runMeltanoTask: (input: TaskActivityInput): Promise<TaskResult> => runMeltanoTask(deps, input),
-    notifyRun: (input: NotifyRunInput): Promise<NoticeOutcome> => notifyRun(deps, input),
-  };
+    [ACTIVITY.resolveJob]: (input: JobRunInput): Promise<ResolvedJob> => resolveJob(deps, input),
+    [ACTIVITY.runMeltanoTask]: (input: TaskActivityInput): Promise<TaskResult> => runMeltanoTask(deps, input),
+    [ACTIVITY.notifyRun]: (input: NotifyRunInput): Promise<NoticeOutcome> => notifyRun(deps, input),
+  } satisfies Record<ActivityName, (input: never) => Promise<unknown>>;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

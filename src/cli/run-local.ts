@@ -13,7 +13,7 @@ export async function runLocally(
 ): Promise<number> {
   const project = loadProject(options);
   const { tasks } = scheduleTasks(project, name);
-  const { executeTask } = await import('../../activities/run-task.js');
+  const { executeTask } = await import('../meltano/task-runner.js');
   const abort = new AbortController();
   const stop = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', stop);

@@ -1,32 +1,32 @@
 /**
- * Runs one top-level task of a job: `meltano run --run-id <id> <blocks>` (or
- * `meltano elt ...` for a legacy elt schedule) in the project root, with the
- * schedule's env resolved here on the worker (it never travels through
- * Temporal). Heartbeats carry progress; cancellation and worker shutdown
- * stop the whole process group; every line goes to the worker log and to a
- * log file per attempt; failures are classified for the retry policy.
+ * The task runner: one top-level task of a job, `meltano run --run-id <id>
+ * <blocks>` (or `meltano elt ...` for a legacy elt schedule) in the project
+ * root, with the schedule's env resolved here on the worker (it never
+ * travels through Temporal). Progress goes to the caller's heartbeat;
+ * cancellation stops the whole process group; every line goes to the
+ * caller's log and to a log file per attempt; failures are classified for
+ * the retry policy (`MeltanoTaskFailure`). The task activity
+ * (activities/run-meltano-task.ts) and `schedule run --local` both run
+ * tasks with it; it knows nothing of Temporal.
  */
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { performance } from 'node:perf_hooks';
-import { findSchedule, loadProject } from '../src/project/load.js';
-import { locateMeltano } from '../src/meltano/executable.js';
-import { RowCounter } from '../src/meltano/metrics.js';
-import { scheduleEnv, secretMasker } from '../src/meltano/mask.js';
-import { taskLogPath } from '../src/meltano/task-logs.js';
-import { rowsReporter } from './progress.js';
-import { startGroupProcess } from '../src/meltano/process-group.js';
-import { ownRunIsStale } from '../src/meltano/stale-run.js';
-import { runOptionArgs } from '../src/meltano/run-options.js';
-import { TaskLog } from '../src/meltano/task-log.js';
-import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../workflows/types.js';
-import type { ActivityDeps } from './index.js';
-import { parseDuration } from '../src/util/duration.js';
-import { FAILURE } from '../workflows/contract.js';
+import { findSchedule, loadProject } from '../project/load.js';
+import { locateMeltano } from './executable.js';
+import { RowCounter } from './metrics.js';
+import { scheduleEnv, secretMasker } from './mask.js';
+import { taskLogPath } from './task-logs.js';
+import { startGroupProcess } from './process-group.js';
+import { ownRunIsStale } from './stale-run.js';
+import { runOptionArgs } from './run-options.js';
+import { TaskLog } from './task-log.js';
+import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../../workflows/types.js';
+import { FAILURE } from '../../workflows/contract.js';
+import { parseDuration } from '../util/duration.js';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
 /** After SIGTERM, how long Meltano gets to stop its plugins before SIGKILL. */
-// Checked when the worker loads its activities, before it connects: `15s` means 15 s, a bare number ms.
+// Checked when this module loads (the worker loads it with its activities, before it connects): `15s` means 15 s, a bare number ms.
 const STOP_GRACE_MS = parseDuration(
   process.env.MELTANO_TEMPORAL_STOP_GRACE_MS || '15000',
   'MELTANO_TEMPORAL_STOP_GRACE_MS',
@@ -41,6 +41,24 @@ const CONFIG_ERROR_PATTERNS = [
   /Cannot find a Meltano project|Not a Meltano project/iu,
   /Environment '.*' was not found/u,
 ];
+
+/** How a task failed, for the retry policy: the activity raises an ApplicationFailure of this type. */
+export type TaskFailureType =
+  typeof FAILURE.meltanoConfig | typeof FAILURE.meltanoAlreadyRunning | typeof FAILURE.meltanoTask;
+
+/** A task that did not succeed, classified: never retried, retried after a delay, or retried by the policy. */
+export class MeltanoTaskFailure extends Error {
+  constructor(
+    readonly type: TaskFailureType,
+    message: string,
+    readonly retry: { nonRetryable?: boolean; nextRetryDelay?: string } = {},
+    /** For the failure's details: `[{exitCode, logFile?, attempt}]` once meltano ran. */
+    readonly details?: unknown[],
+  ) {
+    super(message);
+    this.name = 'MeltanoTaskFailure';
+  }
+}
 
 /** The env of the task's schedule, read from meltano.yml on this host. */
 function taskScheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
@@ -72,47 +90,20 @@ export interface TaskRuntime {
   onRows?: (rows: Record<string, number>) => void;
 }
 
-export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInput): Promise<TaskResult> {
-  const ctx = Context.current();
-  // Rows so far go to the workflow, for the UI's current details.
-  let client: Context['client'] | undefined;
-  try {
-    client = ctx.client;
-  } catch {
-    client = undefined; // a test environment without a client: no live rows
-  }
-  const reporter = rowsReporter({
-    client,
-    workflowId: ctx.info.workflowExecution?.workflowId,
-    runId: ctx.info.workflowExecution?.runId,
-    index: input.task.index,
-    attempt: ctx.info.attempt,
-    warn: (message) => ctx.log.warn(message),
-  });
-  try {
-    return await executeTask(input.projectRoot ?? deps.projectRoot, input, {
-      attempt: ctx.info.attempt,
-      runKey: ctx.info.workflowExecution?.workflowId ?? ctx.info.activityId,
-      heartbeat: (d) => ctx.heartbeat(d),
-      cancellationSignal: ctx.cancellationSignal,
-      log: ctx.log,
-      onRows: (rows) => reporter.update(rows),
-    });
-  } finally {
-    await reporter.close();
-  }
-}
-
-/** Run one task in the project at `root`: the activity's body, also used by `schedule run --local`. */
+/**
+ * Run one task in the project at `root`.
+ * @throws {MeltanoTaskFailure} meltano cannot run here, or exited non-zero
+ * @throws the signal's reason once `ctx.cancellationSignal` aborts
+ */
 export async function executeTask(root: string, input: TaskActivityInput, ctx: TaskRuntime): Promise<TaskResult> {
   const { attempt } = ctx;
   const located = locateMeltano(root);
   if (!('found' in located)) {
-    throw ApplicationFailure.create({
-      type: FAILURE.meltanoConfig,
-      nonRetryable: true,
-      message: `meltano cannot run on the worker: ${located.problem}; fix: ${located.fix}`,
-    });
+    throw new MeltanoTaskFailure(
+      FAILURE.meltanoConfig,
+      `meltano cannot run on the worker: ${located.problem}; fix: ${located.fix}`,
+      { nonRetryable: true },
+    );
   }
   const meltano = located.found;
   const extraEnv = taskScheduleEnv(input, root);
@@ -172,7 +163,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     const timer = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
     let cancelled: unknown;
     const onCancel = (): void => {
-      cancelled = ctx.cancellationSignal.reason ?? new CancelledFailure('cancelled');
+      cancelled = ctx.cancellationSignal.reason ?? new Error('cancelled');
       ctx.log.warn('meltano task cancelled: stopping its process group', { task: label, pid: proc.pid });
       void proc.stop(STOP_GRACE_MS);
     };
@@ -223,16 +214,16 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     const message = `meltano ${args[0]} '${label}' exited with code ${exitCode} (attempt ${attempt}, log: ${log.written ? logFile : 'none, no output'})\n${output}`;
     const details = [{ exitCode, ...(log.written ? { logFile } : {}), attempt }];
     if (/Another '.*' pipeline is already running/u.test(output)) {
-      throw ApplicationFailure.create({
-        type: FAILURE.meltanoAlreadyRunning,
+      throw new MeltanoTaskFailure(
+        FAILURE.meltanoAlreadyRunning,
         message,
+        { nextRetryDelay: ALREADY_RUNNING_DELAY },
         details,
-        nextRetryDelay: ALREADY_RUNNING_DELAY,
-      });
+      );
     }
     if (exitCode === 2 || CONFIG_ERROR_PATTERNS.some((p) => p.test(output))) {
-      throw ApplicationFailure.create({ type: FAILURE.meltanoConfig, message, details, nonRetryable: true });
+      throw new MeltanoTaskFailure(FAILURE.meltanoConfig, message, { nonRetryable: true }, details);
     }
-    throw ApplicationFailure.create({ type: FAILURE.meltanoTask, message, details });
+    throw new MeltanoTaskFailure(FAILURE.meltanoTask, message, {}, details);
   }
 }
