@@ -137,10 +137,20 @@ describe('server refusals are messages, not stack traces', () => {
     expectShortMessage(r.stderr);
   });
 
-  it('--verbose shows the trace of an unexpected error; by default it does not', async () => {
-    const r = await ours(dir, ['sync', '--address', '127.0.0.1:1', '--namespace', 'default'], {});
-    expect(r.exitCode).toBe(1);
-    expectShortMessage(r.stderr);
+  it('a server that cannot be reached: a short message by default; --verbose adds the error beneath it', async () => {
+    const args = ['sync', '--address', '127.0.0.1:1', '--namespace', 'default'];
+    // Side by side: each waits out the SDK's connect deadline.
+    const [plain, verbose] = await Promise.all([
+      ours(dir, args, {}),
+      ours(makeProject({ 'meltano.yml': MELTANO_YML }), ['--verbose', ...args], {}),
+    ]);
+    expect(plain.exitCode).toBe(1);
+    expectShortMessage(plain.stderr);
+    expect(plain.stderr).not.toMatch(/cause:/u);
+    expect(verbose.exitCode).toBe(1);
+    expect(verbose.stderr).toMatch(
+      /Error: Cannot reach the Temporal server at 127\.0\.0\.1:1 .*\n {2}fix: .*\n {2}cause: Error: Failed to connect before the deadline$/u,
+    );
   });
 });
 
