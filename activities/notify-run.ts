@@ -6,35 +6,13 @@
  * resolve on this worker is not. No error carries the URL.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { PastRun } from '../src/notify/events.js';
 import { deliverRunNotice, type NoticeOutcome, type NotifyRunInput } from '../src/notify/notifier.js';
 import { WebhookError } from '../src/notify/send.js';
 import { WebhookConfigError } from '../src/notify/settings.js';
 import { UserError } from '../src/errors.js';
-import { FAILURE, SEARCH_ATTRIBUTE } from '../workflows/contract.js';
+import { closedRunsOfSameSchedule } from '../src/temporal/runs.js';
+import { FAILURE } from '../workflows/contract.js';
 import type { ActivityDeps } from './index.js';
-
-/** Runs of the same schedule (project, environment, schedule search attributes of the current run). */
-async function pastRunsOfSameSchedule(workflowId: string, runId: string): Promise<PastRun[]> {
-  const { client } = Context.current();
-  const current = await client.workflow.getHandle(workflowId, runId).describe();
-  const keys = [SEARCH_ATTRIBUTE.project, SEARCH_ATTRIBUTE.environment, SEARCH_ATTRIBUTE.schedule];
-  const parts = keys.map((key) => [key.name, current.typedSearchAttributes.get(key)] as const);
-  if (parts.some(([, v]) => typeof v !== 'string')) return [];
-  const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
-  const query = `${parts.map(([k, v]) => `${k}=${quote(v as string)}`).join(' AND ')} AND ExecutionStatus!="Running"`;
-  const runs: PastRun[] = [];
-  for await (const wf of client.workflow.list({ query, pageSize: 20 })) {
-    runs.push({
-      workflowId: wf.workflowId,
-      runId: wf.runId,
-      status: wf.status.name,
-      ...(wf.closeTime ? { closeTime: wf.closeTime } : {}),
-    });
-    if (runs.length >= 20) break;
-  }
-  return runs;
-}
 
 export async function notifyRun(deps: ActivityDeps, input: NotifyRunInput): Promise<NoticeOutcome> {
   const ctx = Context.current();
@@ -46,7 +24,7 @@ export async function notifyRun(deps: ActivityDeps, input: NotifyRunInput): Prom
       workflowId: execution.workflowId,
       runId: execution.runId,
       namespace,
-      pastRuns: () => pastRunsOfSameSchedule(execution.workflowId, execution.runId),
+      pastRuns: () => closedRunsOfSameSchedule(ctx.client, execution.workflowId, execution.runId),
       ...(deps.uiUrl ? { uiUrl: deps.uiUrl } : {}),
       env: process.env,
     });

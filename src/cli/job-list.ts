@@ -1,7 +1,8 @@
 /** `meltano-temporal job list [NAME]`: the jobs as `meltano job list` prints them. */
 import type { Command } from 'commander';
 import { loadProject } from '../project/load.js';
-import { jobJson, jobTextLine, pythonJson } from '../project/listing.js';
+import { jobJson, jobTextLine } from '../project/listing.js';
+import { pythonJson } from '../project/python-format.js';
 import { checkFormat, projectOptions } from './context.js';
 
 export function listJobs(name: string | undefined, opts: { format: string }, cmd: Command): number {

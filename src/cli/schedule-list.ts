@@ -1,7 +1,8 @@
 /** `meltano-temporal schedule list`: the schedules as `meltano schedule list` prints them. */
 import type { Command } from 'commander';
 import { loadProject } from '../project/load.js';
-import { missingJobMessage, pythonJson, scheduleListJson, scheduleTextLine } from '../project/listing.js';
+import { missingJobMessage, scheduleListJson, scheduleTextLine } from '../project/listing.js';
+import { pythonJson } from '../project/python-format.js';
 import { checkFormat, projectOptions } from './context.js';
 
 export function listSchedules(opts: { format: string }, cmd: Command): number {

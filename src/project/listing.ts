@@ -9,8 +9,6 @@ import { lookupJob } from './jobs.js';
 import type { TasksValue } from './tasks.js';
 import { pyRepr } from './python-format.js';
 
-export { pyRepr, pythonJson } from './python-format.js';
-
 /** Python's `str()`: a string as it is, anything else as its `repr()` (how Meltano prints tasks in f-strings). */
 export function pyStr(value: unknown): string {
   return typeof value === 'string' ? value : pyRepr(value);
@@ -43,9 +41,6 @@ export interface EltScheduleJson {
 export interface ScheduleListJson {
   schedules: { job: JobScheduleJson[]; elt: EltScheduleJson[] };
 }
-
-/** Moved to resolve.ts (what a schedule runs); kept here for existing importers. */
-export { eltArgs };
 
 /** A job schedule whose job does not exist, or exists but cannot be read (`invalid`). */
 export interface MissingJob {

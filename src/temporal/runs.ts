@@ -8,6 +8,7 @@ import type { JobRunResult, TaskFailureDetails, TaskResult } from '../../workflo
 import { FAILURE, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
+import type { PastRun } from '../notify/events.js';
 import { UsageError } from '../errors.js';
 
 /** One run, as `runs --format=json` prints it. */
@@ -32,6 +33,32 @@ function runsQuery(scope: Pick<Scope, 'projectKey' | 'environment'>, schedule?: 
   let query = `${project.name}=${quote(scope.projectKey)} AND ${environment.name}=${quote(scope.environment ?? 'default')}`;
   if (schedule) query += ` AND ${scheduleKey.name}=${quote(schedule)}`;
   return query;
+}
+
+/**
+ * The last closed runs (at most 20) of the schedule a run belongs to: the
+ * same project, environment and schedule search attributes as that run.
+ * None for a run without them (started by hand, not by a schedule).
+ */
+export async function closedRunsOfSameSchedule(client: Client, workflowId: string, runId: string): Promise<PastRun[]> {
+  const current = await client.workflow.getHandle(workflowId, runId).describe();
+  const attrs = current.typedSearchAttributes;
+  const projectKey = attrs.get(SEARCH_ATTRIBUTE.project);
+  const environment = attrs.get(SEARCH_ATTRIBUTE.environment);
+  const schedule = attrs.get(SEARCH_ATTRIBUTE.schedule);
+  if (projectKey === undefined || environment === undefined || schedule === undefined) return [];
+  const query = `${runsQuery({ projectKey, environment }, schedule)} AND ExecutionStatus!="Running"`;
+  const runs: PastRun[] = [];
+  for await (const wf of client.workflow.list({ query, pageSize: 20 })) {
+    runs.push({
+      workflowId: wf.workflowId,
+      runId: wf.runId,
+      status: wf.status.name,
+      ...(wf.closeTime ? { closeTime: wf.closeTime } : {}),
+    });
+    if (runs.length >= 20) break;
+  }
+  return runs;
 }
 
 const sumRows = (tasks: ReadonlyArray<Pick<TaskResult, 'rowsPerStream'>> | undefined): number | null =>

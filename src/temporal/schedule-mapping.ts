@@ -13,7 +13,7 @@ import { temporalAnnotations, type TemporalAnnotations } from './annotations.js'
 import type { JobRunInput } from '../../workflows/types.js';
 import { SEARCH_ATTRIBUTE, TASK_QUEUE_DEFAULT, type SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/summary.js';
-import { eltArgs } from '../project/listing.js';
+import { eltArgs } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */

@@ -8,17 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import path from 'node:path';
 import {
-  eltArgs,
   jobJson,
   jobTextLine,
   missingJobMessage,
-  pyRepr,
   pyStr,
-  pythonJson,
   scheduleListJson,
   scheduleTextLine,
   type MissingJob,
 } from '../../src/project/listing.js';
+import { eltArgs } from '../../src/project/resolve.js';
+import { pyRepr, pythonJson } from '../../src/project/python-format.js';
 import { buildProject, parseProjectFile } from '../../src/project/load.js';
 import type { EltSchedule, JobDef, JobSchedule, Project } from '../../src/project/model.js';
 import { VENV_BIN, requireFile } from '../helpers/run.js';

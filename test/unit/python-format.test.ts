@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import path from 'node:path';
 import { parseProjectFile } from '../../src/project/load.js';
-import { pyRepr, pythonJson } from '../../src/project/listing.js';
+import { pyRepr, pythonJson } from '../../src/project/python-format.js';
 import { VENV_BIN, requireFile } from '../helpers/run.js';
 
 /** YAML scalars as they may appear as a schedule's env value. */
