@@ -8,6 +8,7 @@
  * cost the server: workflow tasks, activity tasks, local activities, events.
  */
 import type { temporal } from '@temporalio/proto';
+import { ACTIVITY } from '../workflows/contract.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -66,7 +67,7 @@ function after(events: HistoryEvent[], from: number, test: (e: HistoryEvent) => 
 export function breakdown(events: HistoryEvent[], starts: number[], ends: number[], requestedAt: number): Breakdown {
   const tasks = events
     .map((e, i) => ({ e, i }))
-    .filter(({ e }) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runMeltanoTask');
+    .filter(({ e }) => e.activityTaskScheduledEventAttributes?.activityType?.name === ACTIVITY.runMeltanoTask);
   const eventIdIndex = new Map(events.map((e, i) => [String(e.eventId), i]));
   const startedOf = (scheduledIndex: number): number =>
     after(
