@@ -145,23 +145,23 @@ export const MANAGED_BY = 'meltano-temporal';
  * Set at creation only (the server never updates a schedule's memo);
  * `projectId` is the ownership mark, absent on schedules made by 0.1.0.
  */
-export interface ScheduleMemo {
+export type ScheduleMemo = {
   managedBy: string;
   project: string;
   projectId?: string;
   environment: string;
   schedule: string;
-}
+};
 
 /** The memo the schedule's action gives each run: the desired facts and the server's compiled spec at our last write. */
-export interface ScheduledRunMemo {
+export type ScheduledRunMemo = {
   fingerprint: string;
   summary: Record<string, string>;
   serverSpec?: string;
-}
+};
 
 /** The memo of a run started by `runs retry`: the run it retries and the 0-based task it starts at. */
-export interface RetryRunMemo {
+export type RetryRunMemo = {
   retryOf: { workflowId: string; runId: string };
   fromTask: number;
-}
+};

@@ -82,7 +82,7 @@ export async function syncAfterEdit(project: Project, name: string, cmd: Command
     cmd,
     async ({ schedules }) => {
       if (named.schedules.some((s) => s.name === name)) {
-        const { formatSyncItem } = await import('../temporal/sync.js');
+        const { formatSyncItem } = await import('../temporal/sync/report.js');
         const report = await schedules.applySync(await schedules.planSync({ only: [name] }));
         for (const item of report.items) process.stderr.write(`temporal: ${formatSyncItem(item)}\n`);
         if (!report.ok) {

@@ -17,7 +17,7 @@ export async function syncSchedules(opts: SyncFlags, cmd: Command): Promise<numb
   const concurrency = parseSyncConcurrency(opts.concurrency);
   const text = opts.format === 'text';
   const [{ formatSyncItem }, { SyncOutput }] = await Promise.all([
-    import('../temporal/sync.js'),
+    import('../temporal/sync/report.js'),
     import('./sync-output.js'),
   ]);
   const output = text ? new SyncOutput(formatSyncItem, Boolean(process.stderr.isTTY)) : undefined;

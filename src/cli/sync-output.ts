@@ -4,7 +4,7 @@
  * are only counted), a progress bar on stderr when stderr is a terminal, and
  * a summary line at the end.
  */
-import type { SyncItem, SyncReport } from '../temporal/sync.js';
+import type { SyncItem, SyncReport } from '../temporal/sync/report.js';
 
 type FormatSyncItem = (item: SyncItem) => string;
 

@@ -44,7 +44,7 @@ export async function runUpCommand(flags: UpFlags, cmd: Command): Promise<void> 
     const { runUp } = await import('../temporal/up.js');
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
-    const print = upPrinter((await import('../temporal/sync.js')).formatSyncItem, format);
+    const print = upPrinter((await import('../temporal/sync/report.js')).formatSyncItem, format);
     await runUp(
       {
         project,

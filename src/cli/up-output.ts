@@ -5,14 +5,14 @@
  * everything `up` writes to stderr is one kind of line for a log shipper.
  */
 import { Writable } from 'node:stream';
-import type { SyncReport } from '../temporal/sync.js';
+import type { SyncReport } from '../temporal/sync/report.js';
 import type { UpEvent } from '../temporal/up.js';
 import { errorReport } from './context.js';
 import { runPrinter } from './run-output.js';
 import { jsonLogLine, type LogFormat } from '../util/log-line.js';
 
 type Level = 'INFO' | 'WARN' | 'ERROR';
-type FormatSyncItem = (typeof import('../temporal/sync.js'))['formatSyncItem'];
+type FormatSyncItem = (typeof import('../temporal/sync/report.js'))['formatSyncItem'];
 
 /** `up`'s own lines, in its log format. */
 export function upSay(format: LogFormat): (text: string, level?: Level) => void {

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import type { ClientConfigProfile, ClientConfigTLS } from '@temporalio/envconfig';
 import { ServerUnreachableError, UsageError, UserError } from '../errors.js';
 import { clientSdk, envconfigSdk, workerSdk } from './sdk.js';
+import { GrpcStatus } from './grpc-status.js';
 
 export interface ConnectionFlags {
   profile?: string;
@@ -163,9 +164,6 @@ async function unreachable(s: ConnectionSettings, err: unknown): Promise<UserErr
   return new ServerUnreachableError(s.address, s.namespace, why.message, { hint: why.fix, cause: err });
 }
 
-/** gRPC status RESOURCE_EXHAUSTED: the server's rate limiter refused the request. */
-const GRPC_RESOURCE_EXHAUSTED = 8;
-
 /**
  * A client for schedules and workflows, and how many requests the server's rate limiter refused so far.
  * @throws {ServerUnreachableError} the server does not answer within 10 s
@@ -180,7 +178,7 @@ export async function connectClient(s: ConnectionSettings) {
     makeGrpcRetryInterceptor({
       delayFunction: retry.delayFunction,
       retryableDecider: (attempt, status) => {
-        if (status.code === GRPC_RESOURCE_EXHAUSTED) rateLimits.count++;
+        if (status.code === GrpcStatus.RESOURCE_EXHAUSTED) rateLimits.count++;
         return retry.retryableDecider(attempt, status);
       },
     }),

@@ -1,20 +1,37 @@
 /**
- * A Meltano schedule as a Temporal Schedule: id, spec, action and policies.
- * Pure data; `sync` compares it with the server and applies it.
+ * A Meltano schedule as a Temporal Schedule: id, spec, action, policies and
+ * memos, down to the options the SDK's create and update take. Pure data;
+ * `sync` compares it with the server and applies it.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type {
+  ScheduleDescription,
+  ScheduleOptions,
+  ScheduleOverlapPolicy,
+  ScheduleUpdateOptions,
+} from '@temporalio/client';
 import type { Project, ScheduleDef } from '../project/model.js';
 import { cronInterval, isValidInterval, badIntervalMessage } from '../project/interval.js';
 import { ProjectFileError } from '../errors.js';
 import { unusableJobError } from '../project/jobs.js';
 import { selectedEnvironment, type SettingsInput } from '../project/settings.js';
-import { temporalAnnotations, type TemporalAnnotations } from './annotations.js';
+import { temporalAnnotations, type OverlapPolicyName, type TemporalAnnotations } from './annotations.js';
+import { commonSdk } from './sdk.js';
 import type { JobRunInput } from '../../workflows/types.js';
-import { SEARCH_ATTRIBUTE, TASK_QUEUE_DEFAULT, type SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
+import {
+  MANAGED_BY,
+  SEARCH_ATTRIBUTE,
+  SEARCH_ATTRIBUTE_NAMES,
+  TASK_QUEUE_DEFAULT,
+  WORKFLOW_TYPE,
+  type ScheduleMemo,
+  type ScheduledRunMemo,
+} from '../../workflows/contract.js';
 import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/summary.js';
 import { eltArgs } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
+import { durationMs } from '../util/duration.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
@@ -185,5 +202,108 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     searchAttributes,
     summary,
     fingerprint,
+  };
+}
+
+/** meltano.yml's overlap names as the SDK's (which also has an undefined UNSPECIFIED we never write). */
+export const OVERLAP_POLICY: Record<OverlapPolicyName, Exclude<ScheduleOverlapPolicy, undefined>> = {
+  skip: 'SKIP',
+  buffer_one: 'BUFFER_ONE',
+  buffer_all: 'BUFFER_ALL',
+  cancel_other: 'CANCEL_OTHER',
+  terminate_other: 'TERMINATE_OTHER',
+  allow_all: 'ALLOW_ALL',
+};
+
+/**
+ * The sync hash of a desired schedule: everything sync writes (spec, action, policies,
+ * attributes) and its owner. Stored in SYNC_HASH_ATTRIBUTE, read back from the listing.
+ */
+export function syncHash(d: DesiredSchedule, ctx: MappingContext): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ form: 1, fingerprint: d.fingerprint, owner: ctx.owner, project: ctx.projectKey }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The typed keys of the attributes every scheduled run carries, in SEARCH_ATTRIBUTE_NAMES order. */
+const RUN_ATTRIBUTE_KEYS = [
+  SEARCH_ATTRIBUTE.project,
+  SEARCH_ATTRIBUTE.schedule,
+  SEARCH_ATTRIBUTE.job,
+  SEARCH_ATTRIBUTE.environment,
+] as const;
+
+/**
+ * What `client.schedule.create` takes for `d`. `serverSpec` is the hash of the
+ * server's compiled spec when already known (see sync/compiled-specs.ts), so
+ * a hand edit of the spec can be told from the server's own rewriting of it.
+ */
+export function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverSpec?: string): ScheduleOptions {
+  const { TypedSearchAttributes } = commonSdk();
+  const memo: ScheduleMemo = {
+    managedBy: MANAGED_BY,
+    project: ctx.projectKey,
+    projectId: ctx.owner,
+    environment: ctx.environment ?? 'default',
+    schedule: d.schedule.name,
+  };
+  const actionMemo: ScheduledRunMemo = {
+    fingerprint: d.fingerprint,
+    summary: d.summary,
+    ...(serverSpec ? { serverSpec } : {}),
+  };
+  const { annotations } = d;
+  return {
+    scheduleId: d.id,
+    spec: {
+      ...(d.cron ? { cronExpressions: [d.cron] } : {}),
+      ...(annotations.timezone ? { timezone: annotations.timezone } : {}),
+      // Milliseconds: the annotation was parsed and checked already, and the SDK takes numbers as ms.
+      ...(annotations.jitter ? { jitter: durationMs(annotations.jitter) } : {}),
+    },
+    action: {
+      type: 'startWorkflow',
+      // The name, not the function: importing the workflow would load @temporalio/workflow into every sync.
+      workflowType: WORKFLOW_TYPE,
+      taskQueue: d.taskQueue,
+      workflowId: d.id,
+      args: [d.input],
+      staticSummary: d.staticSummary,
+      staticDetails: d.staticDetails,
+      memo: actionMemo,
+      typedSearchAttributes: RUN_ATTRIBUTE_KEYS.map((key) => ({ key, value: d.searchAttributes[key.name] })),
+    },
+    policies: {
+      overlap: OVERLAP_POLICY[annotations.overlap],
+      catchupWindow: durationMs(annotations.catchupWindow),
+      pauseOnFailure: annotations.pauseOnFailure,
+    },
+    memo,
+    typedSearchAttributes: new TypedSearchAttributes([{ key: SEARCH_ATTRIBUTE.syncHash, value: syncHash(d, ctx) }]),
+    state: { paused: annotations.paused, note: `managed by ${MANAGED_BY} from meltano.yml (${d.schedule.file})` },
+  };
+}
+
+/**
+ * What `handle.update` takes to bring `current` to `next`: everything sync writes, and the
+ * state (paused, note) as the server holds it, so an operator's pause survives a sync.
+ * The memo is left out: the server never updates it.
+ */
+export function scheduleUpdate(next: ScheduleOptions, current: ScheduleDescription): ScheduleUpdateOptions {
+  return {
+    spec: next.spec,
+    action: next.action,
+    ...(next.policies ? { policies: next.policies } : {}),
+    ...(next.typedSearchAttributes ? { typedSearchAttributes: next.typedSearchAttributes } : {}),
+    state: current.state,
+  };
+}
+
+/** `current` unchanged but for `serverSpec` (the hash of its compiled spec) in its action's memo. */
+export function withServerSpec(current: ScheduleDescription, serverSpec: string): ScheduleUpdateOptions {
+  return {
+    ...current,
+    action: { ...current.action, memo: { ...(current.action.memo ?? {}), serverSpec } },
   };
 }

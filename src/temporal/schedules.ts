@@ -13,18 +13,14 @@ import { desiredSchedule, scheduleId } from './schedule-mapping.js';
 import { mappingContext, type Scope } from './scope.js';
 import { activityPollers } from './task-queue.js';
 import { triggerAndFindRun, type TriggerOutcome } from './trigger.js';
-import {
-  applySync,
-  deleteSchedule,
-  ensureSearchAttributes,
-  planSync,
-  scheduleDrift,
-  syncReport,
-  type ApplyOptions,
-  type PlanOptions,
-  type SyncPlan,
-  type SyncReport,
-} from './sync.js';
+import { ensureSearchAttributes } from './search-attributes.js';
+import { applySync, type ApplyOptions } from './sync/apply.js';
+import { scheduleDrift } from './sync/drift.js';
+import type { PlanOptions, SyncPlan } from './sync/plan.js';
+import { planSync } from './sync/plan-sync.js';
+import { deleteSchedule } from './sync/remove.js';
+import { syncReport, type SyncReport } from './sync/report.js';
+import { syncServer } from './sync/server.js';
 import { clientSdk } from './sdk.js';
 
 export interface ScheduleServiceDeps {
@@ -207,12 +203,12 @@ export class ScheduleService {
    * A broken schedule becomes an error item; the others are still planned.
    */
   planSync(options: PlanOptions = {}): Promise<SyncPlan> {
-    return planSync(this.client, mappingContext(this.project, this.scope), options);
+    return planSync(syncServer(this.client), mappingContext(this.project, this.scope), options);
   }
 
   /** Apply a plan; an item that fails is reported as an error and the others still apply. */
   applySync(plan: SyncPlan, options: ApplyOptions = {}): Promise<SyncReport> {
-    return applySync(this.client, mappingContext(this.project, this.scope), plan, options);
+    return applySync(syncServer(this.client), mappingContext(this.project, this.scope), plan, options);
   }
 
   /** The report of a plan that is shown, not applied. */

@@ -5,20 +5,9 @@
  */
 import { NamespaceNotFoundError, SearchAttributesMissingError, ServerUnreachableError, UserError } from '../errors.js';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
+import { grpcCode, GrpcStatus } from './grpc-status.js';
 
-const GRPC_CANCELLED = 1;
-const GRPC_UNKNOWN = 2;
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_NOT_FOUND = 5;
-const GRPC_INTERNAL = 13;
-const GRPC_UNAVAILABLE = 14;
-
-/** The gRPC status code of an SDK error, looking through its causes. */
-export function grpcCode(err: unknown): number | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as never, i++)
-    if (typeof e.code === 'number') return e.code;
-  return undefined;
-}
+const { CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, NOT_FOUND, INTERNAL, UNAVAILABLE } = GrpcStatus;
 
 /** Every message in the error's cause chain, joined: the SDK wraps the server's words. */
 function messages(err: unknown): string {
@@ -41,8 +30,8 @@ const TRANSPORT_WORDS =
  */
 export function isConnectionLoss(err: unknown): boolean {
   const code = grpcCode(err);
-  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
-  if (code === undefined || code === GRPC_CANCELLED || code === GRPC_UNKNOWN || code === GRPC_INTERNAL)
+  if (code === UNAVAILABLE || code === DEADLINE_EXCEEDED) return true;
+  if (code === undefined || code === CANCELLED || code === UNKNOWN || code === INTERNAL)
     return TRANSPORT_WORDS.test(messages(err));
   return false;
 }
@@ -53,7 +42,7 @@ export function namespaceError(err: unknown, namespace: string, address = ''): N
   if (
     /Namespace .* (is not found|was not found)|Namespace not found|NamespaceNotFound/iu.test(text) ||
     (err as Error)?.name === 'NamespaceNotFoundError' ||
-    (grpcCode(err) === GRPC_NOT_FOUND && /namespace/iu.test(text))
+    (grpcCode(err) === NOT_FOUND && /namespace/iu.test(text))
   )
     return new NamespaceNotFoundError(namespace, address, { cause: err });
   return undefined;
@@ -78,7 +67,7 @@ export function explainServerError(err: unknown, namespace: string, address: str
   const missing = SEARCH_ATTRIBUTE_NAMES.filter((n) => text.includes(n));
   if (missing.length && /search attribute|not defined|unknown|invalid/iu.test(text))
     return new SearchAttributesMissingError(namespace, missing, serverCause(err), { cause: err });
-  if (grpcCode(err) === GRPC_UNAVAILABLE)
+  if (grpcCode(err) === UNAVAILABLE)
     return new ServerUnreachableError(address, namespace, serverCause(err), { cause: err });
   return err;
 }

@@ -15,7 +15,7 @@ import { connectClient, type ConnectionSettings } from './connection.js';
 import { followRun, type FollowEvent, type FollowOutcome } from './follow.js';
 import { ScheduleService, type ScheduleOverview } from './schedules.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
-import type { SyncReport } from './sync.js';
+import type { SyncReport } from './sync/report.js';
 import { runWorker, type WorkerOptions } from './worker.js';
 
 export type UpEvent =
