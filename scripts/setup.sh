@@ -12,8 +12,10 @@ hash_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 
 # 1. npm dependencies, exactly as package-lock.json pins them: `npm ci` never
 # rewrites the lock file and fails when it does not match package.json (after
-# changing a dependency, run `npm install` once and commit the lock file).
-want=$(hash_of package.json package-lock.json)
+# changing a dependency, run `npm install` once and commit the lock file). The lock
+# file alone is hashed: it records package.json's dependencies, so an edit of the
+# scripts does not reinstall (and wipe a node_modules that other checkouts link to).
+want=$(hash_of package-lock.json)
 if [ ! -d node_modules ] || [ "$(cat node_modules/.setup-hash 2>/dev/null)" != "$want" ]; then
   step "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
