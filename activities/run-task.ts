@@ -10,6 +10,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../src/project/load.js';
 import { locateMeltano } from '../src/meltano/executable.js';
+import { meltanoRunEnvironment } from '../src/meltano/child-env.js';
 import { RowCounter } from '../src/meltano/metrics.js';
 import { secretMasker } from '../src/meltano/mask.js';
 import { taskLogPath } from '../src/meltano/task-logs.js';
@@ -39,6 +40,7 @@ const CONFIG_ERROR_PATTERNS = [
   /is not known to Meltano/u,
   /Cannot find a Meltano project|Not a Meltano project/iu,
   /Environment '.*' was not found/u,
+  /A Meltano environment must be specified/u,
 ];
 
 function scheduleEnv(input: TaskActivityInput, root: string): Record<string, string> {
@@ -119,8 +121,8 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   const meltano = located.found;
   const extraEnv = scheduleEnv(input, root);
   const mask = secretMasker(Object.values(extraEnv));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
-  if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
+  // What `meltano run` gets from a plain shell for the schedule's environment (child-env.ts).
+  const env = meltanoRunEnvironment(extraEnv, input.environment);
   let force = false;
   const buildArgs = (): string[] =>
     input.task.command === 'run'
