@@ -4,11 +4,11 @@
  *
  * - every SIGINT: a person pressed Ctrl-C again;
  * - a SIGTERM only once SAME_REQUEST_WINDOW_MS have passed since the first signal. A
- *   SIGTERM sooner is the same request delivered twice: `systemctl stop` (KillMode
- *   control-group, the default) or `kill -TERM -<pgid>` signals every process of the
- *   group, and `meltano invoke` forwards the SIGTERM it got itself, so the worker under
- *   it gets two within milliseconds. Service managers escalate with SIGKILL after their
- *   own timeout, not with a second SIGTERM.
+ *   SIGTERM sooner is the same request delivered twice: `kill -TERM -<pgid>` (or
+ *   `systemctl stop` with KillMode=control-group) signals every process of the group,
+ *   and `meltano invoke` forwards the SIGTERM it got itself, so the worker under it gets
+ *   two within milliseconds. Service managers escalate with SIGKILL after their own
+ *   timeout, not with a second SIGTERM.
  */
 export const SAME_REQUEST_WINDOW_MS = 2000;
 
