@@ -24,8 +24,10 @@
  *   directory at the head of PATH. A MELTANO_* setting from the shell is then lost too,
  *   and the worker says so when it starts.
  *
- * Then MELTANO_ENVIRONMENT is the schedule's environment, or `null` (Meltano's word
- * for none, as `--no-environment`) when the schedule has none, whatever the base had.
+ * Then MELTANO_ENVIRONMENT is the schedule's environment; a schedule without one
+ * (synced with no environment selected) leaves the choice to `meltano run`, as from
+ * that shell: the base's MELTANO_ENVIRONMENT, else `.env`'s, else default_environment
+ * (`meltano run` needs one).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -137,6 +139,6 @@ export function meltanoRunEnvironment(
   return {
     ...captureTaskBaseEnvironment().env,
     ...scheduleEnv,
-    MELTANO_ENVIRONMENT: environment || 'null',
+    ...(environment ? { MELTANO_ENVIRONMENT: environment } : {}),
   };
 }
