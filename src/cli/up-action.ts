@@ -11,6 +11,9 @@ import { parseLogFormat, type LogFormat } from '../util/log-line.js';
 import { workerSettings, type WorkerFlags } from './worker-flags.js';
 import { parseSyncConcurrency } from './sync-flags.js';
 import { upError, upPrinter, upSay } from './up-output.js';
+import { keepRunningWhenOutputCloses } from './closed-output.js';
+import { onStopSignals } from './stop-signals.js';
+import { captureTaskBaseEnvironment } from '../meltano/child-env.js';
 
 export type UpFlags = WorkerFlags & {
   port: string;
@@ -32,7 +35,10 @@ function logFormatOf(flags: UpFlags): LogFormat {
 export async function runUpCommand(flags: UpFlags, cmd: Command): Promise<void> {
   const format = logFormatOf(flags);
   const abort = new AbortController();
-  const shutdown = (): void => abort.abort();
+  let removeSignalHandlers = (): void => {};
+  // Under `meltano invoke`, meltano exits at Ctrl-C and closes stderr: stopping goes on (closed-output.ts).
+  keepRunningWhenOutputCloses();
+  captureTaskBaseEnvironment();
   try {
     const worker = workerSettings(flags);
     const syncConcurrency = parseSyncConcurrency(flags.concurrency);
@@ -42,8 +48,15 @@ export async function runUpCommand(flags: UpFlags, cmd: Command): Promise<void> 
     const connection = await settingsOf(cmd);
     const project = await withProjectId(cmd, undefined, upSay(format));
     const { runUp } = await import('../temporal/up.js');
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    // The first signal stops everything; a SIGTERM repeated within 2 s is the same request
+    // (stop-signals.ts); a later signal ends the process at once, as its default action does.
+    removeSignalHandlers = onStopSignals({
+      stop: () => abort.abort(),
+      again: (signal) => {
+        removeSignalHandlers();
+        process.kill(process.pid, signal);
+      },
+    });
     const print = upPrinter((await import('../temporal/sync/report.js')).formatSyncItem, format);
     await runUp(
       {
@@ -63,7 +76,6 @@ export async function runUpCommand(flags: UpFlags, cmd: Command): Promise<void> 
   } catch (err) {
     process.exitCode = upError(format, err);
   } finally {
-    process.off('SIGINT', shutdown);
-    process.off('SIGTERM', shutdown);
+    removeSignalHandlers();
   }
 }

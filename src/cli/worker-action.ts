@@ -7,6 +7,9 @@ import { settingsOf } from './server-context.js';
 import { serverFlags } from './server-options.js';
 import { workerSettings, type WorkerFlags } from './worker-flags.js';
 import { jsonLogLine, parseLogFormat, type LogFormat } from '../util/log-line.js';
+import { keepRunningWhenOutputCloses } from './closed-output.js';
+import { onStopSignals } from './stop-signals.js';
+import { captureTaskBaseEnvironment } from '../meltano/child-env.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -33,19 +36,28 @@ export async function runWorkerCommand(flags: WorkerFlags, cmd: Command): Promis
   const say = workerSay(flags.logFormat);
   // The worker owns SIGINT/SIGTERM from the start: before it polls, a signal ends the process
   // at once (nothing runs yet); once it polls, the first signal drains within the grace period
-  // and a second one ends the process without waiting.
+  // and a second one ends the process without waiting (stop-signals.ts: a SIGTERM repeated
+  // within 2 s is the same request, as under `meltano invoke` or `systemctl stop`).
   const stop = new AbortController();
   let ready = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (!ready || stop.signal.aborted) {
-      say('INFO', `${signal}: stopped${ready ? ' without waiting for running tasks' : ''}`);
-      process.exit(SIGNAL_EXIT[signal] ?? 1);
-    }
-    say('INFO', `${signal}: stopping; running tasks get the grace period (again to stop now)`);
-    stop.abort();
+  const exitNow = (signal: NodeJS.Signals): never => {
+    say('INFO', `${signal}: stopped${ready ? ' without waiting for running tasks' : ''}`);
+    process.exit(SIGNAL_EXIT[signal] ?? 1);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals({
+    stop: (signal) => {
+      if (!ready) exitNow(signal);
+      say('INFO', `${signal}: stopping; running tasks get the grace period (Ctrl-C again to stop now)`);
+      stop.abort();
+    },
+    same: (signal) => say('INFO', `${signal} again: the same stop request, still waiting for running tasks`),
+    again: exitNow,
+  });
+  // Under `meltano invoke`, meltano exits at Ctrl-C and closes stderr: the drain goes on (closed-output.ts).
+  keepRunningWhenOutputCloses();
+  // What `meltano run` tasks start from, read while the meltano that started this process runs (child-env.ts).
+  const base = captureTaskBaseEnvironment();
+  if (base.note) say('WARN', base.note);
   let code = 0;
   try {
     const project = loadProject(projectOptions(cmd));

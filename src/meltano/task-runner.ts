@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { findSchedule, loadProject } from '../project/load.js';
 import { locateMeltano } from './executable.js';
+import { meltanoRunEnvironment } from './child-env.js';
 import { RowCounter } from './metrics.js';
 import { scheduleEnv, secretMasker } from './mask.js';
 import { taskLogPath } from './task-logs.js';
@@ -40,6 +41,7 @@ const CONFIG_ERROR_PATTERNS = [
   /is not known to Meltano/u,
   /Cannot find a Meltano project|Not a Meltano project/iu,
   /Environment '.*' was not found/u,
+  /A Meltano environment must be specified/u,
 ];
 
 /** How a task failed, for the retry policy: the activity raises an ApplicationFailure of this type. */
@@ -108,8 +110,8 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   const meltano = located.found;
   const extraEnv = taskScheduleEnv(input, root);
   const mask = secretMasker(Object.values(extraEnv));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
-  if (input.environment) env.MELTANO_ENVIRONMENT = input.environment;
+  // What `meltano run` gets from a plain shell for the schedule's environment (child-env.ts).
+  const env = meltanoRunEnvironment(extraEnv, input.environment);
   let force = false;
   const buildArgs = (): string[] =>
     input.task.command === 'run'

@@ -12,11 +12,13 @@
  *
  * The environment a run uses: `--environment`, else `MELTANO_ENVIRONMENT` from
  * the process (even when empty), else from `.env`; `null` means none; else the
- * `default_environment` setting.
+ * `default_environment` setting. Under `meltano invoke`, an empty
+ * `MELTANO_ENVIRONMENT` means none: Meltano exports its active environment there.
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ProjectFile } from './model.js';
+import { startedByMeltano } from '../meltano/invocation.js';
 
 export type SettingSource = 'environment' | 'meltano.yml env' | '.env' | 'meltano.yml' | 'default';
 
@@ -224,6 +226,14 @@ function chooseEnvironment(ctx: Context, explicit?: string): EnvironmentChoice {
   } else if (ctx.env.MELTANO_ENVIRONMENT !== undefined) {
     // Set but empty still hides .env's value, as in Meltano.
     [name, source] = [ctx.env.MELTANO_ENVIRONMENT, 'MELTANO_ENVIRONMENT'];
+    // Under `meltano invoke` it is the invoking meltano's active environment, '' when it has
+    // none (`meltano --no-environment invoke ...`): none, not default_environment.
+    if (name === '' && startedByMeltano(ctx.env))
+      return {
+        name: undefined,
+        source,
+        origin: 'meltano invoke without an environment (MELTANO_ENVIRONMENT is empty)',
+      };
   } else {
     [name, source] = [ctx.input.dotenv.MELTANO_ENVIRONMENT, '.env'];
   }

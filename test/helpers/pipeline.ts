@@ -6,7 +6,8 @@
  * schedules' `env` sets, so the tests also prove env reaches the plugins:
  * TAP_COUNT_FAIL_FILE (fail the first TAP_COUNT_FAIL_TIMES attempts),
  * TAP_COUNT_FAIL_WHILE (fail while that file exists), TAP_COUNT_MARK_FILE
- * (+ TAP_COUNT_LABEL: one line per run), TAP_COUNT_SLEEP, TAP_COUNT_ROWS.
+ * (+ TAP_COUNT_LABEL: one line per run), TAP_COUNT_SLEEP, TAP_COUNT_ROWS, TAP_COUNT_ENV_FILE
+ * (its whole environment, as JSON).
  * `pluginEnv` gives `tap-count-b` its own env (Meltano's plugin `env:`).
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,9 @@ if '--discover' in args:
     print(json.dumps({"streams": [{"tap_stream_id": stream, "stream": stream, "schema": schema,
         "metadata": [{"breadcrumb": [], "metadata": {"selected": True}}]}]}))
     sys.exit(0)
+env_file = os.environ.get('TAP_COUNT_ENV_FILE')
+if env_file:
+    with open(env_file, 'w') as f: json.dump(dict(os.environ), f, indent=1, sort_keys=True)
 if os.environ.get('TAP_COUNT_ECHO'):
     sys.stderr.write(os.environ['TAP_COUNT_ECHO'] + '\\n')
 mark = os.environ.get('TAP_COUNT_MARK_FILE')

@@ -24,6 +24,7 @@ interface Service {
   volumes?: string[];
   ports?: unknown[];
   deploy?: { replicas?: number };
+  init?: boolean;
 }
 
 /** What scripts/cluster.sh uses (`cluster.sh paths`: name=value lines). */
@@ -121,8 +122,11 @@ describe('docker-compose.yml', () => {
       expect(mounts(s[name]).get('/etc/temporal/certs'), name).toBe(script.certs);
       expect(e.MELTANO_DATABASE_URI, name).toMatch(/^postgresql\+psycopg:\/\/.*@postgresql:5432\/meltano$/u);
     }
-    expect(s.sync?.command).toEqual(['sync']);
-    expect(s.worker?.command?.[0]).toBe('worker');
+    // The image's entrypoint is meltano: the plugin runs under `meltano invoke`, behind tini.
+    expect(s.sync?.command).toEqual(['invoke', 'temporal:sync']);
+    expect(s.worker?.command?.slice(0, 2)).toEqual(['invoke', 'temporal:worker']);
+    for (const name of ['sync', 'worker']) expect(s[name]?.init, name).toBe(true);
+    expect(s.worker?.healthcheck?.test?.slice(0, 2)).toEqual(['CMD', 'python']);
     expect(s.worker?.deploy?.replicas).toBe(3);
     for (const name of ['postgresql', 'temporal-ui', 'worker']) expect(s[name]?.healthcheck?.test, name).toBeDefined();
     expect(Object.keys(resolved.volumes)).toContain('postgres-data');
@@ -133,22 +137,26 @@ describe('Dockerfile and .dockerignore', () => {
   const text = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
   const stages = text.split(/^FROM /mu).slice(1);
 
-  it('builds in stages with npm ci; the final stage has no dev dependencies and runs on a supported Node LTS', () => {
-    expect(stages.length).toBeGreaterThanOrEqual(2);
+  it("builds the plugin's wheel with npm ci, then the project as Meltano containerizes one: meltano install brings the plugin, meltano invoke runs the worker", () => {
+    expect(stages.length).toBeGreaterThanOrEqual(3);
     const version = /^ARG NODE_VERSION=(\d+)$/mu.exec(text)?.[1];
     expect(['22', '24']).toContain(version);
-    expect(text).toMatch(/RUN npm ci /u);
-    expect(text).toMatch(/RUN npm run build && npm prune --omit=dev/u);
-    const final = stages.at(-1) ?? '';
-    expect(final).toMatch(/^node:\$\{NODE_VERSION\}-/u);
-    expect(final).not.toMatch(/npm (ci|install)/u);
-    expect(final).toMatch(/COPY --from=node-build \S+\/node_modules/u);
-    expect(final).toMatch(/^USER node$/mu);
-    expect(final).toMatch(/ENTRYPOINT \["meltano-temporal"\]/u);
-    // Python tools and the baked-in project with its plugins.
-    expect(text).toMatch(/pip install .*-r requirements\.txt/u);
-    expect(text).toMatch(/ARG PROJECT=examples\/mysql2pg/u);
-    expect(text).toMatch(/RUN meltano install/u);
+    const [wheel, project, final] = stages.slice(-3);
+    expect(wheel).toMatch(/^node:\$\{NODE_VERSION\}-\S+ AS wheel$/mu);
+    expect(wheel).toMatch(/RUN npm ci /u);
+    expect(wheel).toMatch(/RUN npm run build && python3 scripts\/build_wheel\.py --out-dir \/opt\/wheels/u);
+    // Meltano pinned by requirements.txt; the project baked in; the plugin added when missing, then installed.
+    expect(project).toMatch(/grep -E '\^\(meltano\|psycopg\)' \/opt\/requirements\.txt/u);
+    expect(project).toMatch(/ARG PROJECT=examples\/mysql2pg/u);
+    expect(project).toMatch(/meltano add --no-install utility temporal --from-ref \/opt\/plugin\/temporal\.yml/u);
+    expect(project).toMatch(/UV_FIND_LINKS=\/opt\/wheels meltano install$/mu);
+    // The image: no Node, no npm (the plugin brings its Node); meltano is the entrypoint.
+    expect(final).toMatch(/^python:\$\{PYTHON_VERSION\}-slim-bookworm$/mu);
+    expect(final).not.toMatch(/npm|node:/u);
+    expect(final).toMatch(/COPY --from=project \/opt\/meltano /u);
+    expect(final).toMatch(/^USER meltano$/mu);
+    expect(final).toMatch(/^STOPSIGNAL SIGTERM$/mu);
+    expect(final).toMatch(/^ENTRYPOINT \["meltano"\]\nCMD \["invoke", "temporal:worker"\]$/mu);
     // Everything the image copies from the build context exists in the repository.
     for (const m of text.matchAll(/^COPY (?!--from)(?:--\S+ )*(?!\$\{)(\S+(?: \S+)*) \S+$/gmu)) {
       for (const src of (m[1] ?? '').split(' ')) expect(existsSync(path.join(REPO_ROOT, src)), src).toBe(true);
@@ -164,6 +172,9 @@ describe('Dockerfile and .dockerignore', () => {
       expect(ignored).toContain(p);
     // Nothing the Dockerfile copies is ignored.
     for (const src of [
+      'plugin',
+      'python',
+      'LICENSE',
       'src',
       'workflows',
       'activities',

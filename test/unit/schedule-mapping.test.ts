@@ -89,6 +89,21 @@ describe('ids and names', () => {
     const none = buildProject(ROOT, [parseProjectFile(path.join(ROOT, 'meltano.yml'), ROOT, 'version: 1\n')]);
     expect(environmentName(none, undefined, {})).toBeUndefined();
   });
+
+  it('an empty MELTANO_ENVIRONMENT is default_environment from a shell (as meltano reads it), none under meltano invoke', () => {
+    const p = project("- name: nightly\n  interval: '@daily'\n  job: el\n");
+    expect(environmentName(p, undefined, { MELTANO_ENVIRONMENT: '' })).toBe('dev');
+    // `meltano --no-environment invoke temporal:sync` exports its active environment: none.
+    expect(
+      environmentName(p, undefined, { MELTANO_ENVIRONMENT: '', MELTANO_UTILITY_NAME: 'temporal' }),
+    ).toBeUndefined();
+    expect(environmentName(p, undefined, { MELTANO_ENVIRONMENT: 'prod', MELTANO_UTILITY_NAME: 'temporal' })).toBe(
+      'prod',
+    );
+    expect(environmentName(p, 'staging', { MELTANO_ENVIRONMENT: '', MELTANO_UTILITY_NAME: 'temporal' })).toBe(
+      'staging',
+    );
+  });
 });
 
 describe('desiredSchedule', () => {
