@@ -33,7 +33,7 @@ const outdir = path.dirname(CLI_BIN);
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: PACKAGE_ROOT,
-  entryPoints: { [path.basename(CLI_BIN, '.js')]: 'src/cli/bin.ts' },
+  entryPoints: { [path.basename(CLI_BIN, '.js')]: 'src/cli/program/bin.ts' },
   outdir,
   bundle: true,
   splitting: true,

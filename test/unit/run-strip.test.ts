@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactCount, renderRunStrips, type StripRun } from '../../src/cli/run-strip.js';
+import { compactCount, renderRunStrips, type StripRun } from '../../src/cli/runs/strip.js';
 
 function run(
   schedule: string | null,

@@ -1,10 +1,10 @@
 /**
- * When a second SIGINT/SIGTERM means "stop now" (src/cli/stop-signals.ts): every repeated
+ * When a second SIGINT/SIGTERM means "stop now" (src/cli/program/stop-signals.ts): every repeated
  * Ctrl-C does; a SIGTERM within the window after the first signal is the same request
  * (a process-group SIGTERM plus the one `meltano invoke` forwards), a later one does.
  */
 import { describe, expect, it } from 'vitest';
-import { SAME_REQUEST_WINDOW_MS, StopRequests } from '../../src/cli/stop-signals.js';
+import { SAME_REQUEST_WINDOW_MS, StopRequests } from '../../src/cli/program/stop-signals.js';
 
 describe('StopRequests', () => {
   it('the first signal of either kind is the stop request', () => {

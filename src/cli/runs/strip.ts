@@ -1,0 +1,99 @@
+/**
+ * `runs` on a terminal: per schedule, its last runs side by side, oldest
+ * first, one column per run with status, duration and rows (Airflow's grid
+ * view, in text). Pure: rows in, text out; colour only when asked.
+ */
+import { formatDuration } from '../../../workflows/summary.js';
+
+export interface StripRun {
+  workflowId: string;
+  schedule: string | null;
+  /** Temporal's status name: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT, CONTINUED_AS_NEW. */
+  status: string;
+  startTime: string;
+  durationMs: number | null;
+  failedTask: string | null;
+  /** Rows loaded (sum over tasks and streams); null when unknown (running, or no result). */
+  rows: number | null;
+}
+
+export interface StripOptions {
+  color: boolean;
+  /** Runs per schedule (the newest ones). */
+  perSchedule: number;
+  /** For running runs' elapsed time (default: now). */
+  now?: Date;
+}
+
+const CELL = 8;
+const LABEL = 8;
+
+const STATUS: Record<string, { mark: string; color: number }> = {
+  COMPLETED: { mark: '✓', color: 32 },
+  FAILED: { mark: '✗', color: 31 },
+  RUNNING: { mark: '▶', color: 36 },
+  TIMED_OUT: { mark: '⏱', color: 31 },
+  CANCELED: { mark: '⊘', color: 33 },
+  CANCELLED: { mark: '⊘', color: 33 },
+  TERMINATED: { mark: '⊘', color: 33 },
+  CONTINUED_AS_NEW: { mark: '↻', color: 90 },
+};
+
+/** 950 -> "950", 12_345 -> "12.3k", 4_200_000 -> "4.2M": fits a cell. */
+export function compactCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 999_500) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)}M`;
+}
+
+/** `2026-11-25T14:00:03.120Z` -> `2026-11-25 14:00Z` */
+function shortTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z`;
+}
+
+export function renderRunStrips(runs: readonly StripRun[], options: StripOptions): string {
+  const paint = (code: number, text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const bold = (text: string): string => (options.color ? `\x1b[1m${text}\x1b[0m` : text);
+  const now = (options.now ?? new Date()).getTime();
+
+  // Newest first in, grouped per schedule in the order of each schedule's latest run.
+  const groups = new Map<string, StripRun[]>();
+  for (const run of [...runs].sort((a, b) => b.startTime.localeCompare(a.startTime))) {
+    const key = run.schedule ?? '(no schedule)';
+    const list = groups.get(key) ?? [];
+    if (list.length < options.perSchedule) list.push(run);
+    groups.set(key, list);
+  }
+
+  const out: string[] = [];
+  for (const [schedule, newestFirst] of groups) {
+    const list = [...newestFirst].reverse();
+    const latest = newestFirst[0];
+    const ok = list.filter((r) => r.status === 'COMPLETED').length;
+    const finished = list.filter((r) => r.status !== 'RUNNING').length;
+    out.push(
+      `${bold(schedule)}  ${ok}/${finished} succeeded of the last ${list.length}${latest ? `; latest started ${shortTime(latest.startTime)}` : ''}`,
+    );
+    const cell = (text: string): string => text.padEnd(CELL);
+    const statusCells = list.map((r) => {
+      const s = STATUS[r.status] ?? { mark: '?', color: 90 };
+      return paint(s.color, s.mark) + ' '.repeat(CELL - 1);
+    });
+    const timeCells = list.map((r) => {
+      const ms = r.durationMs ?? (r.status === 'RUNNING' ? now - Date.parse(r.startTime) : null);
+      return cell(ms === null ? '-' : formatDuration(Math.max(0, ms)));
+    });
+    const rowCells = list.map((r) => cell(r.rows === null ? '-' : compactCount(r.rows)));
+    out.push(`  ${'status'.padEnd(LABEL)}${statusCells.join('').trimEnd()}`);
+    out.push(`  ${'time'.padEnd(LABEL)}${timeCells.join('').trimEnd()}`);
+    out.push(`  ${'rows'.padEnd(LABEL)}${rowCells.join('').trimEnd()}`);
+    const lastFailure = newestFirst.find((r) => r.status === 'FAILED');
+    if (lastFailure) {
+      out.push(
+        `  ${paint(31, '✗')} ${shortTime(lastFailure.startTime)} ${lastFailure.failedTask ? `failed at '${lastFailure.failedTask}'` : 'failed'}: ${lastFailure.workflowId}`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,28 @@
+/** The text of `schedule describe`: one schedule as the server holds it, in lines a person reads. */
+import type { ScheduleView } from '../../temporal/schedules.js';
+
+/** The next runs, or why there are none: no cron, paused, or a cron no date matches (`0 0 31 2 *`). */
+function nextRunsText(v: ScheduleView): string {
+  if (v.cron === null) return '(none: manual runs only)';
+  // The server lists the times of a paused schedule as if it were not paused.
+  const times = v.nextRuns.slice(0, 5).join(', ');
+  if (v.paused) return times ? `(none while paused; once unpaused: ${times})` : '(none: paused)';
+  if (times) return times;
+  return `(none: the cron '${v.cron}' never fires: no date matches it; runs only when triggered)`;
+}
+
+export function describeText(v: ScheduleView): string {
+  return [
+    `schedule   ${v.name}  (${v.scheduleId})`,
+    `interval   ${v.interval}  -> ${v.cron ?? 'manual runs only'}`,
+    `job        ${v.job}`,
+    `paused     ${v.paused ? `yes (${v.note})` : 'no'}`,
+    `overlap    ${v.overlap}`,
+    `next runs  ${nextRunsText(v)}`,
+    `running    ${v.running.join(', ') || '(none)'}`,
+    `recent     ${v.recentRuns.length ? '' : '(none)'}`,
+    ...v.recentRuns.slice(-5).map((r) => `  ${r.takenAt}  ${r.workflowId}`),
+    `drift      ${v.drift.length ? '' : 'none: in step with meltano.yml'}`,
+    ...v.drift.map((d) => `  ${d}`),
+  ].join('\n');
+}
