@@ -85,7 +85,10 @@ type Operations = typeof import('../../project/operations.js');
  */
 export async function applyEdit<T>(
   cmd: Command,
-  plan: (ops: Operations, project: import('../../project/model.js').Project) => import('../../project/write.js').EditPlan<T>,
+  plan: (
+    ops: Operations,
+    project: import('../../project/model.js').Project,
+  ) => import('../../project/write.js').EditPlan<T>,
   hooks?: import('../../project/write.js').EditHooks,
 ): Promise<T> {
   const [ops, write] = await Promise.all([import('../../project/operations.js'), import('../../project/write.js')]);

@@ -60,7 +60,6 @@ export function addTemporalScheduleCommands(schedule: Command): void {
 
 /** `schedule add|set|remove` with TEMPORAL_ADDRESS set: the check before the edit and the sync after it. */
 export const temporalEditHooks: TemporalEditHooks = {
-  before: async (cmd, edited, name) =>
-    (await import('./edit-hooks.js')).checkTemporalBeforeEdit(cmd, edited, name),
+  before: async (cmd, edited, name) => (await import('./edit-hooks.js')).checkTemporalBeforeEdit(cmd, edited, name),
   after: async (project, name, cmd) => (await import('./edit-hooks.js')).syncAfterEdit(project, name, cmd),
 };

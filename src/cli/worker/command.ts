@@ -8,8 +8,6 @@ export function workerCommand(): Command {
     addLogOptions(addWorkerOptions(addServerOptions(new Command('worker'))))
       .description('Run a worker: executes the job workflows of this project and the `meltano run` tasks.')
       // Not wrapped in action(): the worker reports its own errors in its log format and ends the process.
-      .action(async (flags: WorkerFlags, cmd: Command) =>
-        (await import('./action.js')).runWorkerCommand(flags, cmd),
-      )
+      .action(async (flags: WorkerFlags, cmd: Command) => (await import('./action.js')).runWorkerCommand(flags, cmd))
   );
 }
