@@ -9,7 +9,7 @@ import {
   UsageError,
   UserError,
 } from '../../src/errors.js';
-import { errorReport } from '../../src/cli/program/action.js';
+import { errorReport } from '../../src/cli/program/error-report.js';
 
 /** What the gRPC client throws when nothing answers (a ServiceError: name, code, details). */
 function grpcUnavailable(): Error {

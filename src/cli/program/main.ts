@@ -17,7 +17,7 @@ import { notifyCommand } from '../notify/command.js';
 import { codecServerCommand } from '../codec-server/command.js';
 import { addTemporalScheduleCommands, temporalEditHooks } from '../schedule/temporal-commands.js';
 import { addOutputAlias, enterCwd, packageVersion } from './conventions.js';
-import { printError } from './action.js';
+import { printError } from './error-report.js';
 
 /**
  * commander's own usage errors (unknown option, missing argument) exit 2 like click, help and

@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import type { SyncReport } from '../../temporal/sync/report.js';
 import type { UpEvent } from '../../temporal/up.js';
-import { errorReport } from '../program/action.js';
+import { errorReport } from '../program/error-report.js';
 import { runPrinter } from '../runs/follow-output.js';
 import { jsonLogLine, type LogFormat } from '../../util/log-line.js';
 

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { loadProject } from '../../project/load.js';
 import { resolveScope } from '../../temporal/scope.js';
-import { errorReport, projectOptions } from '../program/action.js';
+import { projectOptions } from '../program/action.js';
+import { errorReport } from '../program/error-report.js';
 import { settingsOf } from '../program/server-context.js';
 import { serverFlags } from '../program/server-options.js';
 import { workerSettings, type WorkerFlags } from './flags.js';
