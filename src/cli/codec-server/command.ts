@@ -1,14 +1,6 @@
 /** `meltano-temporal codec-server`: decode (and encode) payloads for the Web UI and the `temporal` CLI. */
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import { action } from '../program/action.js';
-
-interface CodecServerFlags {
-  port: string;
-  host: string;
-  uiOrigin: string[];
-  namespace?: string[];
-}
+import { lazyAction } from '../program/action.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -26,40 +18,5 @@ export function codecServerCommand(): Command {
       [],
     )
     .option('-n, --namespace <name>', 'serve only this namespace (X-Namespace header; repeatable)', collect)
-    .action(
-      action(async (flags: CodecServerFlags) => {
-        const port = Number(flags.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new UsageError(`--port must be a port number, not '${flags.port}'`);
-        const { CODEC_TOKEN_ENV, startCodecServerFromEnv } = await import('../../temporal/codec-server.js');
-        const server = await startCodecServerFromEnv({
-          port,
-          host: flags.host,
-          uiOrigins: flags.uiOrigin,
-          ...(flags.namespace ? { namespaces: flags.namespace } : {}),
-          log: (line) => process.stderr.write(`codec-server: ${line}\n`),
-        });
-        const say = (text: string): void => {
-          process.stderr.write(`codec-server: ${text}\n`);
-        };
-        say(`listening on ${server.url} (POST /decode, /encode)`);
-        say(
-          flags.uiOrigin.length
-            ? `Web UI origins allowed: ${flags.uiOrigin.join(', ')}`
-            : 'no --ui-origin: browsers are refused, CLIs only',
-        );
-        say(
-          process.env[CODEC_TOKEN_ENV]
-            ? 'bearer token required'
-            : `no token required (set ${CODEC_TOKEN_ENV} to require one)`,
-        );
-        say(`temporal CLI: temporal workflow show -w ID --codec-endpoint ${server.url}`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        await server.close();
-        say('stopped');
-      }),
-    );
+    .action(lazyAction(async () => (await import('./action.js')).serveCodec));
 }

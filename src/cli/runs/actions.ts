@@ -1,4 +1,4 @@
-/** What `runs`, `runs retry` and `runs logs` do when they run (their flags are in runs.ts, runs-retry.ts, runs-logs.ts). */
+/** What `runs`, `runs retry` and `runs logs` do when they run (their flags are in command.ts). */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { checkFormat } from '../program/action.js';

@@ -1,13 +1,40 @@
-/** `meltano-temporal runs [SCHEDULE | --schedule NAME]`: recent runs from Temporal visibility. */
+/**
+ * `meltano-temporal runs [SCHEDULE | --schedule NAME]` (recent runs from Temporal visibility),
+ * `runs retry WORKFLOW_ID` (re-run a failed run from its failed task, see src/temporal/retry.ts) and
+ * `runs logs WORKFLOW_ID` (a run's task logs, masked). What they do is in actions.ts.
+ */
 import { Command } from 'commander';
 import { lazyAction } from '../program/action.js';
 import { addServerOptions } from '../program/server-options.js';
-import { addRunsRetryCommand } from './retry-command.js';
-import { runsLogsCommand } from './logs-command.js';
+
+const actions = () => import('./actions.js');
+
+function addRetryCommand(runs: Command): void {
+  addServerOptions(runs.command('retry'))
+    .description(
+      "Start a new run of a failed, cancelled, terminated or timed-out run's job that skips the tasks that completed and starts at the first one that did not, with the same schedule, environment and search attributes; follow it live (the exit code is its outcome).",
+    )
+    .argument('<workflow-id>')
+    .option('--run-id <id>', 'which run of that workflow id (default: the latest)')
+    .option('--from-start', 'run every task again, from the first')
+    .option('--no-wait', 'return as soon as the new run is started')
+    .action(lazyAction(async () => (await actions()).retryFailedRun));
+}
+
+function logsCommand(): Command {
+  return addServerOptions(new Command('logs'))
+    .description(
+      "Print a run's task logs from this host's worker log folder (.meltano/logs/temporal/<workflow id>/), with the schedule's env values masked; --follow streams a running run until it ends. A task that ran on another host is named with that worker and where its log is.",
+    )
+    .argument('<workflow-id>', 'the run (see `meltano-temporal runs --format=json`)')
+    .option('--task <n>', 'only this task (1-based), all its attempts')
+    .option('--follow', 'keep printing while the run goes on')
+    .action(lazyAction(async () => (await actions()).printLogsOfRun));
+}
 
 export function runsCommand(): Command {
   const runs = addServerOptions(new Command('runs'));
-  addRunsRetryCommand(runs);
+  addRetryCommand(runs);
   return runs
     .description(
       'Recent runs per schedule (all schedules of the project, or one): a strip of the last runs, oldest first, with status, duration and rows; --format=json lists runs with status, start, duration, rows and the failed task.',
@@ -22,6 +49,6 @@ export function runsCommand(): Command {
       'how many runs: per schedule in the strip (default 10), in all with --format=json (default 20)',
     )
     .option('--format <format>', 'text or json', 'text')
-    .addCommand(runsLogsCommand())
-    .action(lazyAction(async () => (await import('./actions.js')).listRecentRuns));
+    .addCommand(logsCommand())
+    .action(lazyAction(async () => (await actions()).listRecentRuns));
 }
