@@ -1,9 +1,24 @@
-/** `schedule run NAME --local`: the same task code, in this process, without a server. */
-import { randomUUID } from 'node:crypto';
+/** `schedule run NAME --local`: the schedule's tasks in this process (src/meltano/local-run.ts), one line per task state; Ctrl-C cancels. */
 import { loadProject, type LoadOptions } from '../../project/load.js';
-import { scheduleTasks } from '../../project/resolve.js';
+import { runScheduleLocally, type LocalTaskEvent } from '../../meltano/local-run.js';
 import type { MeltanoRunOptions } from '../../meltano/run-options.js';
 import { formatDuration } from '../../../workflows/summary.js';
+
+function printTaskEvent(e: LocalTaskEvent): void {
+  const label = `[${e.task.index + 1}/${e.total}] ${e.task.args.join(' ')}`;
+  if (e.type === 'started') {
+    process.stderr.write(`${label}: started\n`);
+  } else if (e.type === 'finished') {
+    const rows = Object.entries(e.result.rowsPerStream)
+      .map(([s, n]) => `${s}=${n}`)
+      .join(' ');
+    process.stderr.write(
+      `${label}: finished in ${formatDuration(e.result.durationMs)}${rows ? `, rows: ${rows}` : ''}\n`,
+    );
+  } else {
+    process.stderr.write(`${label}: failed: ${e.error.message.split('\n')[0]}\n`);
+  }
+}
 
 export async function runLocally(
   options: LoadOptions,
@@ -12,48 +27,20 @@ export async function runLocally(
   runOptions?: MeltanoRunOptions,
 ): Promise<number> {
   const project = loadProject(options);
-  const { tasks } = scheduleTasks(project, name);
-  const { executeTask } = await import('../../meltano/task-runner.js');
   const abort = new AbortController();
   const stop = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const runKey = `local-${name}-${new Date().toISOString()}`;
   try {
-    for (const task of tasks) {
-      const label = `[${task.index + 1}/${tasks.length}] ${task.args.join(' ')}`;
-      process.stderr.write(`${label}: started\n`);
-      try {
-        const result = await executeTask(
-          project.root,
-          {
-            schedule: name,
-            ...(environment ? { environment } : {}),
-            task,
-            runId: randomUUID(),
-            ...(runOptions ? { runOptions } : {}),
-          },
-          {
-            attempt: 1,
-            runKey,
-            cancellationSignal: abort.signal,
-            heartbeat: () => {},
-            log: { info: () => {}, warn: (m) => process.stderr.write(`${m}\n`) },
-            onLine: (line) => process.stderr.write(`  ${line}\n`),
-          },
-        );
-        const rows = Object.entries(result.rowsPerStream)
-          .map(([s, n]) => `${s}=${n}`)
-          .join(' ');
-        process.stderr.write(
-          `${label}: finished in ${formatDuration(result.durationMs)}${rows ? `, rows: ${rows}` : ''}\n`,
-        );
-      } catch (err) {
-        process.stderr.write(`${label}: failed: ${(err as Error).message.split('\n')[0]}\n`);
-        return 1;
-      }
-    }
-    return 0;
+    const ok = await runScheduleLocally(project, name, {
+      ...(environment ? { environment } : {}),
+      ...(runOptions ? { runOptions } : {}),
+      signal: abort.signal,
+      onEvent: printTaskEvent,
+      onLine: (line) => process.stderr.write(`  ${line}\n`),
+      onWarning: (message) => process.stderr.write(`${message}\n`),
+    });
+    return ok ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
