@@ -10,7 +10,8 @@
  * tasks with it; it knows nothing of Temporal.
  */
 import { performance } from 'node:perf_hooks';
-import { findSchedule, loadProject } from '../project/load.js';
+import { findSchedule } from '../project/model.js';
+import { loadProject } from '../project/load.js';
 import { locateMeltano } from './executable.js';
 import { meltanoRunEnvironment } from './child-env.js';
 import { RowCounter } from './metrics.js';

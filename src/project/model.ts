@@ -1,4 +1,4 @@
-/** The parts of a Meltano project this tool reads, as plain data. */
+/** The parts of a Meltano project this tool reads, as plain data, and the lookups by name. */
 import type { ProjectSettings } from './settings.js';
 import type { TasksValue } from './tasks.js';
 import type { PyFloat, PyInt } from './python-format.js';
@@ -113,4 +113,14 @@ export interface Project {
    * database. Recompute with other variables through ./settings.js.
    */
   settings: ProjectSettings;
+}
+
+/** The job of this name, if the project has one. */
+export function findJob(project: Project, name: string): JobDef | undefined {
+  return project.jobs.find((j) => j.name === name);
+}
+
+/** The schedule of this name, if the project has one. */
+export function findSchedule(project: Project, name: string): ScheduleDef | undefined {
+  return project.schedules.find((s) => s.name === name);
 }

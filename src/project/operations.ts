@@ -3,7 +3,7 @@
  * Meltano's rules and messages. Each returns an EditPlan for `editProject`,
  * or throws a UserError (then nothing is written).
  */
-import { MELTANO_FILE } from './load.js';
+import { MELTANO_FILE } from './root.js';
 import {
   JobNotFoundError,
   MissingOptionError,

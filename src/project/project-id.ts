@@ -12,7 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MELTANO_FILE, loadProject, type LoadOptions } from './load.js';
+import { MELTANO_FILE } from './root.js';
+import { loadProject, type LoadOptions } from './load.js';
 import type { Project } from './model.js';
 import { systemDirectory } from './settings.js';
 import { editProject } from './write.js';

@@ -4,8 +4,7 @@
  * `resolveJob` activity and `schedule run --local`, so both run the same.
  */
 import { JobNotFoundError, ProjectFileError, ScheduleNotInProjectError } from '../errors.js';
-import { findJob, findSchedule } from './load.js';
-import type { EltSchedule, Project, ScheduleDef } from './model.js';
+import { findJob, findSchedule, type EltSchedule, type Project, type ScheduleDef } from './model.js';
 import { taskArgs } from './tasks.js';
 import { lookupJob, unusableJobError } from './jobs.js';
 

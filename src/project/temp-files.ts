@@ -14,7 +14,8 @@
 import { readdirSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isInside, MELTANO_FILE, parseProjectFile, resolveIncludePaths } from './load.js';
+import { isInside, MELTANO_FILE } from './root.js';
+import { parseProjectFile, resolveIncludePaths } from './files.js';
 
 const OUR_TEMP = /^\.(.+)\.[0-9a-f]{12}\.tmp(?:\.yml)?$/u;
 

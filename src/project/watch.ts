@@ -11,7 +11,8 @@
  */
 import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { isInside, loadProject } from './load.js';
+import { isInside } from './root.js';
+import { loadProject } from './load.js';
 import type { Project } from './model.js';
 
 export interface ProjectWatcher {

@@ -23,16 +23,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import {
-  buildProject,
-  findProjectRoot,
-  isInside,
-  loadProject,
-  MELTANO_FILE,
-  parseProjectFile,
-  resolveIncludePaths,
-  type LoadOptions,
-} from './load.js';
+import { buildProject } from './build.js';
+import { findProjectRoot, isInside, MELTANO_FILE } from './root.js';
+import { loadProject, type LoadOptions } from './load.js';
+import { parseProjectFile, resolveIncludePaths } from './files.js';
 import { readDotEnv } from './dotenv.js';
 import { projectReadonly, type SettingValue } from './settings.js';
 import { removeStaleTempFiles, tempFileName } from './temp-files.js';

@@ -8,8 +8,7 @@
 import type { Client } from '@temporalio/client';
 import os from 'node:os';
 import { RunNotFoundError, RunOutcomeUnknownError, UserError } from '../errors.js';
-import type { Project } from '../project/model.js';
-import { findSchedule } from '../project/load.js';
+import { findSchedule, type Project } from '../project/model.js';
 import { scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';

@@ -6,8 +6,7 @@
  */
 import type { Client, ScheduleHandle } from '@temporalio/client';
 import { ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
-import { findSchedule } from '../project/load.js';
-import type { Project, ScheduleDef } from '../project/model.js';
+import { findSchedule, type Project, type ScheduleDef } from '../project/model.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';
 import { desiredSchedule, scheduleId } from './schedule-mapping.js';
 import { mappingContext, type Scope } from './scope.js';

@@ -8,8 +8,7 @@
  */
 import path from 'node:path';
 import { ScheduleNotInProjectError } from '../errors.js';
-import { findSchedule } from '../project/load.js';
-import type { Project } from '../project/model.js';
+import { findSchedule, type Project } from '../project/model.js';
 import { watchProject, type ProjectWatcher } from '../project/watch.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
 import { followRun, type FollowEvent, type FollowOutcome } from './follow.js';

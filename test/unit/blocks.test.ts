@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { blocksProblem } from '../../src/project/blocks.js';
-import { buildProject, parseProjectFile } from '../../src/project/load.js';
+import { buildProject } from '../../src/project/build.js';
+import { parseProjectFile } from '../../src/project/files.js';
 import type { TasksValue } from '../../src/project/tasks.js';
 
 const ROOT = '/srv/elt/shop';

@@ -18,7 +18,8 @@ import {
 } from '../../src/project/listing.js';
 import { eltArgs } from '../../src/project/resolve.js';
 import { pyRepr, pythonJson } from '../../src/project/python-format.js';
-import { buildProject, parseProjectFile } from '../../src/project/load.js';
+import { buildProject } from '../../src/project/build.js';
+import { parseProjectFile } from '../../src/project/files.js';
 import type { EltSchedule, JobDef, JobSchedule, Project } from '../../src/project/model.js';
 import { VENV_BIN, requireFile } from '../helpers/run.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import path from 'node:path';
-import { parseProjectFile } from '../../src/project/load.js';
+import { parseProjectFile } from '../../src/project/files.js';
 import { pyRepr, pythonJson } from '../../src/project/python-format.js';
 import { VENV_BIN, requireFile } from '../helpers/run.js';
 

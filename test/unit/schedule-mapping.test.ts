@@ -13,7 +13,8 @@ import {
   type MappingContext,
 } from '../../src/temporal/schedule-mapping.js';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
-import { buildProject, parseProjectFile } from '../../src/project/load.js';
+import { buildProject } from '../../src/project/build.js';
+import { parseProjectFile } from '../../src/project/files.js';
 import { ProjectFileError } from '../../src/errors.js';
 import type { Project, ScheduleDef } from '../../src/project/model.js';
 

@@ -4,7 +4,8 @@
  * resolve it, and schedules as earlier versions of this tool created them.
  */
 import path from 'node:path';
-import { buildProject, parseProjectFile } from '../../src/project/load.js';
+import { buildProject } from '../../src/project/build.js';
+import { parseProjectFile } from '../../src/project/files.js';
 import type { Project } from '../../src/project/model.js';
 import type { MappingContext } from '../../src/temporal/schedule-mapping.js';
 import { mappingContext, resolveScope } from '../../src/temporal/scope.js';

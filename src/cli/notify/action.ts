@@ -1,7 +1,8 @@
 /** What `meltano-temporal notify test` does when it runs (its flags are in command.ts). */
 import type { Command } from 'commander';
 import { ScheduleNotInProjectError } from '../../errors.js';
-import { findSchedule, loadProject } from '../../project/load.js';
+import { findSchedule } from '../../project/model.js';
+import { loadProject } from '../../project/load.js';
 import { sendTestMessage } from '../../notify/notifier.js';
 import { WebhookError } from '../../notify/send.js';
 import { projectOptions } from '../program/action.js';

@@ -1,7 +1,8 @@
 /** What the schedule commands that act on Temporal do when they run (their flags are in temporal-commands.ts). */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { findSchedule, loadProject } from '../../project/load.js';
+import { findSchedule } from '../../project/model.js';
+import { loadProject } from '../../project/load.js';
 import { checkRunOptionsFor, normaliseRunOptions } from '../../meltano/run-options.js';
 import type { BackfillOverlap } from '../../temporal/schedules.js';
 import { checkFormat, projectOptions } from '../program/action.js';
