@@ -1,6 +1,6 @@
 /**
  * Many schedules on an every-minute cron, on the self-hosted cluster
- * (scripts/cluster.sh: four server processes, PostgreSQL, mTLS) and on the dev
+ * (deploy/cluster.sh: four server processes, PostgreSQL, mTLS) and on the dev
  * server (`temporal server start-dev`, SQLite), one after the other in one run.
  * Each server gets the same project (N schedules, each a one-task job), two
  * workers and a stand-in `meltano` (MELTANO_BIN) that records when and for
@@ -43,7 +43,7 @@ const WORKERS = Number(opts.workers);
 const CONCURRENCY = Number(opts.concurrency);
 const SERVERS = (opts.servers ?? '').split(',') as Array<'cluster' | 'dev'>;
 const JITTER = opts.jitter;
-const CLUSTER_SH = path.join(PACKAGE_ROOT, 'scripts', 'cluster.sh');
+const CLUSTER_SH = path.join(PACKAGE_ROOT, 'deploy', 'cluster.sh');
 const TEMPORAL = path.join(VENV_BIN, 'temporal');
 const TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout);
 const log = (m: string): void => void process.stderr.write(`[cluster-load] ${m}\n`);

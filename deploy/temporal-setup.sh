@@ -1,5 +1,5 @@
 #!/bin/sh
-# Prepares a Temporal cluster for meltano-temporal; run by scripts/cluster.sh on
+# Prepares a Temporal cluster for meltano-temporal; run by deploy/cluster.sh on
 # this host and by the temporalio/admin-tools containers of docker-compose.yml
 # (POSIX sh: those images have no bash). Safe to run again at every start.
 #

@@ -1,6 +1,6 @@
 /**
  * The production path, on this host: the real Temporal server built from Go
- * modules (scripts/cluster.sh), four server processes on PostgreSQL, mutual
+ * modules (deploy/cluster.sh), four server processes on PostgreSQL, mutual
  * TLS everywhere, two of our workers with Meltano's system database in
  * PostgreSQL, a schedule that fires on its own every minute. beforeAll starts
  * the cluster itself (building it on a fresh machine) and fails when it cannot.

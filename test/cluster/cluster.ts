@@ -1,5 +1,5 @@
 /**
- * The self-hosted cluster of scripts/cluster.sh for tests: start it (building
+ * The self-hosted cluster of deploy/cluster.sh for tests: start it (building
  * it on a fresh machine), read its connection settings, find its processes.
  * A cluster that cannot start fails the test: nothing here skips.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/run.js';
 
-export const CLUSTER_SH = path.join(REPO_ROOT, 'scripts', 'cluster.sh');
+export const CLUSTER_SH = path.join(REPO_ROOT, 'deploy', 'cluster.sh');
 export const CLUSTER_DIR = path.join(REPO_ROOT, '.cluster');
 
 export async function clusterCommand(command: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
@@ -25,7 +25,7 @@ export async function startCluster(): Promise<void> {
     stderr: 'inherit',
   });
   if (r.exitCode !== 0)
-    throw new Error(`bash scripts/cluster.sh start failed (exit ${r.exitCode}): see its output above`);
+    throw new Error(`bash deploy/cluster.sh start failed (exit ${r.exitCode}): see its output above`);
 }
 
 /** The TEMPORAL_* settings `cluster.sh env` prints (export NAME=value lines). */

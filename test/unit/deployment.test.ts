@@ -2,7 +2,7 @@
  * docker-compose.yml, the Dockerfile and .dockerignore. There is no Docker
  * engine on these machines: the compose file is validated with
  * `docker-compose config` (Debian's docker-compose, installed by `npm test`'s
- * setup) and its content checked against what scripts/cluster.sh runs on this
+ * setup) and its content checked against what deploy/cluster.sh runs on this
  * host (the same server version, config file, setup script and certificates);
  * nothing is built or started here. The cluster itself is tested in
  * test/cluster/.
@@ -27,9 +27,9 @@ interface Service {
   init?: boolean;
 }
 
-/** What scripts/cluster.sh uses (`cluster.sh paths`: name=value lines). */
+/** What deploy/cluster.sh uses (`cluster.sh paths`: name=value lines). */
 async function scriptPaths(): Promise<Record<string, string>> {
-  const r = await execa('bash', [path.join(REPO_ROOT, 'scripts', 'cluster.sh'), 'paths']);
+  const r = await execa('bash', [path.join(REPO_ROOT, 'deploy', 'cluster.sh'), 'paths']);
   return Object.fromEntries(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
@@ -46,7 +46,7 @@ const SERVERS = {
 };
 
 describe('docker-compose.yml', () => {
-  it('is valid for docker-compose and runs the cluster of scripts/cluster.sh: same version, config file, setup script, certificates', async () => {
+  it('is valid for docker-compose and runs the cluster of deploy/cluster.sh: same version, config file, setup script, certificates', async () => {
     const file = path.join(REPO_ROOT, 'docker-compose.yml');
     // No engine is needed for `config`; a missing docker-compose fails this test loudly.
     const r = await execa('docker-compose', ['-f', file, 'config'], { env: { WORKER_REPLICAS: '3' } });

@@ -5,16 +5,16 @@
 # matching, worker) share one config file, deploy/temporal-server.yaml, which
 # docker-compose.yml mounts too.
 #
-#   scripts/cluster.sh start    build once (cached), certificates, databases + schema, start, register
+#   deploy/cluster.sh start     build once (cached), certificates, databases + schema, start, register
 #                               namespace and search attributes, wait until every process is healthy
-#   scripts/cluster.sh stop     stop this checkout's cluster processes (by pid); data stays
-#   scripts/cluster.sh status   each process and its health; exit code 1 when one is not healthy
-#   scripts/cluster.sh env      the TEMPORAL_* settings for our CLI and the temporal CLI:
-#                               eval "$(scripts/cluster.sh env)"
-#   scripts/cluster.sh reset    stop, then drop the cluster's databases (certificates are kept)
-#   scripts/cluster.sh certs    only make the certificates (.cluster/certs, also mounted by docker-compose.yml)
-#   scripts/cluster.sh build    only build the binaries
-#   scripts/cluster.sh paths    where the config, certificates, logs and binaries are
+#   deploy/cluster.sh stop      stop this checkout's cluster processes (by pid); data stays
+#   deploy/cluster.sh status    each process and its health; exit code 1 when one is not healthy
+#   deploy/cluster.sh env       the TEMPORAL_* settings for our CLI and the temporal CLI:
+#                               eval "$(deploy/cluster.sh env)"
+#   deploy/cluster.sh reset     stop, then drop the cluster's databases (certificates are kept)
+#   deploy/cluster.sh certs     only make the certificates (.cluster/certs, also mounted by docker-compose.yml)
+#   deploy/cluster.sh build     only build the binaries
+#   deploy/cluster.sh paths     where the config, certificates, logs and binaries are
 #
 # Every command is idempotent. Settings (environment, defaults in brackets):
 #   MT_CLUSTER_PORT [17233]        frontend gRPC; history +1, matching +2, worker +6, frontend HTTP +10,
@@ -554,7 +554,7 @@ cmd_env() {
     printf 'export %s=%q\n' "${v%%=*}" "${v#*=}"
   done
   echo "# Temporal Web UI: http://127.0.0.1:$UI_PORT"
-  [ -f "$CERTS/client.pem" ] || echo "# (no certificates yet: run scripts/cluster.sh start)"
+  [ -f "$CERTS/client.pem" ] || echo "# (no certificates yet: run deploy/cluster.sh start)"
 }
 
 cmd_reset() {
@@ -583,6 +583,6 @@ case "${1:-}" in
       server_binary "$SERVER_BIN" sql_tool "$SQL_TOOL" ui_binary "$UI_BIN" ;;
   build) build; say "binaries: $SERVER_BIN, $SQL_TOOL, $UI_BIN" ;;
   *)
-    echo "usage: scripts/cluster.sh start|stop|status|env|reset|certs|build|paths   (npm run cluster -- <command>)" >&2
+    echo "usage: deploy/cluster.sh start|stop|status|env|reset|certs|build|paths   (npm run cluster -- <command>)" >&2
     exit 2 ;;
 esac
