@@ -44,4 +44,28 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One responsibility per module: a file past this has grown a second one; split it into a folder.
+    files: ['src/**/*.ts', 'activities/**/*.ts', 'workflows/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
+  },
+  {
+    // Commands parse, call a service under src/ and print: what talks to Temporal lives in src/temporal/.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      // A command file that grows past this holds logic that belongs in a service.
+      'max-lines': ['error', { max: 150 }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*'],
+              message: 'src/cli calls services under src/, not the Temporal SDK: put this in src/temporal/',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
