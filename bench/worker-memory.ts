@@ -26,7 +26,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDevServer } from '../src/temporal/dev-server.js';
+import { projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
 import { WORKFLOW_BUNDLE } from '../src/temporal/worker.js';
 import { CLI_BIN as CLI } from '../src/util/paths.js';
 import { meltanoJob } from '../workflows/index.js';
@@ -247,7 +247,7 @@ function printHeap(title: string, s: HeapSummary): void {
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-worker-memory-'));
 const { hold } = writeProject(root);
 const server = await startDevServer({
-  projectRoot: root,
+  dbFile: projectDevServerFile(root),
   port: 37233 + Math.floor(Math.random() * 1000),
   uiPort: 39233 + Math.floor(Math.random() * 1000),
 });
