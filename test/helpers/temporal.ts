@@ -10,12 +10,13 @@
  * all, starts its own: `startDevServer()`.
  */
 import { Client, Connection, type ClientOptions } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { freePort, startDevServer as startProductDevServer } from '../../src/temporal/dev-server.js';
 import { REGISTERED_SEARCH_ATTRIBUTES } from '../../src/temporal/schedule-mapping.js';
 import { TEMPORAL, requireFile } from './run.js';
@@ -107,22 +108,26 @@ declare module 'vitest' {
 export function sharedServer(options: { searchAttributes?: boolean } = {}): TestServer {
   let namespace = '';
   let address = '';
-  beforeAll(async (suite) => {
+  beforeAll(async () => {
     address = inject('temporalAddress');
-    if (!address) throw new Error('no shared Temporal dev server: run this file in the integration project (vitest.config.ts)');
-    const file = path.basename('filepath' in suite ? suite.filepath : suite.name).replace(/\.test\.ts$/u, '');
+    if (!address)
+      throw new Error('no shared Temporal dev server: run this file in the integration project (vitest.config.ts)');
+    const file = path.basename(expect.getState().testPath ?? 'test').replace(/\.test\.ts$/u, '');
     namespace = `${file}-${randomBytes(3).toString('hex')}`;
     const connection = await Connection.connect({ address });
     try {
       await connection.workflowService.registerNamespace({
         namespace,
-        workflowExecutionRetentionPeriod: { seconds: 24 * 3600 },
+        workflowExecutionRetentionPeriod: msToTs('1 day'),
       });
       if (options.searchAttributes !== false)
         await connection.operatorService.addSearchAttributes({
           namespace,
           searchAttributes: Object.fromEntries(
-            SEARCH_ATTRIBUTES.map((name) => [name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+            SEARCH_ATTRIBUTES.map((name) => [
+              name,
+              proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+            ]),
           ),
         });
     } finally {

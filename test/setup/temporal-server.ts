@@ -14,7 +14,11 @@ import { TEMPORAL, requireFile } from '../helpers/run.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   requireFile(TEMPORAL);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'temporal-shared-'));
-  const server = await startDevServer({ port: await freePort(), dbFile: path.join(dir, 'db.sqlite'), logLevel: 'error' });
+  const server = await startDevServer({
+    port: await freePort(),
+    dbFile: path.join(dir, 'db.sqlite'),
+    logLevel: 'error',
+  });
   project.provide('temporalAddress', server.address);
   return async () => {
     await server.stop();

@@ -31,7 +31,6 @@ function project(files: Record<string, string>): Project {
   );
 }
 
-
 describe('pythonJson', () => {
   it('escapes everything outside printable ASCII, astral characters as surrogate pairs', () => {
     expect(pythonJson({ a: 'é😀\u007f' })).toBe('{\n  "a": "\\u00e9\\ud83d\\ude00\\u007f"\n}');
