@@ -29,13 +29,15 @@ type NotYet = undefined | null | false;
 
 /**
  * Probe until it returns something other than undefined, null or false, and return that.
+ * `options` may be the timeout alone, in milliseconds.
  * @throws {WaitTimeoutError} the deadline passed, or `abortIf` gave a reason
  */
 export async function waitFor<T>(
   what: string,
   probe: () => T | NotYet | Promise<T | NotYet>,
-  options: WaitOptions = {},
+  optionsOrTimeoutMs: WaitOptions | number = {},
 ): Promise<Exclude<T, NotYet>> {
+  const options = typeof optionsOrTimeoutMs === 'number' ? { timeoutMs: optionsOrTimeoutMs } : optionsOrTimeoutMs;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

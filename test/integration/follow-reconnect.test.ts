@@ -78,15 +78,32 @@ beforeAll(async () => {
     `- name: slow
   interval: '@daily'
   job: one
+- name: held
+  interval: '@daily'
+  job: one
+  env:
+    STAND_IN_RELEASE: __DIR__/release
 `,
     `- name: one
   tasks:
   - tap-count target-lines
 `,
   );
-  // A stand-in for meltano: a task that prints a line and takes 45 s, long enough to outlive the outage.
+  // A stand-in for meltano: a task that prints a line and takes 45 s, long enough to outlive the outage,
+  // or (schedule held) runs until the test releases it.
   const standIn = path.join(dir, 'slow-meltano');
-  writeFileSync(standIn, '#!/bin/sh\necho "stand-in meltano $*"\nsleep "${STAND_IN_SECONDS:-45}"\necho done\n');
+  writeFileSync(
+    standIn,
+    [
+      '#!/bin/sh',
+      'echo "stand-in meltano $*"',
+      'if [ -n "$STAND_IN_RELEASE" ]; then',
+      '  while [ ! -e "$STAND_IN_RELEASE" ]; do sleep 0.2; done',
+      'else sleep "${STAND_IN_SECONDS:-45}"; fi',
+      'echo done',
+      '',
+    ].join('\n'),
+  );
   chmodSync(standIn, 0o755);
   const sync = await ours(dir, ['sync'], { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue });
   expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);
@@ -128,7 +145,8 @@ describe('following a run while the server restarts', { timeout: 300_000 }, () =
   });
 
   it('gives up after the reconnect window with exit code 4 and the workflow id; the run itself completes', async () => {
-    const run = scheduleRun('slow', { MELTANO_TEMPORAL_RECONNECT_TIMEOUT: '5s' });
+    // Held until the server is back: a task that ended while it was down would wait out its heartbeat timeout.
+    const run = scheduleRun('held', { MELTANO_TEMPORAL_RECONNECT_TIMEOUT: '5s' });
     await waitForOutput(run.stderr, /\[1\/1\] tap-count target-lines: started/u);
     const id = /started (\S+) \(schedule/u.exec(run.stderr.output())?.[1] ?? '';
     await server.stop('SIGKILL');
@@ -142,6 +160,7 @@ describe('following a run while the server restarts', { timeout: 300_000 }, () =
     expect(r.exitCode, stderr).toBe(4);
     // The run was never ours to fail: once the server is back, it completes.
     server = await startDevServer({ port: server.port, dbFile: server.dbFile });
+    writeFileSync(path.join(dir, 'release'), '');
     expect(await status(id)).toBe('COMPLETED');
   });
 

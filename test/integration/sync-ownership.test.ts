@@ -9,10 +9,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { snapshotYaml } from '../helpers/project.js';
+import { snapshotYaml, tempDir } from '../helpers/project.js';
 import { meltano, ours } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 
@@ -58,7 +57,7 @@ async function legacySchedule(name: string, paused = false): Promise<void> {
 
 beforeAll(async () => {
   client = await server.client();
-  root = mkdtempSync(path.join(os.tmpdir(), 'mt-owners-'));
+  root = tempDir('mt-owners-');
   await Promise.all(
     (['a', 'b'] as const).map(async (which) => {
       mkdirSync(path.join(root, which));
