@@ -1,7 +1,7 @@
 /**
- * Four test tiers (vitest projects), fastest first; `npm test` runs them all,
- * one tier after the other (sequence.groupOrder), each with its own number of
- * files at a time.
+ * Four test tiers (vitest projects). `npm test` runs them all: unit, oracle
+ * and integration side by side (oracle files keep the CPU busy while
+ * integration files wait on servers and timers), then slow on its own.
  *
  *   unit         no setup: in-process logic, no .venv, no build, no server   npm run test:unit
  *   oracle       real processes, no Temporal: `meltano` and Python as the    npm run test:oracle
@@ -13,7 +13,27 @@
  *                mysql2pg pipeline, the packed install, the Web UI, plugins
  */
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/** Files at a time while unit, oracle and integration run together (tiers side by side share it). */
+const MAIN_WORKERS = 4;
+
+function tier(
+  name: string,
+  include: string[],
+  options: { group: number; maxWorkers: number; globalSetup?: string[] },
+): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    test: {
+      name,
+      include,
+      sequence: { groupOrder: options.group },
+      maxWorkers: options.maxWorkers,
+      ...(options.globalSetup ? { globalSetup: options.globalSetup } : {}),
+    },
+  };
+}
 
 export default defineConfig({
   test: {
@@ -25,48 +45,22 @@ export default defineConfig({
     hookTimeout: 180_000,
     reporters: ['default'],
     projects: [
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
-          sequence: { groupOrder: 0 },
-          maxWorkers: 2,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'oracle',
-          include: ['test/conformance/**/*.test.ts', 'test/project/**/*.test.ts'],
-          sequence: { groupOrder: 1 },
-          maxWorkers: 2,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/workflow/**/*.test.ts'],
-          globalSetup: ['test/setup/temporal-server.ts'],
-          sequence: { groupOrder: 2 },
-          maxWorkers: 3,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'slow',
-          include: [
-            'test/cluster/**/*.test.ts',
-            'test/e2e/**/*.test.ts',
-            'test/package/**/*.test.ts',
-            'test/plugin/**/*.test.ts',
-          ],
-          sequence: { groupOrder: 3 },
-          maxWorkers: 2,
-        },
-      },
+      tier('unit', ['test/unit/**/*.test.ts'], { group: 0, maxWorkers: MAIN_WORKERS }),
+      tier('oracle', ['test/conformance/**/*.test.ts', 'test/project/**/*.test.ts'], {
+        group: 0,
+        maxWorkers: MAIN_WORKERS,
+      }),
+      tier('integration', ['test/integration/**/*.test.ts', 'test/workflow/**/*.test.ts'], {
+        group: 0,
+        maxWorkers: MAIN_WORKERS,
+        globalSetup: ['test/setup/temporal-server.ts'],
+      }),
+      // Each of these runs whole systems (a four-process cluster, databases, browsers): two at a time, after the rest.
+      tier(
+        'slow',
+        ['test/cluster/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/package/**/*.test.ts', 'test/plugin/**/*.test.ts'],
+        { group: 1, maxWorkers: 2 },
+      ),
     ],
   },
 });
