@@ -3,13 +3,13 @@
  * Meltano reads from a project (.env, database_uri), through the built CLI
  * against a real dev server and the real `meltano`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { execa } from 'execa';
 import { CLI, MELTANO, meltano, ours, REPO_ROOT } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 
 const MELTANO_YML = `version: 1
 default_environment: dev
@@ -27,14 +27,7 @@ schedules:
   interval: '@daily'
 `;
 
-let server: DevServer;
-
-beforeAll(async () => {
-  server = await startDevServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedServer();
 
 interface SyncReport {
   environment: string;
