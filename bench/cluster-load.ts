@@ -11,8 +11,8 @@
  *
  *   npm run bench -- cluster-load [--schedules 500] [--minutes 5] [--workers 2] [--concurrency 4] [--servers cluster,dev] [--jitter 50s]
  *
- * --jitter gives every schedule `annotations.temporal.jitter` (README, "Many
- * schedules on one cron"): the remedy `sync` advises for many schedules on one
+ * --jitter gives every schedule `annotations.temporal.jitter` (docs/scaling.md,
+ * "Many schedules on one cron"): the remedy `sync` advises for many schedules on one
  * cron. The lag is still measured from the nominal minute, so it includes the
  * random delay of up to the jitter.
  */
