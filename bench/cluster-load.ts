@@ -11,20 +11,19 @@
  *
  *   npm run bench -- cluster-load [--schedules 500] [--minutes 5] [--workers 2] [--concurrency 4] [--servers cluster,dev] [--jitter 50s]
  *
- * --jitter gives every schedule `annotations.temporal.jitter` (README, "Many
- * schedules on one cron"): the remedy `sync` advises for many schedules on one
+ * --jitter gives every schedule `annotations.temporal.jitter` (docs/scaling.md,
+ * "Many schedules on one cron"): the remedy `sync` advises for many schedules on one
  * cron. The lag is still measured from the nominal minute, so it includes the
  * random delay of up to the jitter.
  */
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PACKAGE_ROOT, VENV_BIN, CLI_BIN } from '../src/util/paths.js';
-import { devServerDynamicConfigArgs } from '../src/temporal/server-tuning.js';
+import { PACKAGE_ROOT, CLI_BIN } from '../src/util/paths.js';
+import { freePort, startDevServer } from '../src/temporal/dev-server.js';
 import type { JobRunResult } from '../workflows/types.js';
 
 const { values: opts } = parseArgs({
@@ -44,7 +43,6 @@ const CONCURRENCY = Number(opts.concurrency);
 const SERVERS = (opts.servers ?? '').split(',') as Array<'cluster' | 'dev'>;
 const JITTER = opts.jitter;
 const CLUSTER_SH = path.join(PACKAGE_ROOT, 'deploy', 'cluster.sh');
-const TEMPORAL = path.join(VENV_BIN, 'temporal');
 const TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout);
 const log = (m: string): void => void process.stderr.write(`[cluster-load] ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -110,59 +108,23 @@ async function clusterServer(): Promise<Server> {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 async function devServer(): Promise<Server> {
-  const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cluster-load-dev-'));
-  const attrs = ['MeltanoProject', 'MeltanoSchedule', 'MeltanoJob', 'MeltanoEnvironment', 'MeltanoSyncHash'];
-  const proc: ResultPromise = execa(
-    TEMPORAL,
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--db-filename',
-      path.join(dir, 'dev.sqlite'),
-      '--log-level',
-      'error',
-      ...attrs.flatMap((a) => ['--search-attribute', `${a}=Keyword`]),
-      // The same server tuning `up` gives its embedded server.
-      ...devServerDynamicConfigArgs(),
-    ],
-    // Its log goes to a file: under load it reports every slow SQLite write.
-    { detached: true, reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: path.join(dir, 'dev.log') } },
-  );
-  const address = `127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const up = await execa(TEMPORAL, ['operator', 'cluster', 'health', '--address', address], { reject: false });
-    if (up.stdout.trim() === 'SERVING') break;
-    if (i > 120 || proc.exitCode !== null)
-      throw new Error(`the dev server did not start:\n${readFileSync(path.join(dir, 'dev.log'), 'utf8').slice(-3000)}`);
-    await sleep(500);
-  }
+  // Headless, our search attributes and the server tuning `up` gives its embedded server; errors only:
+  // under load it reports every slow SQLite write.
+  const server = await startDevServer({
+    port: await freePort(),
+    dbFile: path.join(dir, 'dev.sqlite'),
+    logLevel: 'error',
+  });
   return {
     name: 'dev server (1 process, SQLite)',
-    env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: 'default' },
-    connection: { address },
-    processes: () => ({ 'temporal server start-dev': proc.pid ?? 0 }),
+    env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' },
+    connection: { address: server.address },
+    processes: () => ({ 'temporal server start-dev': server.pid }),
     databases: [],
     stop: async () => {
-      process.kill(-(proc.pid ?? 0), 'SIGTERM');
-      await proc;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

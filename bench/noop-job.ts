@@ -9,7 +9,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startDevServer } from '../src/temporal/dev-server.js';
+import { projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
 import { runWorker } from '../src/temporal/worker.js';
 import { meltanoJob } from '../workflows/index.js';
 import { breakdown, type Breakdown } from './task-boundary.js';
@@ -118,7 +118,7 @@ export interface TemporalSide {
 export async function startTemporalSide(project: NoopProject): Promise<TemporalSide> {
   process.env.MELTANO_BIN = project.stub;
   const server = await startDevServer({
-    projectRoot: project.root,
+    dbFile: projectDevServerFile(project.root),
     port: 17233 + Math.floor(Math.random() * 1000),
     uiPort: 19233 + Math.floor(Math.random() * 1000),
   });

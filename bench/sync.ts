@@ -20,7 +20,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer } from '../src/temporal/dev-server.js';
+import { projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
 import { VENV_BIN, CLI_BIN, PACKAGE_ROOT } from '../src/util/paths.js';
 import { fmt, median, timeProcess } from './util.js';
 
@@ -34,7 +34,7 @@ for (let i = 0; i < count; i++) yml += `- name: s-${i}\n  interval: '${intervals
 writeFileSync(path.join(dir, 'meltano.yml'), yml);
 
 const server = await startDevServer({
-  projectRoot: dir,
+  dbFile: projectDevServerFile(dir),
   port: 18233 + Math.floor(Math.random() * 1000),
   uiPort: 20233 + Math.floor(Math.random() * 1000),
 });
@@ -62,7 +62,7 @@ async function bareListing(address: string): Promise<{ ms: number; found: number
 async function bareCreates(): Promise<number> {
   const bareDir = mkdtempSync(path.join(os.tmpdir(), 'bench-sync-bare-'));
   const bare = await startDevServer({
-    projectRoot: bareDir,
+    dbFile: projectDevServerFile(bareDir),
     port: 18233 + Math.floor(Math.random() * 1000),
     uiPort: 20233 + Math.floor(Math.random() * 1000),
   });

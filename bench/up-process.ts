@@ -2,6 +2,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { performance } from 'node:perf_hooks';
 import { VENV_BIN, CLI_BIN } from '../src/util/paths.js';
+import { waitForOutput } from '../src/util/wait.js';
 import { descendants } from './proc-tree.js';
 
 export interface UpProcess {
@@ -71,13 +72,12 @@ export async function launchUp(
     await proc;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + timeoutMs;
-  while (!until.test(out)) {
-    if (Date.now() > deadline || proc.exitCode !== null) {
-      await stop(5_000);
-      throw new Error(`up did not reach ${until} within ${timeoutMs / 1000} s:\n${out.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    // Polled every 50 ms: the time measured is up to the line, give or take that.
+    await waitForOutput({ output: () => out, exitCode: () => proc.exitCode }, until, { timeoutMs, intervalMs: 50 });
+  } catch (err) {
+    await stop(5_000);
+    throw err;
   }
   return { ms: performance.now() - start, proc, output: () => out, stop };
 }

@@ -26,11 +26,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDevServer } from '../src/temporal/dev-server.js';
+import { projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
 import { WORKFLOW_BUNDLE } from '../src/temporal/worker.js';
 import { CLI_BIN as CLI } from '../src/util/paths.js';
 import { meltanoJob } from '../workflows/index.js';
 import { bundleParts } from './bundle-parts.js';
+import { sleep, waitFor, waitForOutput } from '../src/util/wait.js';
 import { summariseHeapSnapshot, type HeapSummary } from './heap-summary.js';
 
 const PROBE = fileURLToPath(new URL('./worker-memory-probe.js', import.meta.url));
@@ -42,7 +43,6 @@ const ROUNDS = 2;
 
 const MiB = (bytes: number): string => `${(bytes / 1048576).toFixed(1)}`;
 const KiBtoMiB = (kib: number): string => `${(kib / 1024).toFixed(1)}`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Figures {
   memory: NodeJS.MemoryUsage;
@@ -105,12 +105,11 @@ class ProbedWorker {
   }
 
   async ready(): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    while (!this.output.includes('polling task queue')) {
-      if (this.proc.exitCode !== null || Date.now() > deadline)
-        throw new Error(`worker did not start:\n${this.output}`);
-      await sleep(100);
-    }
+    await waitForOutput({ output: () => this.output, exitCode: () => this.proc.exitCode }, 'polling task queue', {
+      what: 'the worker to poll',
+      timeoutMs: 120_000,
+      intervalMs: 100,
+    });
   }
 
   /** Sends the probe a request and waits for its answer. */
@@ -119,11 +118,10 @@ class ProbedWorker {
     writeFileSync(path.join(this.dir, 'request'), request);
     this.proc.kill('SIGUSR2');
     const file = path.join(this.dir, `${n}.json`);
-    const deadline = Date.now() + 180_000;
-    while (!existsSync(file)) {
-      if (Date.now() > deadline) throw new Error(`no answer from the probe:\n${this.output}`);
-      await sleep(200);
-    }
+    await waitFor('an answer from the probe', () => existsSync(file), {
+      timeoutMs: 180_000,
+      detail: () => this.output,
+    });
     await sleep(200); // written in one call; let it land
     const answer = JSON.parse(readFileSync(file, 'utf8')) as T & { error?: string };
     if (answer.error) throw new Error(`probe: ${answer.error}`);
@@ -247,7 +245,7 @@ function printHeap(title: string, s: HeapSummary): void {
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-worker-memory-'));
 const { hold } = writeProject(root);
 const server = await startDevServer({
-  projectRoot: root,
+  dbFile: projectDevServerFile(root),
   port: 37233 + Math.floor(Math.random() * 1000),
   uiPort: 39233 + Math.floor(Math.random() * 1000),
 });

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: setup, type check, lint, then every test suite against real components.
+# `npm test`, the gate CI runs: setup, type check, format, lint, then every test tier
+# (vitest.config.ts: unit, oracle and integration side by side, then slow).
+# One tier alone: npm run test:unit | test:oracle | test:integration | test:slow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --databases --test-tools

@@ -62,11 +62,20 @@ export function startLogPruner(options: {
   onPrune?: (report: PruneReport) => void;
   onError?: (err: unknown) => void;
 }): LogPruner {
+  // One pass at a time: on a slow disk or a busy host a pass can outlast the interval, and two
+  // passes over the same folders would both remove (and report) the same run's logs.
+  let running = false;
   const pass = (): void => {
-    pruneTaskLogs(options.projectRoot, options.retentionMs).then(
-      (r) => options.onPrune?.(r),
-      (err: unknown) => options.onError?.(err),
-    );
+    if (running) return;
+    running = true;
+    pruneTaskLogs(options.projectRoot, options.retentionMs)
+      .then(
+        (r) => options.onPrune?.(r),
+        (err: unknown) => options.onError?.(err),
+      )
+      .finally(() => {
+        running = false;
+      });
   };
   pass();
   const timer = setInterval(pass, options.everyMs ?? 3_600_000);

@@ -47,7 +47,7 @@ function words(task: string): string[] {
 /**
  * The blocks of each top-level task, like Meltano's `flat_args_per_set`.
  * A bare-string `tasks` is one task (Meltano would split it character by
- * character, see the README).
+ * character, see docs/differences-from-meltano.md).
  */
 export function taskArgs(tasks: TasksValue): string[][] {
   const items: TaskItem[] = typeof tasks === 'string' ? [tasks] : tasks;

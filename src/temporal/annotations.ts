@@ -32,7 +32,7 @@ export interface TemporalAnnotations {
   notify?: NotifySettings | false;
 }
 
-/** Documented defaults (README "Retries and timeouts" and "Mapping"). */
+/** Documented defaults (docs/configuration.md, "Schedule annotations" and "Mapping"). */
 export const DEFAULT_POLICY: TaskPolicy = {
   maximumAttempts: 3,
   initialInterval: '30s',

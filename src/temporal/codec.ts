@@ -4,7 +4,7 @@
  * workflow inputs, results, failures' details, schedule action args and memo
  * before they reach the server. Search attributes are never encrypted: they
  * hold names only. To read payloads in the Web UI or `temporal`, run a codec
- * server with the same key (see README).
+ * server with the same key (docs/deployment.md, "Payload encryption").
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';

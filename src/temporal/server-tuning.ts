@@ -28,9 +28,9 @@ export const SERVER_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   },
 };
 
-/** `temporal server start-dev` flags setting SERVER_DYNAMIC_CONFIG (values are JSON). */
-export function devServerDynamicConfigArgs(): string[] {
-  return Object.entries(SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+/** `temporal server start-dev` flags setting SERVER_DYNAMIC_CONFIG and `more` over it (values are JSON). */
+export function devServerDynamicConfigArgs(more: Readonly<Record<string, unknown>> = {}): string[] {
+  return Object.entries({ ...SERVER_DYNAMIC_CONFIG, ...more }).flatMap(([key, value]) => [
     '--dynamic-config-value',
     `${key}=${JSON.stringify(value)}`,
   ]);

@@ -42,6 +42,6 @@ export function simultaneousStartsWarning(g: SimultaneousStarts): string {
     `${g.schedules.length} schedules start at the same instant (cron '${g.cron}', ${g.timezone}) with no jitter ` +
     `(${g.schedules.slice(0, 3).join(', ')}, ...): the server starts their runs one after another, so the last ` +
     `ones start late. Spread them with annotations.temporal.jitter (e.g. jitter: 2m) on these schedules; ` +
-    `see "Many schedules on one cron" in the README`
+    `see "Many schedules on one cron" in docs/scaling.md`
   );
 }

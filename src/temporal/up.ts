@@ -80,7 +80,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
   let devServer: Awaited<ReturnType<(typeof import('./dev-server.js'))['startDevServer']>> | undefined;
   let codecServer: import('./codec-server.js').CodecServer | undefined;
   if (!connection.addressGiven) {
-    const { startDevServer } = await import('./dev-server.js');
+    const { projectDevServerFile, startDevServer } = await import('./dev-server.js');
     // With payload encryption on, the embedded UI decodes through our codec server (same key).
     if (process.env.MELTANO_TEMPORAL_ENCRYPTION_KEY) {
       const { startCodecServerFromEnv } = await import('./codec-server.js');
@@ -88,10 +88,11 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       codecServer = await startCodecServerFromEnv({ port: options.codecPort, uiOrigins });
       onEvent({ type: 'codec-server-started', url: codecServer.url, uiOrigins });
     }
-    onEvent({ type: 'server-starting', dataDir: path.join(project.root, '.meltano', 'temporal') });
+    const dbFile = projectDevServerFile(project.root);
+    onEvent({ type: 'server-starting', dataDir: path.dirname(dbFile) });
     try {
       devServer = await startDevServer({
-        projectRoot: project.root,
+        dbFile,
         port: options.port,
         uiPort: options.uiPort,
         ...(codecServer ? { uiCodecEndpoint: codecServer.url } : {}),
@@ -154,7 +155,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       const name = options.trigger;
       const { started } = await schedules.trigger(name);
       const url =
-        started && devServer
+        started && devServer?.uiUrl
           ? `${devServer.uiUrl}/namespaces/${client.options.namespace}/workflows/${encodeURIComponent(started)}`
           : undefined;
       onEvent({

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { MELTANO, REPO_ROOT, TEMPORAL, VENV_BIN, ours, requireFile } from '../helpers/run.js';
+import { sleep, waitFor as waitUntil } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { CLUSTER_DIR, UI_PORT, clusterCommand, clusterEnv, clusterPid, startCluster } from './cluster.js';
 import type { JobRunResult } from '../../workflows/types.js';
@@ -73,18 +74,13 @@ async function runs(): Promise<WorkflowExecutionInfo[]> {
   return out;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}\n${workers.map((w, i) => `--- worker ${i + 1}\n${w.output().slice(-3000)}`).join('\n')}`,
-      );
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+/** Poll once a second (each probe lists runs on the cluster); on timeout, show what the workers said. */
+const waitFor = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) =>
+  waitUntil(what, probe, {
+    timeoutMs,
+    intervalMs: 1000,
+    detail: () => workers.map((w, i) => `--- worker ${i + 1}\n${w.output().slice(-3000)}`).join('\n'),
+  });
 
 const taskStarts = (w: WorkerProcess): number => (w.output().match(/meltano task starting/gu) ?? []).length;
 
@@ -283,7 +279,7 @@ describe('self-hosted cluster: PostgreSQL, four server processes, mutual TLS', (
     });
     const history = clusterPid('history');
     process.kill(history, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     expect((await clusterCommand('status')).stdout).toMatch(/^history .* not running/mu);
     await startCluster();
     expect(clusterPid('history')).not.toBe(history);
@@ -314,7 +310,7 @@ describe('self-hosted cluster: PostgreSQL, four server processes, mutual TLS', (
     const stop = await clusterCommand('stop');
     expect(stop.exitCode).toBe(0);
     expect((await clusterCommand('status')).exitCode).not.toBe(0);
-    await new Promise((r) => setTimeout(r, 5000));
+    await sleep(5000);
     await startCluster();
     // The schedule, its runs and their histories.
     const described = await client.schedule.getHandle(SCHEDULE_ID).describe();

@@ -7,13 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { JobRunResult } from '../../workflows/types.js';
 import { CLI, REPO_ROOT, TEMPORAL, VENV_BIN, requireFile } from '../helpers/run.js';
+import { copyProject } from '../helpers/project.js';
 import { freePort } from '../helpers/temporal.js';
+import { waitFor, waitForOutput } from '../helpers/wait.js';
 
 const DB_ENV = {
   MT_MYSQL_HOST: '127.0.0.1',
@@ -63,18 +65,11 @@ function startUp(): { proc: ResultPromise; output: () => string; ready: Promise<
   proc.all?.on('data', (d: Buffer) => {
     output += d.toString();
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    const t = setInterval(() => {
-      if (output.includes('worker polling task queue')) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 200);
-    void proc.then(() => {
-      clearInterval(t);
-      reject(new Error(`up exited early:\n${output}`));
-    });
-  });
+  const ready = waitForOutput({ output: () => output, exitCode: () => proc.exitCode }, 'worker polling task queue', {
+    what: 'up to start its worker',
+    timeoutMs: 240_000,
+  }).then(() => undefined);
+  ready.catch(() => undefined); // awaited by the caller; never an unhandled rejection
   return { proc, output: () => output, ready };
 }
 
@@ -96,17 +91,21 @@ async function completedRuns(schedule: string): Promise<Array<{ status: string; 
 }
 
 async function waitForCompleted(schedule: string, count: number, timeoutMs = 240_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const runs = await completedRuns(schedule);
-    if (runs.filter((r) => r.status === 'COMPLETED').length >= count) return;
-    if (runs.some((r) => r.status === 'FAILED')) throw new Error(`a run of ${schedule} failed:\n${up?.output() ?? ''}`);
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${count} completed run(s) of ${schedule}:\n${up?.output().slice(-5000) ?? ''}`,
-      );
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  let failed = false;
+  await waitFor(
+    `${count} completed run(s) of ${schedule}`,
+    async () => {
+      const runs = await completedRuns(schedule);
+      failed = runs.some((r) => r.status === 'FAILED');
+      return runs.filter((r) => r.status === 'COMPLETED').length >= count;
+    },
+    {
+      timeoutMs,
+      intervalMs: 1000,
+      abortIf: () => (failed ? `a run of ${schedule} failed` : undefined),
+      detail: () => up?.output().slice(-5000) ?? '',
+    },
+  );
 }
 
 async function trigger(schedule: string): Promise<void> {
@@ -125,11 +124,7 @@ beforeAll(async () => {
   await execa('bash', [path.join(REPO_ROOT, 'scripts', 'databases.sh'), 'start'], { stdio: 'inherit' });
   await execa('bash', [path.join(REPO_ROOT, 'scripts', 'databases.sh'), 'seed'], { stdio: 'inherit' });
   await sql('pg', 'DROP SCHEMA IF EXISTS raw CASCADE; DROP SCHEMA IF EXISTS analytics CASCADE;');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'mysql2pg-e2e-'));
-  cpSync(path.join(REPO_ROOT, 'examples', 'mysql2pg'), dir, {
-    recursive: true,
-    filter: (src) => !src.includes(`${path.sep}.meltano`),
-  });
+  dir = copyProject(path.join(REPO_ROOT, 'examples', 'mysql2pg'), 'mysql2pg-e2e-', { withoutState: true });
   port = await freePort();
   uiPort = await freePort();
   env = {
@@ -189,9 +184,13 @@ describe('mysql2pg on up', () => {
   it('stopping everything in the middle of a run and starting up again: the run completes, nothing lost or duplicated', async () => {
     await trigger('mysql2pg-dbt');
     // Wait until the task is running, then stop up (worker, then the embedded server).
-    const deadline = Date.now() + 120_000;
-    while (!(up?.output() ?? '').includes('[tap-mysql target-postgres dbt-postgres:run #1]') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200));
+    await waitFor(
+      'the task to run',
+      () => (up?.output() ?? '').includes('[tap-mysql target-postgres dbt-postgres:run #1]'),
+      {
+        timeoutMs: 120_000,
+      },
+    );
     await stopUp();
     const restarted = startUp();
     up = restarted;

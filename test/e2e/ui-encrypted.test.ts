@@ -16,6 +16,7 @@ import { AesGcmCodec } from '../../src/temporal/codec.js';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { CLI, MELTANO, REPO_ROOT, VENV_BIN } from '../helpers/run.js';
 import { freePort } from '../helpers/temporal.js';
+import { waitForOutput } from '../helpers/wait.js';
 
 const KEY = randomBytes(32).toString('base64');
 let up: { proc: ResultPromise; output: () => string } | undefined;
@@ -119,11 +120,11 @@ beforeAll(async () => {
   );
   proc.all?.on('data', (d: Buffer) => (output += d.toString()));
   up = { proc, output: () => output };
-  const deadline = Date.now() + 240_000;
-  while (!/run of demo (completed|failed)/u.test(output)) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`up did not finish the run:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await waitForOutput({ output: up.output, exitCode: () => proc.exitCode }, /run of demo (completed|failed)/u, {
+    what: 'up to finish the run',
+    timeoutMs: 240_000,
+    intervalMs: 250,
+  });
   expect(output).toContain('run of demo completed');
   workflowId = /triggered demo: (\S+)/u.exec(output)?.[1] ?? '';
 }, 300_000);

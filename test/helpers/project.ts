@@ -1,12 +1,23 @@
-/** Temporary Meltano projects for tests, built from a map of file name -> text. */
+/**
+ * Temporary Meltano projects for tests: the one place fixtures are built.
+ * makeProject writes a map of file name -> text; copyProject copies one (an
+ * example, another fixture); pipelineProject (pipeline.ts) adds a tiny Singer
+ * tap and target for runs. Projects Meltano itself must create (`meltano
+ * init`) start in a tempDir.
+ */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export type ProjectFiles = Record<string, string>;
 
+/** A new empty directory under the system's temp dir. */
+export function tempDir(prefix = 'mt-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
 export function makeProject(files: ProjectFiles, prefix = 'mt-'): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   for (const [name, text] of Object.entries(files)) {
     const target = path.join(dir, name);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -15,9 +26,16 @@ export function makeProject(files: ProjectFiles, prefix = 'mt-'): string {
   return dir;
 }
 
-export function copyProject(dir: string, prefix = 'mt-copy-'): string {
-  const copy = mkdtempSync(path.join(os.tmpdir(), prefix));
-  cpSync(dir, copy, { recursive: true });
+/** A copy of the project in `dir`; `withoutState` leaves its .meltano/ (installed plugins, system database) out. */
+export function copyProject(dir: string, prefix = 'mt-copy-', options: { withoutState?: boolean } = {}): string {
+  const copy = tempDir(prefix);
+  const state = path.join(dir, '.meltano');
+  cpSync(dir, copy, {
+    recursive: true,
+    ...(options.withoutState
+      ? { filter: (src: string) => src !== state && !src.startsWith(`${state}${path.sep}`) }
+      : {}),
+  });
   return copy;
 }
 

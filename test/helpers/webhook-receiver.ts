@@ -4,6 +4,7 @@
  * (then 200 `ok`, as Slack does).
  */
 import http from 'node:http';
+import { waitFor } from './wait.js';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -72,14 +73,12 @@ export async function startWebhookReceiver(
       queue = statuses.map((s) => (typeof s === 'number' ? { status: s } : s));
     },
     async waitFor(count, timeoutMs = 60_000, onlyDelivered = true) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const list = onlyDelivered ? delivered() : requests;
-        if (list.length >= count) return list;
-        if (Date.now() > deadline)
-          throw new Error(`webhook receiver: ${list.length} of ${count} message(s) within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const list = (): ReceivedRequest[] => (onlyDelivered ? delivered() : requests);
+      return waitFor(`${count} message(s) at the webhook receiver`, () => list().length >= count && list(), {
+        timeoutMs,
+        intervalMs: 100,
+        detail: () => `received ${list().length}`,
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {

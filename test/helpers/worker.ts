@@ -1,10 +1,13 @@
 /** Our worker as a real child process (`meltano-temporal worker`). */
 import { execa, type ResultPromise } from 'execa';
 import { CLI, MELTANO, VENV_BIN } from './run.js';
+import { waitForOutput } from './wait.js';
 
 export interface WorkerProcess {
   proc: ResultPromise;
   output: () => string;
+  /** Null while it runs. */
+  exitCode: () => number | null;
   ready: Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -51,22 +54,19 @@ export function startWorker(
   proc.all?.on('data', (d: Buffer) => {
     output += d.toString();
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (output.includes('polling task queue')) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 100);
-    void proc.then(() => {
-      clearInterval(check);
-      reject(new Error(`worker exited before it was ready:\n${output}`));
-    });
-  });
+  const exitCode = (): number | null => proc.exitCode;
+  const ready = waitForOutput({ output: () => output, exitCode }, 'polling task queue', {
+    what: 'the worker to poll',
+    timeoutMs: 120_000,
+    intervalMs: 100,
+  }).then(() => undefined);
+  // Awaited by the test, or not at all when it fails earlier: never an unhandled rejection.
+  ready.catch(() => undefined);
   return {
     proc,
     ready,
     output: () => output,
+    exitCode,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
       await proc;

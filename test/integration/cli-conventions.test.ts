@@ -3,13 +3,13 @@
  * Meltano reads from a project (.env, database_uri), through the built CLI
  * against a real dev server and the real `meltano`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { execa } from 'execa';
 import { CLI, MELTANO, meltano, ours, REPO_ROOT } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 
 const MELTANO_YML = `version: 1
 default_environment: dev
@@ -27,14 +27,7 @@ schedules:
   interval: '@daily'
 `;
 
-let server: DevServer;
-
-beforeAll(async () => {
-  server = await startDevServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedServer();
 
 interface SyncReport {
   environment: string;
@@ -311,14 +304,14 @@ describe('output closed early', () => {
   });
 });
 
-describe('the README tells the truth about these options and exit codes', () => {
-  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+describe('docs/commands.md tells the truth about these options and exit codes', () => {
+  const doc = readFileSync(path.join(REPO_ROOT, 'docs', 'commands.md'), 'utf8');
 
   /** The rows of the markdown table that follows `heading`. */
   function tableAfter(heading: string): string[][] {
-    const start = readme.indexOf(heading);
-    expect(start, `README has no "${heading}"`).toBeGreaterThan(-1);
-    const lines = readme
+    const start = doc.indexOf(heading);
+    expect(start, `docs/commands.md has no "${heading}"`).toBeGreaterThan(-1);
+    const lines = doc
       .slice(start + heading.length)
       .trimStart()
       .split('\n');
@@ -348,7 +341,7 @@ describe('the README tells the truth about these options and exit codes', () => 
       const flags = [...(cell ?? '').matchAll(/`(--?[a-z][a-z-]*)/gu)].map((m) => m[1] as string);
       expect(flags.length, cell).toBeGreaterThan(0);
       for (const flag of flags)
-        expect(help, `${flag} from the README`).toMatch(new RegExp(`(^|[ ,])${flag}[ ,=\\n]`, 'mu'));
+        expect(help, `${flag} from docs/commands.md`).toMatch(new RegExp(`(^|[ ,])${flag}[ ,=\\n]`, 'mu'));
     }
   });
 

@@ -3,14 +3,15 @@
  * server: every one is a short message with the fix and a non-zero exit at
  * once; the worker always stops on SIGTERM/SIGINT.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLI, meltano, ours } from '../helpers/run.js';
 import { makeProject } from '../helpers/project.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
+import { sleep, waitForOutput } from '../helpers/wait.js';
 
 const MELTANO_YML = `version: 1
 default_environment: dev
@@ -27,15 +28,12 @@ schedules:
   interval: '@daily'
 `;
 
-let server: DevServer;
+// A namespace where `sync` never ran: none of our search attributes.
+const server = sharedServer({ searchAttributes: false });
 let dir: string;
 
-beforeAll(async () => {
-  server = await startDevServer({ searchAttributes: false });
+beforeAll(() => {
   dir = makeProject({ 'meltano.yml': MELTANO_YML });
-});
-afterAll(async () => {
-  await server?.stop();
 });
 
 /** One or two lines, no stack trace, no doubled prefix. */
@@ -80,7 +78,7 @@ describe('worker start-up failures exit at once', () => {
         stdin: 'ignore',
         timeout: 60_000,
       });
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
       expect(proc.exitCode).toBeNull();
       proc.kill('SIGTERM');
       const r = await proc;
@@ -103,11 +101,7 @@ describe('worker start-up failures exit at once', () => {
       all: true,
     });
     proc.all?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!/polling task queue/u.test(output)) {
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`worker did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForOutput({ output: () => output, exitCode: () => proc.exitCode }, 'polling task queue');
     const sent = Date.now();
     proc.kill(signal);
     const r = await proc;

@@ -4,21 +4,21 @@
  * `temporal workflow show --codec-endpoint` reads the history through it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { AesGcmCodec } from '../../src/temporal/codec.js';
 import { startCodecServer, type CodecServer, type JsonPayload } from '../../src/temporal/codec-server.js';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { CLI, TEMPORAL, ours } from '../helpers/run.js';
-import { freePort, startDevServer, type DevServer } from '../helpers/temporal.js';
+import { freePort, sharedServer } from '../helpers/temporal.js';
+import { waitForOutput } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
 const KEY = randomBytes(32);
 const TOKEN = 'test-token-0123456789';
 const UI_ORIGIN = 'http://127.0.0.1:8233';
-let server: DevServer;
+const server = sharedServer();
 let worker: WorkerProcess;
 let codecServer: CodecServer;
 let dir: string;
@@ -32,7 +32,7 @@ async function post(
 ): Promise<{ status: number; json: unknown; headers: Headers }> {
   const res = await fetch(`${codecServer.url}${path}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
+    headers: { 'Content-Type': 'application/json', 'X-Namespace': server.namespace, ...headers },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: await res.json(), headers: res.headers };
@@ -47,6 +47,8 @@ async function rawHistoryJson(): Promise<string> {
     workflowId,
     '--address',
     server.address,
+    '--namespace',
+    server.namespace,
     '--output',
     'json',
   ]);
@@ -71,7 +73,6 @@ function plainPayloads(historyJson: string): string[] {
 }
 
 beforeAll(async () => {
-  server = await startDevServer();
   dir = pipelineProject(`- name: count
   interval: '@daily'
   job: count
@@ -82,26 +83,21 @@ beforeAll(async () => {
   const queue = `codec-${process.pid}`;
   worker = startWorker(dir, server.env, queue, { MELTANO_TEMPORAL_ENCRYPTION_KEY: KEY.toString('base64') });
   await worker.ready;
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, dataConverter: { payloadCodecs: [new AesGcmCodec(KEY)] } });
-  try {
-    workflowId = `codec-run-${process.pid}`;
-    const handle = await client.workflow.start('meltanoJob', {
-      taskQueue: queue,
-      workflowId,
-      args: [{ projectRoot: dir, schedule: 'count' }],
-    });
-    const result = (await handle.result()) as JobRunResult;
-    expect(result.tasks.map((t) => t.rowsPerStream)).toEqual([{ numbers: 4 }, { numbers: 4 }]);
-  } finally {
-    await connection.close();
-  }
+  const client = await server.client({ dataConverter: { payloadCodecs: [new AesGcmCodec(KEY)] } });
+  workflowId = `codec-run-${process.pid}`;
+  const handle = await client.workflow.start('meltanoJob', {
+    taskQueue: queue,
+    workflowId,
+    args: [{ projectRoot: dir, schedule: 'count' }],
+  });
+  const result = (await handle.result()) as JobRunResult;
+  expect(result.tasks.map((t) => t.rowsPerStream)).toEqual([{ numbers: 4 }, { numbers: 4 }]);
   codecServer = await startCodecServer({
     codec: new AesGcmCodec(KEY),
     port: 0,
     uiOrigins: [UI_ORIGIN],
     token: TOKEN,
-    namespaces: ['default'],
+    namespaces: [server.namespace],
     log: (line) => refused.push(line),
   });
 }, 180_000);
@@ -109,7 +105,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await codecServer?.close();
   await worker?.stop('SIGTERM');
-  await server?.stop();
 });
 
 describe('codec server', () => {
@@ -121,29 +116,24 @@ describe('codec server', () => {
   });
 
   it('POST /decode returns the plaintext of a payload from the history', async () => {
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      const plain = new Client({ connection }); // no codec: sees what the server stores
-      const history = await plain.workflow.getHandle(workflowId).fetchHistory();
-      const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-      expect(input).toBeDefined();
-      const encoded: JsonPayload = {
-        metadata: Object.fromEntries(
-          Object.entries(input?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-        ),
-        data: Buffer.from(input?.data ?? new Uint8Array()).toString('base64'),
-      };
-      const res = await post('/decode', { payloads: [encoded] }, { Authorization: `Bearer ${TOKEN}` });
-      expect(res.status).toBe(200);
-      const decoded = (res.json as { payloads: JsonPayload[] }).payloads[0];
-      expect(Buffer.from(decoded?.metadata?.encoding ?? '', 'base64').toString()).toBe('json/plain');
-      expect(JSON.parse(Buffer.from(decoded?.data ?? '', 'base64').toString())).toEqual({
-        projectRoot: dir,
-        schedule: 'count',
-      });
-    } finally {
-      await connection.close();
-    }
+    const plain = await server.client(); // no codec: sees what the server stores
+    const history = await plain.workflow.getHandle(workflowId).fetchHistory();
+    const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(input).toBeDefined();
+    const encoded: JsonPayload = {
+      metadata: Object.fromEntries(
+        Object.entries(input?.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+      ),
+      data: Buffer.from(input?.data ?? new Uint8Array()).toString('base64'),
+    };
+    const res = await post('/decode', { payloads: [encoded] }, { Authorization: `Bearer ${TOKEN}` });
+    expect(res.status).toBe(200);
+    const decoded = (res.json as { payloads: JsonPayload[] }).payloads[0];
+    expect(Buffer.from(decoded?.metadata?.encoding ?? '', 'base64').toString()).toBe('json/plain');
+    expect(JSON.parse(Buffer.from(decoded?.data ?? '', 'base64').toString())).toEqual({
+      projectRoot: dir,
+      schedule: 'count',
+    });
   });
 
   it('encode then decode gives the payload back; encode output is encrypted', async () => {
@@ -162,7 +152,10 @@ describe('codec server', () => {
   });
 
   it('`temporal workflow show --codec-endpoint` shows the decoded input and result', async () => {
-    const args = ['workflow', 'show', '--workflow-id', workflowId, '--address', server.address, '--output', 'json'];
+    const args = [
+      ...['workflow', 'show', '--workflow-id', workflowId, '--address', server.address],
+      ...['--namespace', server.namespace, '--output', 'json'],
+    ];
     const shown = await execa(TEMPORAL, [
       ...args,
       '--codec-endpoint',
@@ -249,8 +242,9 @@ describe('meltano-temporal codec-server', () => {
     });
     proc.all?.on('data', (d: Buffer) => (output += d.toString()));
     try {
-      const deadline = Date.now() + 20_000;
-      while (!output.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await waitForOutput({ output: () => output, exitCode: () => proc.exitCode }, 'listening on', {
+        timeoutMs: 20_000,
+      });
       expect(output).toContain(`listening on http://127.0.0.1:${port}`);
       const [encrypted] = await new AesGcmCodec(KEY).encode([
         { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"from the worker"') },

@@ -6,18 +6,19 @@
  * real worker processes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { freePort, startDevServer, type DevServer } from '../helpers/temporal.js';
+import { freePort, sharedServer } from '../helpers/temporal.js';
+import { sleep, waitFor, waitForOutput } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 const workers: WorkerProcess[] = [];
 const receivers: WebhookReceiver[] = [];
@@ -26,15 +27,12 @@ let queueCounter = 0;
 const SECRET = 'sEcReT-env-value-4711';
 
 beforeAll(async () => {
-  server = await startDevServer();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
 });
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop('SIGKILL')));
   await Promise.all(receivers.map((r) => r.close()));
-  await client?.connection.close();
-  await server?.stop();
 });
 
 async function receiver(port?: number): Promise<WebhookReceiver> {
@@ -73,10 +71,11 @@ async function deploy(
 async function history(workflowId: string): Promise<string> {
   const r = await execa(
     TEMPORAL,
-    ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', server.address],
-    {
-      reject: false,
-    },
+    [
+      ...['workflow', 'show', '--workflow-id', workflowId, '--output', 'json'],
+      ...['--address', server.address, '--namespace', server.namespace],
+    ],
+    { reject: false },
   );
   expect(r.exitCode, r.stderr).toBe(0);
   return r.stdout;
@@ -104,8 +103,6 @@ async function historyText(workflowId: string): Promise<string> {
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Each test runs real meltano several times: on a loaded shared host that takes minutes.
 describe('day-2 operations', { timeout: 300_000 }, () => {
@@ -198,12 +195,15 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     expect(await description.staticDetails()).toContain(`Retry of ${failedId}`);
     const attrs = Object.fromEntries(description.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
     expect(attrs).toMatchObject({ MeltanoSchedule: 'nightly', MeltanoJob: 'two', MeltanoEnvironment: 'dev' });
-    let listed: string[] = [];
-    for (let i = 0; i < 20 && listed.length < 2; i++) {
-      const runs = await cli(['runs', 'nightly', '--format=json']);
-      listed = (JSON.parse(runs.stdout) as { runs: Array<{ workflowId: string }> }).runs.map((r) => r.workflowId);
-      if (listed.length < 2) await sleep(500);
-    }
+    const listed = await waitFor(
+      'both runs listed',
+      async () => {
+        const runs = await cli(['runs', 'nightly', '--format=json']);
+        const ids = (JSON.parse(runs.stdout) as { runs: Array<{ workflowId: string }> }).runs.map((r) => r.workflowId);
+        return ids.length >= 2 && ids;
+      },
+      { timeoutMs: 10_000, intervalMs: 500 },
+    );
     expect(listed.sort()).toEqual([failedId, retryId].sort());
     const retryText = await historyText(retryId);
     expect(retryText).toContain('tap-count-b'); // the decoded payloads are really there to search
@@ -291,7 +291,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const started = await cli(['schedule', 'run', 'down', '--no-wait']);
     expect(started.exitCode, started.stderr).toBe(0);
     const id = started.stdout.trim();
-    for (let i = 0; i < 600 && !worker.output().includes('connection refused (ECONNREFUSED)'); i++) await sleep(100);
+    await waitForOutput(worker, 'connection refused (ECONNREFUSED)');
     expect(worker.output()).toContain(
       'notification not delivered: webhook unreachable: connection refused (ECONNREFUSED)',
     );
@@ -389,6 +389,8 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
         'test',
         '--address',
         server.address,
+        '--namespace',
+        server.namespace,
       ],
       { reject: false },
     );
@@ -443,6 +445,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     expect(badCheck?.detail).toContain("schedule 'alerts' (annotations) uses $DAY2_WEBHOOK");
     const good = await ours(dir, ['doctor', '--format=json', '--address', server.address], {
       ...env,
+      TEMPORAL_NAMESPACE: server.namespace,
       DAY2_WEBHOOK: hook.url,
     });
     const goodCheck = (
@@ -467,12 +470,10 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const t = (Date.now() - 3 * 86_400_000) / 1000;
     utimesSync(path.join(old, 'task-1-attempt-1.log'), t, t);
     const { worker } = await deploy(dir, {}, ['--log-retention', '2d']);
-    for (let i = 0; i < 100 && existsSync(old); i++) await sleep(100);
-    expect(existsSync(old)).toBe(false);
+    await waitFor('the old run directory pruned', () => !existsSync(old), { timeoutMs: 10_000 });
     // The report is printed once the pass ends, a moment after the directory is gone.
     const pruned = 'task logs: removed 1 run directory older than 2d';
-    for (let i = 0; i < 100 && !worker.output().includes(pruned); i++) await sleep(100);
-    expect(worker.output()).toContain(pruned);
+    await waitForOutput(worker, pruned, { timeoutMs: 10_000 });
     // A task that prints nothing leaves no log file and no directory (a silent stand-in for meltano).
     const silent = path.join(dir, 'silent-meltano');
     writeFileSync(silent, '#!/bin/sh\nexit 0\n');

@@ -5,14 +5,14 @@
  * task's heartbeat. Real dev server, real worker, real `meltano`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { MELTANO, VENV_BIN, ours } from '../helpers/run.js';
 
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 let worker: WorkerProcess;
 let dir: string;
@@ -21,8 +21,7 @@ const QUEUE = 'encrypted';
 const KEY = randomBytes(32).toString('base64');
 
 beforeAll(async () => {
-  server = await startDevServer();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
   dir = pipelineProject(
     `- name: slow
   interval: '@daily'
@@ -50,8 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await client?.connection.close();
-  await server?.stop();
 });
 
 describe('with MELTANO_TEMPORAL_ENCRYPTION_KEY', () => {

@@ -7,35 +7,26 @@
  * the workflow id to look up, never as a failed run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
 import { execa } from 'execa';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sleep, waitForOutput } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { CLI, VENV_BIN, ours } from '../helpers/run.js';
 
+// A server of its own: it is killed and restarted.
 let server: DevServer;
 let worker: WorkerProcess | undefined;
 let dir: string;
 const queue = `follow-${process.pid}`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Kill the server as a crash would, wait, and start it again where it was. */
 async function crashAndRestart(downMs: number): Promise<void> {
   await server.stop('SIGKILL');
   await sleep(downMs);
-  server = await startDevServer({ port: server.port, dbFilename: server.dbFilename });
-}
-
-async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(output())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; output:\n${output()}`);
-    await sleep(200);
-  }
+  server = await startDevServer({ port: server.port, dbFile: server.dbFile });
 }
 
 /** The CLI in the background, its output collected as it comes. */
@@ -62,7 +53,12 @@ function background(args: string[], env: Record<string, string> = {}) {
   proc.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  return { proc, stdout: () => stdout, stderr: () => stderr };
+  const exitCode = (): number | null => proc.exitCode;
+  return {
+    proc,
+    stdout: { output: () => stdout, exitCode },
+    stderr: { output: () => stderr, exitCode },
+  };
 }
 
 /** `schedule run NAME` in the background. */
@@ -71,14 +67,9 @@ function scheduleRun(name: string, env: Record<string, string> = {}) {
 }
 
 async function status(workflowId: string): Promise<string> {
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    const handle = new Client({ connection }).workflow.getHandle(workflowId);
-    await handle.result().catch(() => undefined);
-    return (await handle.describe()).status.name;
-  } finally {
-    await connection.close();
-  }
+  const handle = (await server.client()).workflow.getHandle(workflowId);
+  await handle.result().catch(() => undefined);
+  return (await handle.describe()).status.name;
 }
 
 beforeAll(async () => {
@@ -87,15 +78,32 @@ beforeAll(async () => {
     `- name: slow
   interval: '@daily'
   job: one
+- name: held
+  interval: '@daily'
+  job: one
+  env:
+    STAND_IN_RELEASE: __DIR__/release
 `,
     `- name: one
   tasks:
   - tap-count target-lines
 `,
   );
-  // A stand-in for meltano: a task that prints a line and takes 45 s, long enough to outlive the outage.
+  // A stand-in for meltano: a task that prints a line and takes 45 s, long enough to outlive the outage,
+  // or (schedule held) runs until the test releases it.
   const standIn = path.join(dir, 'slow-meltano');
-  writeFileSync(standIn, '#!/bin/sh\necho "stand-in meltano $*"\nsleep "${STAND_IN_SECONDS:-45}"\necho done\n');
+  writeFileSync(
+    standIn,
+    [
+      '#!/bin/sh',
+      'echo "stand-in meltano $*"',
+      'if [ -n "$STAND_IN_RELEASE" ]; then',
+      '  while [ ! -e "$STAND_IN_RELEASE" ]; do sleep 0.2; done',
+      'else sleep "${STAND_IN_SECONDS:-45}"; fi',
+      'echo done',
+      '',
+    ].join('\n'),
+  );
   chmodSync(standIn, 0o755);
   const sync = await ours(dir, ['sync'], { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue });
   expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);
@@ -111,20 +119,20 @@ afterAll(async () => {
 describe('following a run while the server restarts', { timeout: 300_000 }, () => {
   it('reconnects and reports the completed run as completed (exit 0)', async () => {
     const run = scheduleRun('slow');
-    await waitFor(run.stderr, /\[1\/1\] tap-count target-lines: started/u, 60_000);
-    const id = /started (\S+) \(schedule/u.exec(run.stderr())?.[1] ?? '';
+    await waitForOutput(run.stderr, /\[1\/1\] tap-count target-lines: started/u);
+    const id = /started (\S+) \(schedule/u.exec(run.stderr.output())?.[1] ?? '';
     expect(id).toMatch(/^meltano:.*:dev:slow-/u);
     // `runs logs --follow` follows the same run through the outage.
     const logs = background(['runs', 'logs', id, '--follow']);
-    await waitFor(logs.stdout, /stand-in meltano run --run-id/u, 60_000);
+    await waitForOutput(logs.stdout, /stand-in meltano run --run-id/u);
     // Down longer than the client library's own retries of one call (about 20 s).
     await crashAndRestart(25_000);
     const followed = await logs.proc;
-    expect(followed.exitCode, logs.stderr()).toBe(0);
-    expect(logs.stderr()).toContain('lost the server, reconnecting…');
-    expect(logs.stdout()).toMatch(/^done$/mu);
+    expect(followed.exitCode, logs.stderr.output()).toBe(0);
+    expect(logs.stderr.output()).toContain('lost the server, reconnecting…');
+    expect(logs.stdout.output()).toMatch(/^done$/mu);
     const r = await run.proc;
-    const stderr = run.stderr();
+    const stderr = run.stderr.output();
     process.stderr.write(`schedule run through a server restart:\n${stderr}`);
     expect(stderr).toContain('lost the server, reconnecting…');
     expect(stderr).toMatch(/reconnected to the server after \d+s/u);
@@ -137,12 +145,13 @@ describe('following a run while the server restarts', { timeout: 300_000 }, () =
   });
 
   it('gives up after the reconnect window with exit code 4 and the workflow id; the run itself completes', async () => {
-    const run = scheduleRun('slow', { MELTANO_TEMPORAL_RECONNECT_TIMEOUT: '5s' });
-    await waitFor(run.stderr, /\[1\/1\] tap-count target-lines: started/u, 60_000);
-    const id = /started (\S+) \(schedule/u.exec(run.stderr())?.[1] ?? '';
+    // Held until the server is back: a task that ended while it was down would wait out its heartbeat timeout.
+    const run = scheduleRun('held', { MELTANO_TEMPORAL_RECONNECT_TIMEOUT: '5s' });
+    await waitForOutput(run.stderr, /\[1\/1\] tap-count target-lines: started/u);
+    const id = /started (\S+) \(schedule/u.exec(run.stderr.output())?.[1] ?? '';
     await server.stop('SIGKILL');
     const r = await run.proc;
-    const stderr = run.stderr();
+    const stderr = run.stderr.output();
     expect(stderr).toContain('lost the server, reconnecting…');
     expect(stderr).toContain(`Stopped following run ${id}: the Temporal server has not answered for`);
     expect(stderr).toContain('its outcome is unknown here, the run itself may still be going');
@@ -150,7 +159,8 @@ describe('following a run while the server restarts', { timeout: 300_000 }, () =
     expect(stderr).not.toContain(`run ${id} failed`);
     expect(r.exitCode, stderr).toBe(4);
     // The run was never ours to fail: once the server is back, it completes.
-    server = await startDevServer({ port: server.port, dbFilename: server.dbFilename });
+    server = await startDevServer({ port: server.port, dbFile: server.dbFile });
+    writeFileSync(path.join(dir, 'release'), '');
     expect(await status(id)).toBe('COMPLETED');
   });
 

@@ -3,19 +3,13 @@
  * idle: its debug log reports a full collection (the heap in use before and
  * after it, and resident memory), a few seconds after it started polling (src/temporal/idle-compaction.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { makeProject } from '../helpers/project.js';
 import { CLI } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startDevServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedServer();
 
 describe('worker idle compaction', () => {
   it('collects once the worker is idle and reports the heap in use before and after and its resident memory', async () => {

@@ -3,33 +3,30 @@
  * real worker processes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { TEMPORAL } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
 import { descendants, signalPid } from '../../src/meltano/process-tree.js';
 import { meltanoJob } from '../../workflows/index.js';
 import type { JobRunInput, JobRunResult } from '../../workflows/types.js';
 
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 const workers: WorkerProcess[] = [];
 let queueCounter = 0;
 
 beforeAll(async () => {
-  server = await startDevServer();
-  const connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = await server.client();
 });
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-  await client?.connection.close();
-  await server?.stop();
 });
 
 async function withWorker(
@@ -159,8 +156,7 @@ describe('job workflow', () => {
     const { queue } = await withWorker(dir);
     const handle = await start(queue, { projectRoot: dir, schedule: 'slow' });
     const pidFile = path.join(dir, 'pids.txt');
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await waitFor('the tap to write its pids', () => existsSync(pidFile));
     const pids = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
     expect(pids.every(pidAlive)).toBe(true);
     await handle.cancel();
@@ -195,21 +191,18 @@ describe('job workflow', () => {
     const { queue, worker: first } = await withWorker(dir, { TAP_COUNT_SLEEP: '15' });
     const handle = await start(queue, { projectRoot: dir, schedule: 'crash' });
     const marks = path.join(dir, 'marks.txt');
-    const deadline = Date.now() + 90_000;
-    while (
-      (!existsSync(marks) || readFileSync(marks, 'utf8').split('\n').filter(Boolean).length < 2) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitFor(
+      'task 2 to start',
+      () => existsSync(marks) && readFileSync(marks, 'utf8').split('\n').filter(Boolean).length >= 2,
+      { timeoutMs: 90_000 },
+    );
     // Kill once Meltano has registered task 2's run (it then holds the run lock for this state id).
     const attempt1 = path.join(dir, '.meltano', 'logs', 'temporal', `${queue}-run`, 'task-2-attempt-1.log');
-    while (
-      !(existsSync(attempt1) && readFileSync(attempt1, 'utf8').includes('Running job with name')) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      "Meltano to register task 2's run",
+      () => existsSync(attempt1) && readFileSync(attempt1, 'utf8').includes('Running job with name'),
+      { timeoutMs: 90_000, intervalMs: 100 },
+    );
     // Like a host or container crash: the worker and every process it started die at once, so
     // Meltano cannot release its run lock and the retry finds it held by this task's own run id.
     const pid = first.proc.pid ?? 0;
@@ -261,6 +254,8 @@ describe('job workflow', () => {
       handle.workflowId,
       '--address',
       server.address,
+      '--namespace',
+      server.namespace,
       '--output',
       'json',
     ]);

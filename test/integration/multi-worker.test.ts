@@ -4,17 +4,20 @@
  * on each failure it claims to detect. Real dev server, real PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { MELTANO, REPO_ROOT, VENV_BIN, ours } from '../helpers/run.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
-let server: DevServer;
+const server = sharedServer();
+// A namespace where `sync` never ran: none of our search attributes.
+const bare = sharedServer({ searchAttributes: false });
 let client: Client;
 let dir: string;
 const workers: WorkerProcess[] = [];
@@ -39,8 +42,7 @@ beforeAll(async () => {
     ],
     { env: { PGPASSWORD: 'meltano' } },
   );
-  server = await startDevServer();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
   dir = pipelineProject(
     `- name: a
   interval: '@daily'
@@ -70,8 +72,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-  await client?.connection.close();
-  await server?.stop();
 });
 
 function worker(queue: string, env: Record<string, string>): WorkerProcess {
@@ -135,15 +135,11 @@ describe('several workers, shared system database', () => {
       workflowId: `kill-${Date.now()}`,
       args: [{ projectRoot: dir, schedule: 'a' }],
     });
-    const deadline = Date.now() + 60_000;
-    let victim: WorkerProcess | undefined;
-    while (!victim && Date.now() < deadline) {
-      // The worker that took this run is the one with one more start than before.
-      victim = pair.find((w, i) => starts(w) > (before[i] ?? 0));
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    if (!victim) throw new Error('neither worker started the run of a');
-    await new Promise((r) => setTimeout(r, 2000));
+    // The worker that took this run is the one with one more start than before.
+    const victim = await waitFor('a worker to start the run of a', () =>
+      pair.find((w, i) => starts(w) > (before[i] ?? 0)),
+    );
+    await sleep(2000);
     await victim.stop('SIGKILL');
     const result = (await handle.result()) as JobRunResult;
     expect(result.tasks[0]?.attempt).toBe(2);
@@ -171,31 +167,25 @@ describe('doctor detects', () => {
     expect(d.stdout).toMatch(
       /✗ system database: 2 workers poll 'sqlite-pair' but the system database is SQLite \(Meltano's default, \.meltano\/meltano\.db\)/u,
     );
-    const deadline = Date.now() + 20_000;
-    while (!w2.output().includes('WARNING') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    await waitFor('a worker to warn', () => (w1.output() + w2.output()).includes('WARNING'), { timeoutMs: 20_000 });
     expect(w1.output() + w2.output()).toMatch(
       /WARNING: 2 workers poll 'sqlite-pair' but this one uses a local SQLite system database/u,
     );
   }, 60_000);
 
   it('missing search attributes, an unreachable server, a schedule whose job is missing, a missing meltano', async () => {
-    const bare = await startDevServer({ searchAttributes: false });
-    try {
-      const d = await ours(dir, ['doctor'], { TEMPORAL_ADDRESS: bare.address, MELTANO_BIN: MELTANO });
-      expect(d.stdout).toMatch(
-        /✗ search attributes: missing MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u,
-      );
-      const ns = await ours(dir, ['doctor'], {
-        TEMPORAL_ADDRESS: bare.address,
-        TEMPORAL_NAMESPACE: 'no-such-namespace',
-        MELTANO_BIN: MELTANO,
-      });
-      expect(ns.stdout).toMatch(
-        /✗ namespace: no-such-namespace: [^\n]*\n\s+fix: create it \(temporal operator namespace create --namespace no-such-namespace\)/u,
-      );
-    } finally {
-      await bare.stop();
-    }
+    const d = await ours(dir, ['doctor'], { ...bare.env, MELTANO_BIN: MELTANO });
+    expect(d.stdout).toMatch(
+      /✗ search attributes: missing MeltanoProject, MeltanoSchedule, MeltanoJob, MeltanoEnvironment/u,
+    );
+    const ns = await ours(dir, ['doctor'], {
+      TEMPORAL_ADDRESS: bare.address,
+      TEMPORAL_NAMESPACE: 'no-such-namespace',
+      MELTANO_BIN: MELTANO,
+    });
+    expect(ns.stdout).toMatch(
+      /✗ namespace: no-such-namespace: [^\n]*\n\s+fix: create it \(temporal operator namespace create --namespace no-such-namespace\)/u,
+    );
     const down = await ours(dir, ['doctor'], { TEMPORAL_ADDRESS: '127.0.0.1:1', MELTANO_BIN: MELTANO });
     expect(down.stdout).toMatch(/✗ server: Cannot reach the Temporal server at 127\.0\.0\.1:1/u);
     const broken = pipelineProject(`- name: orphan\n  interval: '@daily'\n  job: nope\n`);
@@ -208,5 +198,5 @@ describe('doctor detects', () => {
     });
     expect(noMeltano.stdout).toMatch(/✗ meltano: not found/u);
     expect(noMeltano.exitCode).toBe(1);
-  }, 300_000); // five doctor runs and a dev server; each doctor runs `meltano --version`, slow on a loaded host
+  }, 300_000); // five doctor runs; each doctor runs `meltano --version`, slow on a loaded host
 });

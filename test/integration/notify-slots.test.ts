@@ -8,25 +8,24 @@
  * its runs, fails `noop:fail` when told to and holds `noop:slow` until released.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { meltanoJob } from '../../workflows/index.js';
 import { waitFor } from '../helpers/wait.js';
 
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 let worker: WorkerProcess | undefined;
 let hook: WebhookReceiver;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startDevServer();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
   hook = await startWebhookReceiver();
   dir = makeProject({
     'meltano.yml': `plugins:
@@ -75,8 +74,6 @@ afterAll(async () => {
   if (dir) writeFileSync(path.join(dir, 'release'), '');
   await worker?.stop('SIGKILL');
   await hook?.close();
-  await client?.connection.close();
-  await server?.stop();
 });
 
 const runs = (): string => readFileSync(path.join(dir, 'runs.txt'), 'utf8');

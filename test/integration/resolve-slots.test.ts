@@ -8,12 +8,12 @@
  * released.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { taskRecords } from '../../src/temporal/run-logs.js';
 import { meltanoJob } from '../../workflows/index.js';
@@ -21,14 +21,13 @@ import { waitFor } from '../helpers/wait.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 let worker: WorkerProcess | undefined;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startDevServer();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
   dir = makeProject({
     'meltano.yml': `plugins:
   utilities:
@@ -60,8 +59,6 @@ echo "end $*" >> '${dir}/runs.txt'
 afterAll(async () => {
   writeFileSync(path.join(dir, 'release'), '');
   await worker?.stop('SIGKILL');
-  await client?.connection.close();
-  await server?.stop();
 });
 
 const runs = (): string => readFileSync(path.join(dir, 'runs.txt'), 'utf8');

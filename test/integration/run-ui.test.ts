@@ -6,18 +6,19 @@
  * task in the result; then `runs` (strip and JSON) and `runs logs`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { execa } from 'execa';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { CLI, MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
 const QUEUE = 'run-ui-test';
 const PROJECT = 'uitest';
 const SCHEDULE_ID = `meltano:${PROJECT}:dev:demo`;
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 let worker: WorkerProcess;
 let dir: string;
@@ -33,10 +34,25 @@ async function currentDetails(h: WorkflowHandle): Promise<string | undefined> {
   return meta.currentDetails ?? undefined;
 }
 
+/** The run a trigger of the schedule started, other than `seen`. */
+async function triggeredRun(seen?: string): Promise<string> {
+  await execa(TEMPORAL, [
+    ...['schedule', 'trigger', '--schedule-id', SCHEDULE_ID],
+    ...['--address', server.address, '--namespace', server.namespace],
+  ]);
+  return waitFor(
+    'the run the trigger started',
+    async () => {
+      for await (const wf of client.workflow.list({ query: `TemporalScheduledById="${SCHEDULE_ID}"` }))
+        if (wf.workflowId !== seen) return wf.workflowId;
+      return undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 300 },
+  );
+}
+
 beforeAll(async () => {
-  server = await startDevServer();
-  const connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = await server.client();
   dir = pipelineProject(
     `- name: demo
   interval: '@daily'
@@ -66,17 +82,7 @@ beforeAll(async () => {
   const sync = await cli(['sync']);
   expect(sync.exitCode, sync.stderr).toBe(0);
 
-  await execa(TEMPORAL, ['schedule', 'trigger', '--schedule-id', SCHEDULE_ID, '--address', server.address]);
-  // The run the trigger started.
-  const deadline = Date.now() + 30_000;
-  let workflowId: string | undefined;
-  while (!workflowId && Date.now() < deadline) {
-    for await (const wf of client.workflow.list({ query: `TemporalScheduledById="${SCHEDULE_ID}"` }))
-      workflowId = wf.workflowId;
-    if (!workflowId) await new Promise((r) => setTimeout(r, 300));
-  }
-  if (!workflowId) throw new Error('the trigger started no run');
-  handle = client.workflow.getHandle(workflowId);
+  handle = client.workflow.getHandle(await triggeredRun());
   // Watch the current details until the run is over.
   let done = false;
   const finished = handle.result().finally(() => (done = true));
@@ -87,7 +93,7 @@ beforeAll(async () => {
     } catch {
       /* no workflow task processed yet */
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   result = (await finished) as JobRunResult;
   const last = await currentDetails(handle);
@@ -96,8 +102,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await client?.connection.close();
-  await server?.stop();
 });
 
 describe('a run in the UI', () => {
@@ -176,15 +180,7 @@ describe('a run in the UI', () => {
   });
 
   it('`runs logs --follow` streams a running task and ends with the run', async () => {
-    await execa(TEMPORAL, ['schedule', 'trigger', '--schedule-id', SCHEDULE_ID, '--address', server.address]);
-    let second: string | undefined;
-    const deadline = Date.now() + 30_000;
-    while (!second && Date.now() < deadline) {
-      for await (const wf of client.workflow.list({ query: `TemporalScheduledById="${SCHEDULE_ID}"` }))
-        if (wf.workflowId !== handle.workflowId) second = wf.workflowId;
-      if (!second) await new Promise((r) => setTimeout(r, 300));
-    }
-    if (!second) throw new Error('the second trigger started no run');
+    const second = await triggeredRun(handle.workflowId);
     const chunks: Array<{ at: number; text: string }> = [];
     const t0 = Date.now();
     const follow = execa('node', [CLI, '--project', dir, 'runs', 'logs', second, '--follow'], {

@@ -5,12 +5,13 @@
  * `schedule run --no-wait` and stay open (no worker), which is all visibility
  * needs to list them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeProject } from '../helpers/project.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 import { ours } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
 
-let server: DevServer;
+const server = sharedServer();
 let dir: string;
 
 const PROJECT = `version: 1
@@ -43,20 +44,21 @@ interface Listed {
   runs: Array<{ workflowId: string; schedule: string }>;
 }
 
+/** Visibility lags a little behind the starts. */
 async function listed(args: string[], expected: number): Promise<Listed> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const r = await cli(['runs', ...args, '--format=json']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as Listed;
-    // Visibility lags a little behind the starts.
-    if (out.runs.length >= expected || Date.now() > deadline) return out;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  return waitFor(
+    `${expected} run(s) listed by runs ${args.join(' ')}`,
+    async () => {
+      const r = await cli(['runs', ...args, '--format=json']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as Listed;
+      return out.runs.length >= expected && out;
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
 }
 
 beforeAll(async () => {
-  server = await startDevServer();
   dir = makeProject({ 'meltano.yml': PROJECT });
   const sync = await cli(['sync']);
   expect(sync.exitCode, sync.stderr).toBe(0);
@@ -66,10 +68,6 @@ beforeAll(async () => {
     started[name] = r.stdout.trim();
   }
 }, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-});
 
 describe('runs --schedule', { timeout: 60_000 }, () => {
   it('lists the runs of the schedules named logs and retry, and only theirs', async () => {

@@ -5,27 +5,15 @@
  * namespace that does not exist), every file is left byte for byte as it was,
  * the exit code is non-zero and the message names the cause and the fix.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject, snapshotYaml } from '../helpers/project.js';
-import { SEARCH_ATTRIBUTES, startDevServer, type DevServer } from '../helpers/temporal.js';
+import { SEARCH_ATTRIBUTES, sharedServer } from '../helpers/temporal.js';
 import { ours } from '../helpers/run.js';
 
-let server: DevServer;
-let connection: Connection;
-
-beforeAll(async () => {
-  // As a fresh server or namespace is before the first `sync`: none of our search attributes.
-  server = await startDevServer({ searchAttributes: false });
-  connection = await Connection.connect({ address: server.address });
-}, 120_000);
-
-afterAll(async () => {
-  await connection?.close();
-  await server?.stop();
-});
+// As a fresh server or namespace is before the first `sync`: none of our search attributes.
+const server = sharedServer({ searchAttributes: false });
 
 const PROJECT = `version: 1
 project_id: 6f1c2a4e-0000-4000-8000-00000000e5a1
@@ -48,7 +36,8 @@ schedules:
 `;
 
 async function registered(): Promise<string[]> {
-  const r = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+  const client = await server.client();
+  const r = await client.connection.operatorService.listSearchAttributes({ namespace: server.namespace });
   return Object.keys(r.customAttributes ?? {}).filter((n) => n.startsWith('Meltano'));
 }
 
@@ -63,7 +52,7 @@ describe('schedule edits with TEMPORAL_ADDRESS', { timeout: 120_000 }, () => {
     expect(readFileSync(path.join(dir, 'meltano.yml'), 'utf8')).toContain('- name: nightly');
     expect((await registered()).sort()).toEqual([...SEARCH_ATTRIBUTES].sort());
     const id = /create nightly \(([^)]+)\)/u.exec(r.stderr)?.[1] ?? '';
-    const client = new Client({ connection });
+    const client = await server.client();
     const described = await client.schedule.getHandle(id).describe();
     expect(described.memo).toMatchObject({ schedule: 'nightly' });
 

@@ -4,17 +4,18 @@
  * against a real dev server with a real worker and the real `meltano`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
-let server: DevServer;
+// A namespace where `sync` never ran: the first sync registers our search attributes.
+const server = sharedServer({ searchAttributes: false });
 let client: Client;
 let worker: WorkerProcess;
 let dir: string;
@@ -55,8 +56,7 @@ const JOBS = `- name: one
 const cli = (args: string[]) => ours(dir, args, env);
 
 beforeAll(async () => {
-  server = await startDevServer({ searchAttributes: false });
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
   dir = pipelineProject(SCHEDULES, JOBS);
   env = {
     ...server.env,
@@ -71,8 +71,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await client?.connection.close();
-  await server?.stop();
 });
 
 const id = (name: string) => `meltano:itest:dev:${name}`;
@@ -155,7 +153,10 @@ describe('sync', () => {
 
 describe('runs', () => {
   it('the real `temporal schedule trigger` starts a run that executes; `runs` lists it as completed', async () => {
-    await execa(TEMPORAL, ['schedule', 'trigger', '--schedule-id', id('hourly'), '--address', server.address]);
+    await execa(TEMPORAL, [
+      ...['schedule', 'trigger', '--schedule-id', id('hourly')],
+      ...['--address', server.address, '--namespace', server.namespace],
+    ]);
     const completed = await waitFor(
       'a completed run in `runs`',
       async () => {
@@ -163,7 +164,7 @@ describe('runs', () => {
         const runs = (JSON.parse(r.stdout) as { runs: Array<{ status: string; schedule: string }> }).runs;
         return runs.find((x) => x.status === 'COMPLETED');
       },
-      90_000,
+      { timeoutMs: 90_000 },
     );
     expect(completed.schedule).toBe('hourly');
     expect(readFileSync(path.join(dir, 'hourly.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
@@ -226,7 +227,7 @@ describe('runs', () => {
         }
         return list.length >= 3 && list.every((w) => w.status.name === 'COMPLETED') ? list : undefined;
       },
-      120_000,
+      { timeoutMs: 120_000 },
     );
     expect(runs.map((w) => w.workflowId).sort()).toEqual(
       ['00', '01', '02'].map((h) => `${id('hourly')}-2026-01-01T${h}:00:00Z`),

@@ -4,32 +4,24 @@
  * summary (a progress bar on a terminal), bad `--concurrency` values refused
  * before anything is touched, and a server whose rate limiter refuses
  * requests (RESOURCE_EXHAUSTED) still gets every schedule, the refusals
- * reported.
+ * reported (on a server of its own: the limit is the server's).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { CLI, ours } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer, startDevServer, type DevServer } from '../helpers/temporal.js';
+import { waitFor } from '../helpers/wait.js';
 
-const servers: DevServer[] = [];
-const clients: Client[] = [];
+const shared = sharedServer();
+let limited: DevServer | undefined;
 
 afterAll(async () => {
-  for (const c of clients) await c.connection.close();
-  for (const s of servers) await s.stop();
+  await limited?.stop();
 });
-
-async function server(dynamicConfig?: Record<string, unknown>): Promise<{ server: DevServer; client: Client }> {
-  const s = await startDevServer(dynamicConfig ? { dynamicConfig } : {});
-  servers.push(s);
-  const client = new Client({ connection: await Connection.connect({ address: s.address }) });
-  clients.push(client);
-  return { server: s, client };
-}
 
 const INTERVALS = ['@hourly', '@daily', '0 */6 * * *', '15 3 * * MON-FRI', '@manual'];
 
@@ -64,12 +56,14 @@ async function listed(client: Client, prefix: string): Promise<Map<string, strin
 
 /** The listing (the server's visibility store) catches up with creations a moment later: wait for `count`. */
 async function listedAll(client: Client, prefix: string, count: number): Promise<Map<string, string | undefined>> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const found = await listed(client, prefix);
-    if (found.size >= count || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  return waitFor(
+    `${count} schedules listed`,
+    async () => {
+      const found = await listed(client, prefix);
+      return found.size >= count && found;
+    },
+    { intervalMs: 500 },
+  );
 }
 
 const SUMMARY = /^(\d+) create, (\d+) update, (\d+) delete, (\d+) unchanged, (\d+) error — project (\S+),/mu;
@@ -91,7 +85,7 @@ describe('sync --concurrency', () => {
   });
 
   it('creates 300 schedules 32 at a time: one line per create, a summary; a re-sync prints only the summary', async () => {
-    const { server: s, client } = await server();
+    const [s, client] = [shared, await shared.client()];
     const dir = project(300);
     const env = { ...s.env, MELTANO_TEMPORAL_PROJECT: 'conc', PATH: process.env.PATH ?? '' };
     const first = await ours(dir, ['sync', '--concurrency', '32'], env);
@@ -144,7 +138,8 @@ describe('sync --concurrency', () => {
   }, 300_000);
 
   it('a server that rate-limits (RESOURCE_EXHAUSTED) still gets every schedule; the refusals are reported', async () => {
-    const { server: s, client } = await server({ 'frontend.namespaceRPS': 3 });
+    limited = await startDevServer({ dynamicConfig: { 'frontend.namespaceRPS': 3 } });
+    const [s, client] = [limited, await limited.client()];
     const dir = project(60);
     const env = { ...s.env, MELTANO_TEMPORAL_PROJECT: 'limited', PATH: process.env.PATH ?? '' };
     const r = await ours(dir, ['sync', '--concurrency', '16'], env);

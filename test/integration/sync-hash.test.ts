@@ -4,15 +4,16 @@
  * nothing on the server, a meltano.yml change is found from the listing, and
  * a hand edit in the UI (which keeps the hash) is found by `sync --verify`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { ours } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 
-let server: DevServer;
+// No attributes registered up front: sync registers MeltanoSyncHash with the others.
+const server = sharedServer({ searchAttributes: false });
 let client: Client;
 let dir: string;
 let env: Record<string, string>;
@@ -20,9 +21,7 @@ const NAMES = ['s1', 's2', 's3'];
 const id = (name: string) => `meltano:hash:dev:${name}`;
 
 beforeAll(async () => {
-  // No attributes registered up front: sync registers MeltanoSyncHash with the others.
-  server = await startDevServer({ searchAttributes: false });
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  client = await server.client();
   dir = makeProject({
     'meltano.yml': `default_environment: dev
 project_id: 7d0c7a52-5d8e-4c45-9d55-0e0d5b0f3a10
@@ -37,11 +36,6 @@ ${NAMES.map((n) => `- name: ${n}\n  interval: '@daily'\n  job: one\n`).join('')}
   });
   env = { ...server.env, MELTANO_TEMPORAL_PROJECT: 'hash', PATH: process.env.PATH ?? '' };
 }, 120_000);
-
-afterAll(async () => {
-  await client?.connection.close();
-  await server?.stop();
-});
 
 type Report = { items: Array<{ action: string; schedule: string; changes: string[] }> };
 const actions = (r: Report) => r.items.map((i) => [i.schedule, i.action]).sort();
@@ -58,7 +52,7 @@ const updatedAt = async () =>
 describe('re-sync from one listing', () => {
   it('sync registers MeltanoSyncHash and stores the hash on each schedule', async () => {
     expect(actions(await sync())).toEqual(NAMES.map((n) => [n, 'create']));
-    const attrs = await client.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    const attrs = await client.connection.operatorService.listSearchAttributes({ namespace: server.namespace });
     expect(Object.keys(attrs.customAttributes ?? {})).toContain('MeltanoSyncHash');
     const d = await client.schedule.getHandle(id('s1')).describe();
     expect(d.typedSearchAttributes.getAll().find((p) => p.key.name === 'MeltanoSyncHash')?.value).toMatch(

@@ -6,17 +6,16 @@
  * project is refused by name, and schedules made before ownership marks
  * (0.1.0: id and mark from the directory's name only) are migrated.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { snapshotYaml } from '../helpers/project.js';
+import { snapshotYaml, tempDir } from '../helpers/project.js';
 import { meltano, ours } from '../helpers/run.js';
-import { startDevServer, type DevServer } from '../helpers/temporal.js';
+import { sharedServer } from '../helpers/temporal.js';
 
-let server: DevServer;
+const server = sharedServer();
 let client: Client;
 let root: string;
 const dirs = { a: '', b: '' };
@@ -57,9 +56,8 @@ async function legacySchedule(name: string, paused = false): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startDevServer();
-  client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  root = mkdtempSync(path.join(os.tmpdir(), 'mt-owners-'));
+  client = await server.client();
+  root = tempDir('mt-owners-');
   await Promise.all(
     (['a', 'b'] as const).map(async (which) => {
       mkdirSync(path.join(root, which));
@@ -74,11 +72,6 @@ beforeAll(async () => {
   appendFileSync(path.join(dirs.b, 'meltano.yml'), JOBS + schedules(['shared', 'only-b']));
   env = { ...server.env, PATH: process.env.PATH ?? '' };
 }, 120_000);
-
-afterAll(async () => {
-  await client?.connection.close();
-  await server?.stop();
-});
 
 describe('two projects in directories of the same name on one namespace', () => {
   it('the two projects have different project_ids, so different keys', () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { freePort } from '../helpers/temporal.js';
 import { CLI, MELTANO, VENV_BIN } from '../helpers/run.js';
+import { sleep, waitForOutput } from '../helpers/wait.js';
 
 let proc: ResultPromise | undefined;
 
@@ -25,14 +26,9 @@ afterAll(async () => {
   }
 }, 40_000);
 
-async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(output())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; output:\n${output()}`);
-    if (proc?.exitCode !== null) throw new Error(`up exited; output:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Wait for `up`'s output to match; fails at once when it exits. */
+const upOutput = (output: () => string, pattern: RegExp, timeoutMs: number) =>
+  waitForOutput({ output, exitCode: () => proc?.exitCode }, pattern, { timeoutMs, intervalMs: 250 });
 
 const schedule = (name: string, interval: string): string => `schedules:
 - name: ${name}
@@ -80,28 +76,28 @@ jobs:
       output += d.toString();
     });
     const out = (): string => output;
-    await waitFor(out, /\[up\] worker polling task queue/u, 150_000);
+    await upOutput(out, /\[up\] worker polling task queue/u, 150_000);
     expect(output).toMatch(/\[up\] \+ create nightly \(meltano:[^)]*:dev:nightly\): @daily/u);
 
     // An included file in a sub-folder, edited in place.
     const included = path.join(dir, 'subconfig', 'schedules.yml');
     writeFileSync(included, readFileSync(included, 'utf8').replace('@daily', '@hourly'));
-    await waitFor(out, /\[up\] ~ update nightly[^\n]*\n\s+interval: @daily -> @hourly/u, 30_000);
+    await upOutput(out, /\[up\] ~ update nightly[^\n]*\n\s+interval: @daily -> @hourly/u, 30_000);
     expect(output).toContain('[up] subconfig/schedules.yml changed: syncing');
 
     // A new file that matches include_paths.
     writeFileSync(path.join(dir, 'subconfig', 'more.yml'), schedule('extra', '@weekly'));
-    await waitFor(out, /\[up\] \+ create extra \(meltano:[^)]*:dev:extra\): @weekly/u, 30_000);
+    await upOutput(out, /\[up\] \+ create extra \(meltano:[^)]*:dev:extra\): @weekly/u, 30_000);
 
     // A file two folders deep in a folder that did not exist when up started.
     mkdirSync(path.join(dir, 'later', 'deep'), { recursive: true });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     writeFileSync(path.join(dir, 'later', 'deep', 'late.yml'), schedule('late', '@monthly'));
-    await waitFor(out, /\[up\] \+ create late \(meltano:[^)]*:dev:late\): @monthly/u, 30_000);
+    await upOutput(out, /\[up\] \+ create late \(meltano:[^)]*:dev:late\): @monthly/u, 30_000);
 
     // A broken included file is reported with its name; the schedules keep their last good state.
     writeFileSync(path.join(dir, 'later', 'deep', 'late.yml'), 'schedules: [\n');
-    await waitFor(
+    await upOutput(
       out,
       /\[up\] a project file has an error; the schedules keep their last good state:\nError: later\/deep\/late\.yml/u,
       30_000,

@@ -5,17 +5,18 @@
  * stopping everything. Real `temporal` dev server, real `meltano`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { makeProject } from '../helpers/project.js';
-import { freePort, startDevServer, type DevServer } from '../helpers/temporal.js';
+import { freePort, sharedServer } from '../helpers/temporal.js';
+import { sleep, waitFor, waitForOutput } from '../helpers/wait.js';
 import { CLI, MELTANO, VENV_BIN, ours } from '../helpers/run.js';
 
 let proc: ResultPromise | undefined;
-let server: DevServer | undefined;
+// For `up` on a server it did not start (TEMPORAL_ADDRESS); the first test's `up` starts its own.
+const server = sharedServer();
 let release: (() => void) | undefined;
 
 afterAll(async () => {
@@ -24,17 +25,11 @@ afterAll(async () => {
     proc.kill('SIGKILL');
     await proc;
   }
-  await server?.stop();
 });
 
-async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(output())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; output:\n${output()}`);
-    if (proc?.exitCode !== null) throw new Error(`up exited; output:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Wait for `up`'s output to match; fails at once when it exits. */
+const upOutput = (output: () => string, pattern: RegExp, timeoutMs: number) =>
+  waitForOutput({ output, exitCode: () => proc?.exitCode }, pattern, { timeoutMs, intervalMs: 250 });
 
 describe('up', () => {
   it('starts the server, syncs, triggers and follows a run, re-syncs on change, stops on SIGINT', async () => {
@@ -72,7 +67,7 @@ describe('up', () => {
       output += d.toString();
     });
     const out = (): string => output;
-    await waitFor(out, /\[up\] run of count completed; up keeps running/u, 150_000);
+    await upOutput(out, /\[up\] run of count completed; up keeps running/u, 150_000);
     expect(output).toMatch(/\[up\] starting the embedded Temporal dev server/u);
     expect(output).toMatch(/\[up\] \+ create count \(meltano:uptest:dev:count\): @daily \(0 0 \* \* \*\), job count/u);
     expect(output).toMatch(/\[up\] {3}count {20}@daily {9}next: \d{4}-\d\d-\d\dT00:00:00\.000Z/u);
@@ -87,9 +82,9 @@ describe('up', () => {
     const file = path.join(dir, 'meltano.yml');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace("interval: '@daily'", "interval: '@hourly'"));
-    await waitFor(out, /\[up\] ~ update count[^\n]*\n\s+interval: @daily -> @hourly/u, 30_000);
+    await upOutput(out, /\[up\] ~ update count[^\n]*\n\s+interval: @daily -> @hourly/u, 30_000);
     writeFileSync(file, `${good}\n  broken: [\n`);
-    await waitFor(
+    await upOutput(
       out,
       /\[up\] a project file has an error; the schedules keep their last good state:\nError: meltano\.yml:\d+:\d+: YAML syntax error/u,
       30_000,
@@ -143,7 +138,6 @@ echo "end $*" >> '${dir}/runs.txt'
 
 describe('up with the worker flags', () => {
   it('--log-format json: every line is a JSON entry; --max-concurrent-tasks 1 reaches its worker', async () => {
-    server = await startDevServer();
     const dir = slotsProject();
     release = () => writeFileSync(path.join(dir, 'release'), '');
     const runs = (): string => readFileSync(path.join(dir, 'runs.txt'), 'utf8');
@@ -167,32 +161,21 @@ describe('up with the worker flags', () => {
       stdout += d.toString();
     });
     const out = (): string => stderr;
-    await waitFor(out, /"message":"triggered hold: /u, 90_000);
-    const deadline = Date.now() + 60_000;
-    while (!runs().includes('noop:slow')) {
-      if (Date.now() > deadline) throw new Error(`the slow task did not start; output:\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await upOutput(out, /"message":"triggered hold: /u, 90_000);
+    await waitFor('the slow task to start', () => runs().includes('noop:slow'), { detail: out });
 
     // The only task slot is held: a second run's task is scheduled but does not start.
     const second = await ours(dir, ['schedule', 'run', 'second', '--no-wait'], env);
     expect(second.exitCode, second.stderr).toBe(0);
-    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-    try {
-      const handle = client.workflow.getHandle(second.stdout.trim());
-      for (;;) {
-        const pending = (await handle.describe()).raw.pendingActivities ?? [];
-        if (pending.some((p) => p.activityType?.name === 'runMeltanoTask')) break;
-        if (Date.now() > deadline) throw new Error('the second run scheduled no task');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      await new Promise((r) => setTimeout(r, 2000));
-      expect(runs()).not.toContain('noop:quick');
-      release();
-      await handle.result();
-    } finally {
-      await client.connection.close();
-    }
+    const handle = (await server.client()).workflow.getHandle(second.stdout.trim());
+    await waitFor('the second run to schedule its task', async () => {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      return pending.some((p) => p.activityType?.name === 'runMeltanoTask');
+    });
+    await sleep(2000);
+    expect(runs()).not.toContain('noop:quick');
+    release();
+    await handle.result();
     const lines = runs().split('\n').filter(Boolean);
     expect(lines.map((l) => l.replace(/--run-id \S+ /u, ''))).toEqual([
       'start run noop:slow',
@@ -201,7 +184,7 @@ describe('up with the worker flags', () => {
       'end run noop:quick',
     ]);
 
-    await waitFor(out, /"message":"run of hold completed; up keeps running/u, 30_000);
+    await upOutput(out, /"message":"run of hold completed; up keeps running/u, 30_000);
     proc.kill('SIGINT');
     const r = await proc;
     expect(r.exitCode).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * The npm package as a user gets it (README "With your own Meltano project"):
+ * The npm package as a user gets it (docs/deployment.md, "Without the plugin: the npm package"):
  * `npm pack` of a copy of the sources without dist/ (so `prepack` must build),
  * `npm install -g --prefix <scratch> <tarball>` (production dependencies only,
  * nowhere near this repository's node_modules), then the installed command run

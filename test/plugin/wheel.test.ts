@@ -74,7 +74,7 @@ describe('the meltano-temporal wheel', () => {
     expect(facts.recordProblems).toEqual([]);
     expect(facts.wheel).toContain('Tag: py3-none-manylinux_2_28_x86_64\n');
     expect(facts.wheel).toContain('Root-Is-Purelib: false\n');
-    // The size the README states (MB, rounded): a payload that grows must update it.
+    // The size docs/plugin.md states (MB, rounded): a payload that grows must update it.
     expect(Math.round(statSync(wheel).size / 1e6)).toBeLessThanOrEqual(25);
   });
 

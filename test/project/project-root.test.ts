@@ -4,11 +4,10 @@
  * "there is no meltano.yml".
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES } from '../conformance/fixtures.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, tempDir } from '../helpers/project.js';
 import { meltano, ours } from '../helpers/run.js';
 
 const basic = FIXTURES.find((f) => f.name === 'basic')?.files ?? {};
@@ -20,7 +19,7 @@ describe('outside a Meltano project', () => {
     ['schedule', 'add', 's', '--job', 'j', '--interval', '@daily'],
   ]) {
     it(`${args.join(' ')} exits 2, as meltano does`, async () => {
-      const empty = mkdtempSync(path.join(os.tmpdir(), 'mt-empty-'));
+      const empty = tempDir('mt-empty-');
       const [mine, theirs] = await Promise.all([ours(empty, args), meltano(empty, args)]);
       expect(theirs.exitCode).toBe(2);
       expect(mine.exitCode).toBe(2);
@@ -29,7 +28,7 @@ describe('outside a Meltano project', () => {
   }
 
   it('MELTANO_PROJECT_ROOT naming a directory without meltano.yml exits 2, as meltano does', async () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'mt-empty-'));
+    const empty = tempDir('mt-empty-');
     const env = { MELTANO_PROJECT_ROOT: empty };
     const [mine, theirs] = await Promise.all([
       ours(os.tmpdir(), ['schedule', 'list'], env),
@@ -45,7 +44,7 @@ describe('outside a Meltano project', () => {
 describe('a path to the file instead of the directory', () => {
   it('--project path/to/meltano.yml is the project in path/to', async () => {
     const dir = makeProject(basic);
-    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'mt-cwd-'));
+    const elsewhere = tempDir('mt-cwd-');
     const viaFile = await ours(elsewhere, ['--project', path.join(dir, 'meltano.yml'), 'schedule', 'list']);
     const viaDir = await ours(elsewhere, ['--project', dir, 'schedule', 'list']);
     expect(viaDir.exitCode).toBe(0);

@@ -52,7 +52,7 @@ describe('temporalAnnotations', () => {
     pauseOnFailure: false,
   };
 
-  it('gives the README defaults without annotations, with other tools’ annotations, and for an empty mapping', () => {
+  it('gives the documented defaults (docs/configuration.md) without annotations, with other tools’ annotations, and for an empty mapping', () => {
     expect(DEFAULT_POLICY).toEqual(DEFAULTS.policy);
     expect(DEFAULT_CATCHUP_WINDOW).toBe('5m');
     expect(temporalAnnotations({ name: 'nightly', file: FILE })).toStrictEqual(DEFAULTS);

@@ -1,6 +1,7 @@
 /** The worker's idle compaction: when it collects, and that the collection leaves no `gc` global behind. */
 import { describe, expect, it } from 'vitest';
 import vm from 'node:vm';
+import { waitFor } from '../helpers/wait.js';
 import {
   COMPACT_AFTER_GROWTH_BYTES,
   shouldCompact,
@@ -44,8 +45,7 @@ describe('startIdleCompaction', () => {
       everyMs: 5,
     });
     try {
-      const deadline = Date.now() + 5_000;
-      while (!reports.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitFor('a compaction report', () => reports.length > 0, { timeoutMs: 5_000, intervalMs: 10 });
     } finally {
       compaction.stop();
     }
@@ -73,7 +73,7 @@ describe('startIdleCompaction', () => {
       everyMs: 5,
     });
     try {
-      while (calls < 3) await new Promise((r) => setTimeout(r, 5));
+      await waitFor('three load checks', () => calls >= 3, { timeoutMs: 5_000, intervalMs: 5 });
     } finally {
       compaction.stop();
     }

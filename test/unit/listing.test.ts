@@ -1,11 +1,11 @@
 /**
  * The listing helpers: Python's json.dumps/repr/str as Meltano prints them
- * (checked against the real Python), and the cases the conformance suite
+ * (test/conformance/python-format.test.ts checks them against the real
+ * Python), and the cases the conformance suite
  * cannot show because Meltano refuses the project (a schedule without
  * interval, a missing job).
  */
 import { describe, expect, it } from 'vitest';
-import { execa } from 'execa';
 import path from 'node:path';
 import {
   jobJson,
@@ -21,7 +21,6 @@ import { pyRepr, pythonJson } from '../../src/project/python-format.js';
 import { buildProject } from '../../src/project/build.js';
 import { parseProjectFile } from '../../src/project/files.js';
 import type { EltSchedule, JobDef, JobSchedule, Project } from '../../src/project/model.js';
-import { VENV_BIN, requireFile } from '../helpers/run.js';
 
 const ROOT = '/srv/elt/shop';
 
@@ -32,53 +31,7 @@ function project(files: Record<string, string>): Project {
   );
 }
 
-/** Python's own output for each value: `json.dumps(v, indent=2)` or `repr(v)`. */
-async function python(kind: 'json' | 'repr', values: unknown[]): Promise<string[]> {
-  const py = path.join(VENV_BIN, 'python3');
-  requireFile(py);
-  const script =
-    kind === 'json'
-      ? 'import json,sys\nfor v in json.load(sys.stdin): print(json.dumps(json.dumps(v, indent=2)))'
-      : 'import json,sys\nfor v in json.load(sys.stdin): print(json.dumps(repr(v)))';
-  const { stdout } = await execa(py, ['-c', script], { input: JSON.stringify(values) });
-  return stdout.split('\n').map((line) => JSON.parse(line) as string);
-}
-
-const STRINGS = [
-  '',
-  'plain',
-  "it's",
-  'say "hi"',
-  `it's "both"`,
-  'back\\slash',
-  'tab\there\nnew line\rreturn',
-  'nul\u0000 esc\u001b del\u007f',
-  'bell\u0007 vt\u000b ff\u000c',
-  'é ü ß ✓ 日本 données',
-  'emoji 😀 and 🇫🇷',
-  'nel\u0085 nbsp\u00a0 shy\u00ad',
-  'zwsp\u200b line sep\u2028 para sep\u2029 ideographic space\u3000',
-  'private\ue000 plane 15\u{f0000} musical\u{1d173}',
-  '</script> & <b>',
-  'C:\\path\\n',
-];
-
 describe('pythonJson', () => {
-  it("is Python's json.dumps(indent=2) for strings, nesting, empty containers and scalars", async () => {
-    const values: unknown[] = [
-      ...STRINGS.map((s) => ({ s })),
-      { empty: {}, list: [], nested: { a: [1, [2, { b: null }]], t: true, f: false } },
-      [],
-      {},
-      ['a', ['b', 'c']],
-      { 'ключ é': 'value' },
-      -42,
-      0,
-    ];
-    const expected = await python('json', values);
-    expect(values.map((v) => pythonJson(v))).toEqual(expected);
-  });
-
   it('escapes everything outside printable ASCII, astral characters as surrogate pairs', () => {
     expect(pythonJson({ a: 'é😀\u007f' })).toBe('{\n  "a": "\\u00e9\\ud83d\\ude00\\u007f"\n}');
     expect(pythonJson({ a: [], b: {} })).toBe('{\n  "a": [],\n  "b": {}\n}');
@@ -86,21 +39,6 @@ describe('pythonJson', () => {
 });
 
 describe('pyRepr and pyStr', () => {
-  it("pyRepr is Python's repr() for strings, lists, dicts, None and booleans", async () => {
-    const values: unknown[] = [
-      ...STRINGS,
-      ['tap-foo target-jsonl', ['tap-bar', "it's"]],
-      [],
-      { a: ['b'], "it's": 'x' },
-      null,
-      true,
-      false,
-      7,
-    ];
-    const expected = await python('repr', values);
-    expect(values.map((v) => pyRepr(v))).toEqual(expected);
-  });
-
   it('quotes and escapes as Python does', () => {
     expect(pyRepr("it's")).toBe(`"it's"`);
     expect(pyRepr(`it's "x"`)).toBe(`'it\\'s "x"'`);

@@ -1,7 +1,7 @@
 /** The webhook sender against a real HTTP receiver on 127.0.0.1: delivery, retry classification, no URL in errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postWebhook, retryAfterMs, WebhookError } from '../../src/notify/send.js';
-import { freePort } from '../helpers/temporal.js';
+import { freePort } from '../../src/temporal/dev-server.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 let receiver: WebhookReceiver;

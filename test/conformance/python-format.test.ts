@@ -144,3 +144,66 @@ describe("pyRepr writes what Python's repr writes", () => {
     expect(pyRepr([STRINGS])).toBe(list);
   });
 });
+
+/** Python's own output for each value (one line each): `json.dumps(v, indent=2)` or `repr(v)`. */
+async function pythonEach(kind: 'json' | 'repr', values: unknown[]): Promise<string[]> {
+  const py = path.join(VENV_BIN, 'python3');
+  requireFile(py);
+  const script =
+    kind === 'json'
+      ? 'import json,sys\nfor v in json.load(sys.stdin): print(json.dumps(json.dumps(v, indent=2)))'
+      : 'import json,sys\nfor v in json.load(sys.stdin): print(json.dumps(repr(v)))';
+  const { stdout } = await execa(py, ['-c', script], { input: JSON.stringify(values) });
+  return stdout.split('\n').map((line) => JSON.parse(line) as string);
+}
+
+const LISTING_STRINGS = [
+  '',
+  'plain',
+  "it's",
+  'say "hi"',
+  `it's "both"`,
+  'back\\slash',
+  'tab\there\nnew line\rreturn',
+  'nul\u0000 esc\u001b del\u007f',
+  'bell\u0007 vt\u000b ff\u000c',
+  'é ü ß ✓ 日本 données',
+  'emoji 😀 and 🇫🇷',
+  'nel\u0085 nbsp\u00a0 shy\u00ad',
+  'zwsp\u200b line sep\u2028 para sep\u2029 ideographic space\u3000',
+  'private\ue000 plane 15\u{f0000} musical\u{1d173}',
+  '</script> & <b>',
+  'C:\\path\\n',
+];
+
+describe('the listing helpers against Python', () => {
+  it("is Python's json.dumps(indent=2) for strings, nesting, empty containers and scalars", async () => {
+    const values: unknown[] = [
+      ...LISTING_STRINGS.map((s) => ({ s })),
+      { empty: {}, list: [], nested: { a: [1, [2, { b: null }]], t: true, f: false } },
+      [],
+      {},
+      ['a', ['b', 'c']],
+      { 'ключ é': 'value' },
+      -42,
+      0,
+    ];
+    const expected = await pythonEach('json', values);
+    expect(values.map((v) => pythonJson(v))).toEqual(expected);
+  });
+
+  it("pyRepr is Python's repr() for strings, lists, dicts, None and booleans", async () => {
+    const values: unknown[] = [
+      ...LISTING_STRINGS,
+      ['tap-foo target-jsonl', ['tap-bar', "it's"]],
+      [],
+      { a: ['b'], "it's": 'x' },
+      null,
+      true,
+      false,
+      7,
+    ];
+    const expected = await pythonEach('repr', values);
+    expect(values.map((v) => pyRepr(v))).toEqual(expected);
+  });
+});
