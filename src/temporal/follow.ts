@@ -37,6 +37,13 @@ export type FollowOutcome = 'completed' | 'failed' | 'unknown';
 export interface FollowOptions {
   /** How long to keep reconnecting while the server is unreachable (default 2 minutes). */
   reconnectWindowMs?: number;
+  /**
+   * Stop following: calls in flight are cancelled and the outcome is `unknown`, with no
+   * event. Whoever closes the client's connection must stop following first and wait:
+   * the SDK retries a call that failed as the channel closed, and that retry throws
+   * from a timer once the channel is gone (an uncaught error that ended `up`).
+   */
+  signal?: AbortSignal;
 }
 
 /** Decode one heartbeat payload: codecs (in reverse order), then the payload converter. */
@@ -87,8 +94,6 @@ type Ending =
   | { kind: 'failed'; message: string }
   | { kind: 'unknown'; reason: string };
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 function formatMs(ms: number): string {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
@@ -105,6 +110,19 @@ export async function followRun(
   const windowMs = options.reconnectWindowMs ?? DEFAULT_RECONNECT_WINDOW_MS;
   const contact = new ServerContact(windowMs, onEvent);
   const handle = client.workflow.getHandle(workflowId);
+  const { signal } = options;
+  const call = <T>(fn: () => Promise<T>): Promise<T> => (signal ? client.withAbortSignal(signal, fn) : fn());
+  const stopped = (): boolean => signal?.aborted === true;
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   const seen = new Map<number, TaskState>();
   let ending: Ending | undefined;
 
@@ -115,12 +133,13 @@ export async function followRun(
 
   // The run's outcome: a long poll on its history, started again whenever the connection drops.
   const outcome = (async (): Promise<Ending> => {
-    for (let attempt = 0; !ending; attempt++) {
+    for (let attempt = 0; !ending && !stopped(); attempt++) {
       try {
-        const result = (await handle.result()) as JobRunResult;
+        const result = (await call(() => handle.result())) as JobRunResult;
         contact.reached();
         return { kind: 'completed', result };
       } catch (err) {
+        if (stopped()) break;
         if (err instanceof WorkflowFailedError) {
           contact.reached();
           const cause = (err as { cause?: Error }).cause;
@@ -130,7 +149,7 @@ export async function followRun(
         contact.lost(err);
         const lostMs = contact.expired();
         if (lostMs !== undefined) return giveUp(lostMs);
-        await sleep(Math.min(5000, 500 * 2 ** Math.min(attempt, 4)));
+        await pause(Math.min(5000, 500 * 2 ** Math.min(attempt, 4)));
       }
     }
     return ending ?? giveUp(windowMs);
@@ -151,10 +170,10 @@ export async function followRun(
       });
     }
   };
-  while (!ending) {
+  while (!ending && !stopped()) {
     let payload: Payload | undefined;
     try {
-      const description = await handle.describe();
+      const description = await call(() => handle.describe());
       contact.reached();
       payload = (description.raw.pendingActivities ?? [])[0]?.heartbeatDetails?.payloads?.[0] as Payload | undefined;
     } catch (err) {
@@ -165,17 +184,21 @@ export async function followRun(
     }
     try {
       // Not evidence about the server: a query also fails (or times out) while no worker polls.
-      report(await handle.query(progressQuery));
+      report(await call(() => handle.query(progressQuery)));
       if (payload) onEvent({ type: 'heartbeat', beat: await decodeHeartbeat(client, payload) });
     } catch {
       // The result tells the end; progress shows again once a worker answers.
     }
-    await Promise.race([outcome, sleep(1000)]);
+    await Promise.race([outcome, pause(1000)]);
+  }
+  if (stopped()) {
+    await outcome;
+    return 'unknown';
   }
   const end = ending as Ending;
   if (end.kind !== 'unknown') {
     try {
-      report(await handle.query(progressQuery));
+      report(await call(() => handle.query(progressQuery)));
     } catch {
       /* the final state is in the result */
     }

@@ -109,6 +109,9 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
   let watcher: ProjectWatcher | undefined;
   let closeClient: (() => Promise<void>) | undefined;
   const workerStop = new AbortController();
+  // Following the triggered run goes on while the worker drains, and ends before the client closes.
+  const followStop = new AbortController();
+  let following: Promise<unknown> | undefined;
   const stop = (): void => {
     onEvent({ type: 'stopping' });
     workerStop.abort();
@@ -165,9 +168,11 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
         ...(url ? { url } : {}),
       });
       if (started) {
-        void followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event })).then((outcome) =>
-          onEvent({ type: 'run-finished', schedule: name, outcome }),
-        );
+        following = followRun(client, started, (event) => onEvent({ type: 'run', schedule: name, event }), {
+          signal: followStop.signal,
+        }).then((outcome) => {
+          if (!followStop.signal.aborted) onEvent({ type: 'run-finished', schedule: name, outcome });
+        });
       }
     }
     await worker;
@@ -175,6 +180,8 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
     watcher?.close();
     workerStop.abort();
     options.signal.removeEventListener('abort', stop);
+    followStop.abort();
+    await following?.catch(() => {});
     await closeClient?.().catch(() => {});
     if (devServer) {
       await devServer.stop();

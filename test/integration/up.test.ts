@@ -98,6 +98,60 @@ describe('up', () => {
   }, 240_000);
 });
 
+describe('up stopped while its followed run waits to retry', () => {
+  it('Ctrl-C: up ends cleanly (following stops before the client closes), nothing uncaught, the server stopped', async () => {
+    // The run's task fails while the file exists; its next attempt is 60 s away, so Ctrl-C
+    // comes while following polls a run that no worker will move on before up exits.
+    const dir = pipelineProject(
+      `- name: count
+  interval: '@daily'
+  job: count
+  env:
+    TARGET_LINES_FILE: __DIR__/out.jsonl
+    TAP_COUNT_FAIL_WHILE: __DIR__/fail
+  annotations:
+    temporal:
+      attempts: 5
+      backoff: 60s
+`,
+      `- name: count
+  tasks:
+  - tap-count target-lines
+`,
+    );
+    writeFileSync(path.join(dir, 'fail'), 'x');
+    const [port, uiPort] = [await freePort(), await freePort()];
+    let output = '';
+    proc = execa(
+      'node',
+      [CLI, '--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--trigger', 'count'],
+      {
+        env: {
+          MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
+          MELTANO_BIN: MELTANO,
+          PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+          MELTANO_TEMPORAL_PROJECT: 'uptest-retry',
+        },
+        reject: false,
+        stdin: 'ignore',
+        all: true,
+        buffer: false,
+      },
+    );
+    proc.all?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    await upOutput(() => output, /failing while/u, 120_000);
+    // Following polls every second: let it be mid-call when the worker and the client stop.
+    await sleep(2500);
+    proc.kill('SIGINT');
+    const r = await proc;
+    expect(output).not.toMatch(/Channel has been shut down|Uncaught|^\s+at /mu);
+    expect(r.exitCode).toBe(0);
+    expect(output).toMatch(/\[up\] embedded Temporal stopped/u);
+  }, 240_000);
+});
+
 /** A project whose `meltano` is a stand-in: it records each start and end, and holds `noop:slow` until released. */
 function slotsProject(): string {
   const dir = makeProject({
