@@ -99,6 +99,25 @@ function formatMs(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/**
+ * Runs `fn`'s calls cancellable by `signal`. The SDK adds an abort listener to
+ * the signal for every gRPC call and never removes it, so a long follow on one
+ * signal piled them up (and Node warned past 10, on stderr, breaking
+ * `--log-format json`). Each call gets a signal of its own that the long-lived
+ * one aborts: it holds one listener per call in flight, not one per call made.
+ */
+async function cancellableBy<T>(client: Client, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  const own = new AbortController();
+  const forward = (): void => own.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  try {
+    return await client.withAbortSignal(own.signal, fn);
+  } finally {
+    signal.removeEventListener('abort', forward);
+  }
+}
+
 /** Follow until the run ends, or until the server has been unreachable for the reconnect window. */
 export async function followRun(
   client: Client,
@@ -111,7 +130,7 @@ export async function followRun(
   const contact = new ServerContact(windowMs, onEvent);
   const handle = client.workflow.getHandle(workflowId);
   const { signal } = options;
-  const call = <T>(fn: () => Promise<T>): Promise<T> => (signal ? client.withAbortSignal(signal, fn) : fn());
+  const call = <T>(fn: () => Promise<T>): Promise<T> => (signal ? cancellableBy(client, signal, fn) : fn());
   const stopped = (): boolean => signal?.aborted === true;
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {

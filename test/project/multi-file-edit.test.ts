@@ -42,7 +42,7 @@ const EXTRA_YML = `schedules:
 `;
 
 const WRITE_JS = path.join(REPO_ROOT, 'dist', 'src', 'project', 'write.js');
-const CONTEXT_JS = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'context.js');
+const ERROR_REPORT_JS = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'program', 'error-report.js');
 
 /**
  * A process that makes one edit of both files through `editProject` (both
@@ -50,7 +50,7 @@ const CONTEXT_JS = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'context.js');
  */
 const EDIT_BOTH = `
 const { editProject } = await import(${JSON.stringify(pathToFileURL(WRITE_JS).href)});
-const { printError } = await import(${JSON.stringify(pathToFileURL(CONTEXT_JS).href)});
+const { printError } = await import(${JSON.stringify(pathToFileURL(ERROR_REPORT_JS).href)});
 try {
   await editProject({ root: process.cwd() }, () => ({
     edits: [
@@ -68,6 +68,7 @@ try {
 /** Run the two-file edit in `cwd`, as `nobody` when `unprivileged` and the tests run as root. */
 async function editBoth(cwd: string, unprivileged: boolean) {
   requireFile(WRITE_JS, 'run `npm run build`');
+  requireFile(ERROR_REPORT_JS, 'run `npm run build`');
   const env = { HOME: cwd, PATH: `${VENV_BIN}:/usr/bin:/bin` };
   const argv = ['node', '--input-type=module', '-e', EDIT_BOTH];
   const asNobody = unprivileged && process.getuid?.() === 0;
