@@ -20,8 +20,12 @@ import { RunTracker } from './progress.js';
 import { scheduledOrigin, taskSummary, type RunOrigin } from './summary.js';
 import type { Activities } from '../activities/index.js';
 import { notifyFinished, watchForLate, type NoticeBase } from './notify.js';
-import { ACTIVITY, FAILURE, PATCH, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
+import { ACTIVITY, FAILURE, PATCH, POOL_PATCH, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
+import { showPoolWait, takePoolSlot } from './pool-slot.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
+
+/** The pools' workflow, registered with the job workflow (the bundle holds every export of this module). */
+export { meltanoPool } from './pool.js';
 
 const resolveOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -76,6 +80,11 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   // The UI's current details: which task of how many, rows so far (reported by the running task).
   const tracker = new RunTracker(resolved.tasks, runOrigin());
   setHandler(taskRowsSignal, (update) => tracker.rows(update));
+  // A pool (annotations.temporal.pool): the run holds one of its slots from its first task to its end.
+  const slot =
+    input.pool && patched(POOL_PATCH)
+      ? await takePoolSlot(input.pool, input, (wait) => showPoolWait(progress, tracker, wait))
+      : undefined;
 
   const results: TaskResult[] = [];
   for (const task of resolved.tasks) {
@@ -111,6 +120,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
         if (entry) entry.state = 'cancelled';
         tracker.cancelled(task.index);
+        await slot?.release();
         await lateWatch?.stop();
         throw err;
       }
@@ -127,6 +137,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         completed: results,
       };
       const message = `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`;
+      await slot?.release();
       await lateWatch?.stop();
       if (notify && noticeBase) {
         await notifyFinished(notify, noticeBase, {
@@ -144,6 +155,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       });
     }
   }
+  await slot?.release();
   await lateWatch?.stop();
   if (notify && noticeBase) await notifyFinished(notify, noticeBase, { outcome: 'succeeded' });
   return {

@@ -57,6 +57,7 @@ const KNOWN = new Set([
   'paused',
   'pause_on_failure',
   'notify',
+  'pool',
 ]);
 
 function isTimezone(tz: string): boolean {

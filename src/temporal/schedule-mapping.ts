@@ -32,6 +32,7 @@ import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/su
 import { eltArgs } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
 import { durationMs } from '../util/duration.js';
+import { schedulePool } from './pools.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
@@ -145,10 +146,13 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
         );
   const job = schedule.kind === 'job' ? schedule.job : `${schedule.extractor} ${schedule.loader}`;
   const taskQueue = ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
+  // Only a schedule in a pool carries one: the input of every other schedule stays as it was.
+  const pool = schedulePool(ctx.project, schedule, ctx.environment);
   const input: JobRunInput = {
     project: ctx.projectKey,
     schedule: schedule.name,
     ...(ctx.environment ? { environment: ctx.environment } : {}),
+    ...(pool ? { pool } : {}),
   };
   const tasks =
     schedule.kind === 'job'
@@ -177,6 +181,7 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     jitter: annotations.jitter ?? 'none',
     'pause on failure': String(annotations.pauseOnFailure),
     retry: JSON.stringify(annotations.policy),
+    ...(pool ? { pool: `${pool.name} (size ${pool.size})` } : {}),
   };
   // In SEARCH_ATTRIBUTE_NAMES order: the fingerprint below hashes them as listed.
   const searchAttributes = {

@@ -15,6 +15,8 @@ export interface StripRun {
   failedTask: string | null;
   /** Rows loaded (sum over tasks and streams); null when unknown (running, or no result). */
   rows: number | null;
+  /** A running run waiting for a pool's slot: what it waits for. */
+  waiting?: string | null;
 }
 
 export interface StripOptions {
@@ -87,6 +89,8 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
     out.push(`  ${'status'.padEnd(LABEL)}${statusCells.join('').trimEnd()}`);
     out.push(`  ${'time'.padEnd(LABEL)}${timeCells.join('').trimEnd()}`);
     out.push(`  ${'rows'.padEnd(LABEL)}${rowCells.join('').trimEnd()}`);
+    for (const r of newestFirst.filter((run) => run.status === 'RUNNING' && run.waiting))
+      out.push(`  ${paint(36, '…')} ${shortTime(r.startTime)} ${r.waiting ?? ''}: ${r.workflowId}`);
     const lastFailure = newestFirst.find((r) => r.status === 'FAILED');
     if (lastFailure) {
       out.push(
