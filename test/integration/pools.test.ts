@@ -211,8 +211,6 @@ describe('pools', () => {
     expect(listed.filter((r) => r.waiting).every((r) => r.waiting === 'waiting for pool warehouse (2/2 busy)')).toBe(
       true,
     );
-    const text = await ours(dir, ['runs'], env());
-    expect(text.stdout).toMatch(/… \S+ \S+ waiting for pool warehouse \(2\/2 busy\): meltano:/u);
 
     // Kill the worker that runs a task (the first that logged one), mid-task.
     const victim = await waitFor('a worker to run a task', () =>

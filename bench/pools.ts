@@ -1,0 +1,126 @@
+/**
+ * Pools: what a pool costs a run. On a dev server with one worker (4 task slots) and a stand-in `meltano`
+ * that stamps its start and exit:
+ *
+ * - hand-over: N runs of a one-task job started at once in a pool of one; from one run's task exit to the
+ *   next run's task start (the release signal, the pool's workflow task, the grant signal, the run's
+ *   workflow task, the activity dispatch, the process start);
+ * - a free pool: request -> first task start of a run in a pool nobody holds (the pool's workflow is
+ *   started by signal-with-start) against the same run without a pool, alternating, R rounds.
+ *
+ * `npm run bench -- pools [N] [R]`
+ */
+import { Client, Connection } from '@temporalio/client';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
+import { runWorker } from '../src/temporal/worker.js';
+import { meltanoJob } from '../workflows/index.js';
+import type { JobRunInput } from '../workflows/types.js';
+import { fmt, median } from './util.js';
+
+const N = Number(process.argv[2] ?? 8);
+const R = Number(process.argv[3] ?? 5);
+
+const root = path.join(os.tmpdir(), `mt-bench-pools-${process.pid}`);
+const stamps = path.join(root, 'stamps.txt');
+const stub = path.join(root, '.meltano', 'run', 'bin');
+mkdirSync(path.dirname(stub), { recursive: true });
+// Start and exit in epoch ms, with the process id to pair them.
+writeFileSync(
+  stub,
+  `#!/bin/sh\necho "start $(date +%s%3N) $$" >> ${stamps}\nsleep 0.3\necho "end $(date +%s%3N) $$" >> ${stamps}\n`,
+);
+chmodSync(stub, 0o755);
+writeFileSync(
+  path.join(root, 'meltano.yml'),
+  'plugins:\n  utilities:\n  - name: noop\n    namespace: noop\njobs:\n- name: one\n  tasks:\n  - noop:a\n',
+);
+
+type Task = { start: number; end: number };
+function tasks(): Task[] {
+  const byPid = new Map<string, Partial<Task>>();
+  for (const line of readFileSync(stamps, 'utf8').trim().split('\n').filter(Boolean)) {
+    const [kind, at, pid] = line.split(' ') as [string, string, string];
+    const t = byPid.get(pid) ?? {};
+    if (kind === 'start') t.start = Number(at);
+    else t.end = Number(at);
+    byPid.set(pid, t);
+  }
+  return [...byPid.values()].filter((t): t is Task => t.start !== undefined && t.end !== undefined);
+}
+
+process.env.MELTANO_BIN = stub;
+const server = await startDevServer({
+  dbFile: projectDevServerFile(root),
+  port: 17233 + Math.floor(Math.random() * 1000),
+  uiPort: 19233 + Math.floor(Math.random() * 1000),
+});
+const abort = new AbortController();
+const worker = runWorker({
+  projectRoot: root,
+  connection: { address: server.address, namespace: 'default', addressGiven: true },
+  taskQueue: 'bench',
+  signal: abort.signal,
+  maxConcurrentTasks: 4,
+});
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+let n = 0;
+const input = (pool?: string): JobRunInput => ({
+  projectRoot: root,
+  job: 'one',
+  project: 'bench',
+  ...(pool ? { pool: { name: pool, size: 1 } } : {}),
+});
+const start = (pool?: string) =>
+  client.workflow.start(meltanoJob, { taskQueue: 'bench', workflowId: `bench-${n++}`, args: [input(pool)] });
+
+try {
+  // Warm-up: the worker's first workflow and activity tasks.
+  await (await start()).result();
+  await (await start('warm')).result();
+
+  writeFileSync(stamps, '');
+  const handles = await Promise.all(Array.from({ length: N }, () => start('handover')));
+  await Promise.all(handles.map((h) => h.result()));
+  const ordered = tasks().sort((a, b) => a.start - b.start);
+  const handovers = ordered.slice(1).map((t, k) => t.start - (ordered[k] as Task).end);
+  const overlaps = handovers.filter((h) => h < 0).length;
+
+  const free: number[] = [];
+  const plain: number[] = [];
+  for (let r = 0; r < R; r++) {
+    for (const [pool, into] of [
+      ['free', free],
+      [undefined, plain],
+    ] as const) {
+      writeFileSync(stamps, '');
+      const t0 = Date.now();
+      await (await start(pool)).result();
+      into.push((tasks()[0] as Task).start - t0);
+    }
+  }
+  console.log(
+    `pools: ${N} runs at once in a pool of one, one worker (4 task slots); ${R} rounds of a free pool vs none`,
+  );
+  console.log(
+    `  hand-over (task exit -> next run's task start): median ${fmt(median(handovers))}, max ${fmt(Math.max(...handovers))}, min ${fmt(Math.min(...handovers))}; overlaps: ${overlaps}`,
+  );
+  console.log(
+    `  request -> first task: in a free pool median ${fmt(median(free))}, without a pool ${fmt(median(plain))}; the pool's share ${fmt(median(free) - median(plain))}`,
+  );
+  console.log(
+    `  load average: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(`reproduce: npm run bench -- pools ${N} ${R}`);
+} finally {
+  abort.abort();
+  await worker;
+  await connection.close();
+  await server.stop();
+}
