@@ -21,6 +21,7 @@ import type {
 } from '@temporalio/common';
 import type { JobProgress, TaskRowsUpdate } from './types.js';
 import type { PoolGrant, PoolHolder, PoolRequest, PoolState, PoolWait } from './pool-types.js';
+import type { AfterState, UpstreamSucceeded } from './after-types.js';
 
 /** The workflow's type name: the name of the `meltanoJob` function in ./index.ts, held by every schedule. */
 export const WORKFLOW_TYPE = 'meltanoJob';
@@ -194,3 +195,29 @@ export type PoolWaitMemo = { waiting?: string };
 
 /** A job run holds a pool slot from its first task to its end: guarded, so older runs replay without it. */
 export const POOL_PATCH = 'pool-v1';
+
+/**
+ * `annotations.temporal.after`: one `meltanoAfter` workflow per downstream schedule collects its upstreams'
+ * successes and starts the downstream's run once each has succeeded (see ./after.ts).
+ */
+export const AFTER_WORKFLOW_TYPE = 'meltanoAfter';
+
+/** The activities of `after`: local activities. */
+export const AFTER_ACTIVITY = {
+  /** An upstream that succeeded tells its downstream's coordinator: signal-with-start (the upstream's). */
+  releaseDownstream: 'releaseDownstream',
+  /** Starts the downstream's run with its schedule's action, linked to its upstream runs (the coordinator's). */
+  startDownstreamRun: 'startDownstreamRun',
+} as const;
+export type AfterActivityName = (typeof AFTER_ACTIVITY)[keyof typeof AFTER_ACTIVITY];
+
+export const upstreamSucceededSignal = { type: 'signal', name: 'upstreamSucceeded' } as SignalDefinition<
+  [UpstreamSucceeded]
+>;
+export const afterStateQuery = { type: 'query', name: 'afterState' } as QueryDefinition<AfterState>;
+
+/** An upstream's successful run releases its downstreams: guarded, so older runs replay without it. */
+export const AFTER_PATCH = 'after-v1';
+
+/** What an upstream's failed run adds to its memo: the downstreams it holds back, for `runs` and alerts. */
+export type HoldsMemo = { holds?: string[] };

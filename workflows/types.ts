@@ -1,6 +1,7 @@
 import type { MeltanoRunOptions } from '../src/meltano/run-options.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
 import type { PoolNeed } from './pool-types.js';
+import type { DownstreamRelease } from './after-types.js';
 
 /**
  * Data exchanged between the job workflow, its activities and clients (the
@@ -26,6 +27,8 @@ export interface JobRunInput {
   resume?: { fromTask: number; retryOf: { workflowId: string; runId: string } };
   /** `annotations.temporal.pool`: the pool the run takes a slot of, and its size at the last sync. */
   pool?: PoolNeed;
+  /** `annotations.temporal.after` of other schedules: the downstreams a success of this one releases. */
+  downstreams?: DownstreamRelease[];
 }
 
 /** Retry and timeout settings of the task activities (from `annotations.temporal`). */

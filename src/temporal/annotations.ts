@@ -58,6 +58,7 @@ const KNOWN = new Set([
   'pause_on_failure',
   'notify',
   'pool',
+  'after',
 ]);
 
 function isTimezone(tz: string): boolean {
