@@ -1,14 +1,16 @@
 /**
- * Pools: what a pool costs a run. On a dev server with one worker (4 task slots) and a stand-in `meltano`
- * that stamps its start and exit:
+ * Pools and `after`: what they cost a run. On a dev server with one worker (4 task slots) and a stand-in
+ * `meltano` that stamps its start and exit:
  *
  * - hand-over: N runs of a one-task job started at once in a pool of one; from one run's task exit to the
  *   next run's task start (the release signal, the pool's workflow task, the grant signal, the run's
  *   workflow task, the activity dispatch, the process start);
  * - a free pool: request -> first task start of a run in a pool nobody holds (the pool's workflow is
- *   started by signal-with-start) against the same run without a pool, alternating, R rounds.
+ *   started by signal-with-start) against the same run without a pool, alternating, R rounds;
+ * - after: two upstream schedules started together, R rounds; from the later upstream task's exit to the
+ *   downstream's first task start (the upstream's release, the coordinator, the downstream's start).
  *
- * `npm run bench -- pools [N] [R]`
+ * `npm run bench -- pipelines [N] [R]`
  */
 import { Client, Connection } from '@temporalio/client';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ import { runWorker } from '../src/temporal/worker.js';
 import { meltanoJob } from '../workflows/index.js';
 import type { JobRunInput } from '../workflows/types.js';
 import { fmt, median } from './util.js';
+import { loadProject } from '../src/project/load.js';
+import { desiredSchedule, scheduleOptions, type MappingContext } from '../src/temporal/schedule-mapping.js';
 
 const N = Number(process.argv[2] ?? 8);
 const R = Number(process.argv[3] ?? 5);
@@ -35,15 +39,24 @@ writeFileSync(
 chmodSync(stub, 0o755);
 writeFileSync(
   path.join(root, 'meltano.yml'),
-  'plugins:\n  utilities:\n  - name: noop\n    namespace: noop\njobs:\n- name: one\n  tasks:\n  - noop:a\n',
+  `plugins:\n  utilities:\n  - name: noop\n    namespace: noop\njobs:\n- name: one\n  tasks:\n  - noop:a\nschedules:\n${[
+    'a',
+    'b',
+    'dbt',
+  ]
+    .map(
+      (name) =>
+        `- name: ${name}\n  interval: '@manual'\n  job: one\n  env:\n    STAMP_NAME: ${name}\n${name === 'dbt' ? '  annotations:\n    temporal:\n      after: [a, b]\n' : ''}`,
+    )
+    .join('')}`,
 );
 
-type Task = { start: number; end: number };
+type Task = { start: number; end: number; name: string };
 function tasks(): Task[] {
   const byPid = new Map<string, Partial<Task>>();
   for (const line of readFileSync(stamps, 'utf8').trim().split('\n').filter(Boolean)) {
-    const [kind, at, pid] = line.split(' ') as [string, string, string];
-    const t = byPid.get(pid) ?? {};
+    const [kind, at, pid, name = ''] = line.split(' ') as [string, string, string, string?];
+    const t = byPid.get(pid) ?? { name };
     if (kind === 'start') t.start = Number(at);
     else t.end = Number(at);
     byPid.set(pid, t);
@@ -117,7 +130,7 @@ try {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  console.log(`reproduce: npm run bench -- pools ${N} ${R}`);
+  console.log(`reproduce: npm run bench -- pipelines ${N} ${R}`);
 } finally {
   abort.abort();
   await worker;
