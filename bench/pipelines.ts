@@ -21,6 +21,7 @@ import { runWorker } from '../src/temporal/worker.js';
 import { meltanoJob } from '../workflows/index.js';
 import type { JobRunInput } from '../workflows/types.js';
 import { fmt, median } from './util.js';
+import { waitFor } from '../src/util/wait.js';
 import { loadProject } from '../src/project/load.js';
 import { desiredSchedule, scheduleOptions, type MappingContext } from '../src/temporal/schedule-mapping.js';
 
@@ -115,6 +116,47 @@ try {
       into.push((tasks()[0] as Task).start - t0);
     }
   }
+  // after: the schedules on the server as sync makes them; a and b started together, dbt released by both.
+  const project = loadProject({ root });
+  const ctx: MappingContext = {
+    project,
+    projectKey: 'bench',
+    owner: 'bench',
+    legacyProjectKey: 'bench',
+    environment: undefined,
+    taskQueue: 'bench',
+  };
+  const actions = new Map<string, unknown[]>();
+  for (const schedule of project.schedules) {
+    const options = scheduleOptions(desiredSchedule(ctx, schedule), ctx);
+    await client.schedule.create(options);
+    if (options.action.type === 'startWorkflow') actions.set(schedule.name, [...(options.action.args ?? [])]);
+  }
+  const delays: number[] = [];
+  for (let r = 0; r < R; r++) {
+    writeFileSync(stamps, '');
+    await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const handle = await client.workflow.start('meltanoJob', {
+          taskQueue: 'bench',
+          workflowId: `bench-${name}-${r}`,
+          args: actions.get(name) ?? [],
+        });
+        await handle.result();
+      }),
+    );
+    const dbt = await waitFor('the downstream to run', () => tasks().find((t) => t.name === 'dbt'), {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
+    const lastUpstreamEnd = Math.max(
+      ...tasks()
+        .filter((t) => t.name !== 'dbt')
+        .map((t) => t.end),
+    );
+    delays.push(dbt.start - lastUpstreamEnd);
+  }
+
   console.log(
     `pools: ${N} runs at once in a pool of one, one worker (4 task slots); ${R} rounds of a free pool vs none`,
   );
@@ -123,6 +165,9 @@ try {
   );
   console.log(
     `  request -> first task: in a free pool median ${fmt(median(free))}, without a pool ${fmt(median(plain))}; the pool's share ${fmt(median(free) - median(plain))}`,
+  );
+  console.log(
+    `after: last upstream task exit -> downstream's first task start, ${R} rounds: median ${fmt(median(delays))}, max ${fmt(Math.max(...delays))}`,
   );
   console.log(
     `  load average: ${os
