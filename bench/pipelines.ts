@@ -28,14 +28,14 @@ import { desiredSchedule, scheduleOptions, type MappingContext } from '../src/te
 const N = Number(process.argv[2] ?? 8);
 const R = Number(process.argv[3] ?? 5);
 
-const root = path.join(os.tmpdir(), `mt-bench-pools-${process.pid}`);
+const root = path.join(os.tmpdir(), `mt-bench-pipelines-${process.pid}`);
 const stamps = path.join(root, 'stamps.txt');
 const stub = path.join(root, '.meltano', 'run', 'bin');
 mkdirSync(path.dirname(stub), { recursive: true });
-// Start and exit in epoch ms, with the process id to pair them.
+// Start and exit in epoch ms, with the process id to pair them and the schedule (its env) when there is one.
 writeFileSync(
   stub,
-  `#!/bin/sh\necho "start $(date +%s%3N) $$" >> ${stamps}\nsleep 0.3\necho "end $(date +%s%3N) $$" >> ${stamps}\n`,
+  `#!/bin/sh\necho "start $(date +%s%3N) $$ \${STAMP_NAME:-}" >> ${stamps}\nsleep 0.3\necho "end $(date +%s%3N) $$ \${STAMP_NAME:-}" >> ${stamps}\n`,
 );
 chmodSync(stub, 0o755);
 writeFileSync(
@@ -148,6 +148,7 @@ try {
     const dbt = await waitFor('the downstream to run', () => tasks().find((t) => t.name === 'dbt'), {
       timeoutMs: 60_000,
       intervalMs: 20,
+      detail: () => readFileSync(stamps, 'utf8'),
     });
     const lastUpstreamEnd = Math.max(
       ...tasks()
