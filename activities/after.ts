@@ -3,7 +3,7 @@
  * downstream's coordinator by signal-with-start, and the coordinator starts the downstream's run with the
  * schedule's own action (input, task queue, attributes, as sync last wrote them), linked to the upstream runs.
  */
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { AFTER_ACTIVITY, AFTER_WORKFLOW_TYPE, upstreamSucceededSignal } from '../workflows/contract.js';
 import type { AfterRunMemo, AfterState, DownstreamStart, ReleaseRequest } from '../workflows/after-types.js';
 import { scheduleId } from '../src/temporal/schedule-mapping.js';
@@ -28,11 +28,21 @@ export async function releaseDownstream(input: ReleaseRequest): Promise<void> {
   });
 }
 
-/** Starts the downstream's run; a start retried after it went through finds the run and succeeds. */
+/** Starts the downstream's run (its workflow id; empty when its schedule is gone); a start retried after it went through finds the run and succeeds. */
 export async function startDownstreamRun(input: DownstreamStart): Promise<string> {
   const client = Context.current().client;
   const id = scheduleId(input.project ?? 'default', input.environment, input.downstream);
-  const d = await client.schedule.getHandle(id).describe();
+  let d;
+  try {
+    d = await client.schedule.getHandle(id).describe();
+  } catch (err) {
+    // The downstream's schedule is gone (removed, pruned): there is nothing to start, and retrying cannot help.
+    if ((err as Error).name === 'ScheduleNotFoundError') {
+      log.warn(`after: schedule ${id} no longer exists; its upstreams' successes start nothing`);
+      return '';
+    }
+    throw err;
+  }
   const action = d.action;
   if (action.type !== 'startWorkflow') throw new Error(`schedule ${id}: action is ${action.type}, not startWorkflow`);
   const workflowId = `${action.workflowId}-after-${input.releaseKey}`;
