@@ -20,6 +20,8 @@ import type {
   SignalDefinition,
 } from '@temporalio/common';
 import type { JobProgress, TaskRowsUpdate } from './types.js';
+import type { PoolGrant, PoolHolder, PoolRequest, PoolState, PoolWait } from './pool-types.js';
+import type { AfterState, UpstreamSucceeded } from './after-types.js';
 
 /** The workflow's type name: the name of the `meltanoJob` function in ./index.ts, held by every schedule. */
 export const WORKFLOW_TYPE = 'meltanoJob';
@@ -165,3 +167,57 @@ export type RetryRunMemo = {
   retryOf: { workflowId: string; runId: string };
   fromTask: number;
 };
+
+/**
+ * Pools (`annotations.temporal.pool`): one long-running `meltanoPool` workflow per pool hands out its
+ * slots, first come first served, to the job runs that ask for one (see ./pool.ts).
+ */
+export const POOL_WORKFLOW_TYPE = 'meltanoPool';
+
+/** The activities of pools: local activities, run by the worker that runs the workflow task. */
+export const POOL_ACTIVITY = {
+  /** Asks the pool for a slot: signal-with-start of the pool's workflow (a job run's local activity). */
+  requestPoolSlot: 'requestPoolSlot',
+  /** Which of the pool's holders have closed (the pool's local activity): their slots are freed. */
+  closedPoolHolders: 'closedPoolHolders',
+} as const;
+export type PoolActivityName = (typeof POOL_ACTIVITY)[keyof typeof POOL_ACTIVITY];
+
+/** Signals and the query between a pool and its job runs (what `defineSignal` and `defineQuery` return). */
+export const poolAcquireSignal = { type: 'signal', name: 'poolAcquire' } as SignalDefinition<[PoolRequest]>;
+export const poolReleaseSignal = { type: 'signal', name: 'poolRelease' } as SignalDefinition<[PoolHolder]>;
+export const poolGrantedSignal = { type: 'signal', name: 'poolGranted' } as SignalDefinition<[PoolGrant]>;
+export const poolWaitingSignal = { type: 'signal', name: 'poolWaiting' } as SignalDefinition<[PoolWait]>;
+export const poolStateQuery = { type: 'query', name: 'poolState' } as QueryDefinition<PoolState>;
+
+/** What a run waiting for a pool's slot adds to its memo (removed once it has the slot), for `runs`. */
+export type PoolWaitMemo = { waiting?: string };
+
+/** A job run holds a pool slot from its first task to its end: guarded, so older runs replay without it. */
+export const POOL_PATCH = 'pool-v1';
+
+/**
+ * `annotations.temporal.after`: one `meltanoAfter` workflow per downstream schedule collects its upstreams'
+ * successes and starts the downstream's run once each has succeeded (see ./after.ts).
+ */
+export const AFTER_WORKFLOW_TYPE = 'meltanoAfter';
+
+/** The activities of `after`: local activities. */
+export const AFTER_ACTIVITY = {
+  /** An upstream that succeeded tells its downstream's coordinator: signal-with-start (the upstream's). */
+  releaseDownstream: 'releaseDownstream',
+  /** Starts the downstream's run with its schedule's action, linked to its upstream runs (the coordinator's). */
+  startDownstreamRun: 'startDownstreamRun',
+} as const;
+export type AfterActivityName = (typeof AFTER_ACTIVITY)[keyof typeof AFTER_ACTIVITY];
+
+export const upstreamSucceededSignal = { type: 'signal', name: 'upstreamSucceeded' } as SignalDefinition<
+  [UpstreamSucceeded]
+>;
+export const afterStateQuery = { type: 'query', name: 'afterState' } as QueryDefinition<AfterState>;
+
+/** An upstream's successful run releases its downstreams: guarded, so older runs replay without it. */
+export const AFTER_PATCH = 'after-v1';
+
+/** What an upstream's failed run adds to its memo: the downstreams it holds back, for `runs` and alerts. */
+export type HoldsMemo = { holds?: string[] };

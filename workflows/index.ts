@@ -20,8 +20,23 @@ import { RunTracker } from './progress.js';
 import { scheduledOrigin, taskSummary, type RunOrigin } from './summary.js';
 import type { Activities } from '../activities/index.js';
 import { notifyFinished, watchForLate, type NoticeBase } from './notify.js';
-import { ACTIVITY, FAILURE, PATCH, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
+import {
+  ACTIVITY,
+  AFTER_PATCH,
+  FAILURE,
+  PATCH,
+  POOL_PATCH,
+  progressQuery,
+  SEARCH_ATTRIBUTE,
+  taskRowsSignal,
+} from './contract.js';
+import { markHeld, releaseDownstreams } from './after-release.js';
+import { showPoolWait, takePoolSlot } from './pool-slot.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
+
+/** The pools' and the after-coordinators' workflows, registered with the job workflow (the bundle holds every export of this module). */
+export { meltanoPool } from './pool.js';
+export { meltanoAfter } from './after.js';
 
 const resolveOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -76,6 +91,11 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   // The UI's current details: which task of how many, rows so far (reported by the running task).
   const tracker = new RunTracker(resolved.tasks, runOrigin());
   setHandler(taskRowsSignal, (update) => tracker.rows(update));
+  // A pool (annotations.temporal.pool): the run holds one of its slots from its first task to its end.
+  const slot =
+    input.pool && patched(POOL_PATCH)
+      ? await takePoolSlot(input.pool, input, (wait) => showPoolWait(progress, tracker, wait))
+      : undefined;
 
   const results: TaskResult[] = [];
   for (const task of resolved.tasks) {
@@ -111,6 +131,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
         if (entry) entry.state = 'cancelled';
         tracker.cancelled(task.index);
+        await slot?.release();
         await lateWatch?.stop();
         throw err;
       }
@@ -126,7 +147,10 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         job: resolved.job,
         completed: results,
       };
-      const message = `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`;
+      // annotations.temporal.after: the alert and `runs` name the schedules this failure holds back.
+      const holds = input.downstreams?.length && patched(AFTER_PATCH) ? markHeld(input.downstreams) : [];
+      const message = `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}${holds.length ? `; holds back ${holds.join(', ')} (annotations.temporal.after)` : ''}`;
+      await slot?.release();
       await lateWatch?.stop();
       if (notify && noticeBase) {
         await notifyFinished(notify, noticeBase, {
@@ -144,6 +168,8 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
       });
     }
   }
+  await slot?.release();
+  if (input.downstreams?.length && patched(AFTER_PATCH)) await releaseDownstreams(input.downstreams, input);
   await lateWatch?.stop();
   if (notify && noticeBase) await notifyFinished(notify, noticeBase, { outcome: 'succeeded' });
   return {

@@ -1,5 +1,7 @@
 import type { MeltanoRunOptions } from '../src/meltano/run-options.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
+import type { PoolNeed } from './pool-types.js';
+import type { DownstreamRelease } from './after-types.js';
 
 /**
  * Data exchanged between the job workflow, its activities and clients (the
@@ -23,6 +25,10 @@ export interface JobRunInput {
   runOptions?: MeltanoRunOptions;
   /** `runs retry`: skip the tasks before `fromTask` (they completed in the original run). */
   resume?: { fromTask: number; retryOf: { workflowId: string; runId: string } };
+  /** `annotations.temporal.pool`: the pool the run takes a slot of, and its size at the last sync. */
+  pool?: PoolNeed;
+  /** `annotations.temporal.after` of other schedules: the downstreams a success of this one releases. */
+  downstreams?: DownstreamRelease[];
 }
 
 /** Retry and timeout settings of the task activities (from `annotations.temporal`). */
@@ -86,6 +92,8 @@ export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancel
 
 export interface JobProgress {
   job: string;
+  /** While the run waits for a pool's slot: `waiting for pool warehouse (2/2 busy)`. */
+  waiting?: string;
   tasks: Array<{ index: number; args: string[]; state: TaskState; result?: TaskResult }>;
 }
 

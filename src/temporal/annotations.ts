@@ -57,6 +57,8 @@ const KNOWN = new Set([
   'paused',
   'pause_on_failure',
   'notify',
+  'pool',
+  'after',
 ]);
 
 function isTimezone(tz: string): boolean {

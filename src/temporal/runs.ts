@@ -5,7 +5,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { JobRunResult, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
-import { FAILURE, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
+import { FAILURE, SEARCH_ATTRIBUTE, type HoldsMemo, type PoolWaitMemo } from '../../workflows/contract.js';
+import type { AfterRunMemo, UpstreamRun } from '../../workflows/after-types.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
 import type { PastRun } from '../notify/events.js';
@@ -23,6 +24,12 @@ export interface RunRow {
   failedTask: string | null;
   /** Rows loaded (all tasks and streams, from Singer METRIC lines): a finished run's result, or the tasks a failed run completed; null while running or when unknown. */
   rows: number | null;
+  /** A running run that waits for a pool's slot: `waiting for pool warehouse (2/2 busy)`; else null. */
+  waiting: string | null;
+  /** A run started after other schedules (`annotations.temporal.after`): the upstream runs that released it; else null. */
+  after: UpstreamRun[] | null;
+  /** A failed run of an upstream: the schedules it holds back; else null. */
+  holds: string[] | null;
 }
 
 const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
@@ -104,6 +111,19 @@ export function scheduleToList(positional: string | undefined, flag: string | un
   return flag ?? positional;
 }
 
+/** The pool a running run waits for, from its memo (see `PoolWaitMemo`). */
+function poolWaiting(memo: Record<string, unknown> | undefined): string | null {
+  const waiting = (memo as PoolWaitMemo | undefined)?.waiting;
+  return typeof waiting === 'string' ? waiting : null;
+}
+
+/** The upstream runs that released a run, and the schedules a failed run holds back, from its memo. */
+function afterLinks(memo: Record<string, unknown> | undefined): Pick<RunRow, 'after' | 'holds'> {
+  const { after } = (memo ?? {}) as Partial<AfterRunMemo>;
+  const { holds } = (memo ?? {}) as HoldsMemo;
+  return { after: Array.isArray(after) ? after : null, holds: Array.isArray(holds) ? holds : null };
+}
+
 /** The most recent runs first, at most `limit`. */
 export async function listRuns(
   client: Client,
@@ -124,6 +144,8 @@ export async function listRuns(
       ...(wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED'
         ? await runOutcome(client, wf.workflowId, wf.runId)
         : { failedTask: null, rows: null }),
+      waiting: wf.status.name === 'RUNNING' ? poolWaiting(wf.memo) : null,
+      ...afterLinks(wf.memo),
     });
     if (rows.length >= options.limit) break;
   }

@@ -32,6 +32,8 @@ import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/su
 import { eltArgs } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
 import { durationMs } from '../util/duration.js';
+import { schedulePool } from './pools.js';
+import { downstreamsOf, upstreamsOf } from './after.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
@@ -145,10 +147,17 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
         );
   const job = schedule.kind === 'job' ? schedule.job : `${schedule.extractor} ${schedule.loader}`;
   const taskQueue = ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
+  // Only a schedule in a pool carries one: the input of every other schedule stays as it was.
+  const pool = schedulePool(ctx.project, schedule, ctx.environment);
+  // annotations.temporal.after: an upstream's input names the downstreams its success releases.
+  const downstreams = downstreamsOf(ctx.project, schedule.name);
+  const upstreams = upstreamsOf(schedule);
   const input: JobRunInput = {
     project: ctx.projectKey,
     schedule: schedule.name,
     ...(ctx.environment ? { environment: ctx.environment } : {}),
+    ...(pool ? { pool } : {}),
+    ...(downstreams.length ? { downstreams } : {}),
   };
   const tasks =
     schedule.kind === 'job'
@@ -177,6 +186,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     jitter: annotations.jitter ?? 'none',
     'pause on failure': String(annotations.pauseOnFailure),
     retry: JSON.stringify(annotations.policy),
+    ...(pool ? { pool: `${pool.name} (size ${pool.size})` } : {}),
+    ...(upstreams.length ? { after: upstreams.join(', ') } : {}),
   };
   // In SEARCH_ATTRIBUTE_NAMES order: the fingerprint below hashes them as listed.
   const searchAttributes = {

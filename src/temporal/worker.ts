@@ -140,6 +140,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind, options.logLevel ?? 'INFO', options.logFormat ?? 'text');
   const { Worker } = workerSdk();
   const { createActivities } = await import('../../activities/index.js');
+  const { createPoolActivities } = await import('../../activities/pool.js');
+  const { createAfterActivities } = await import('../../activities/after.js');
   const connection = await connectWorker(options.connection);
   const { taskQueue } = options;
   // The prebuilt bundle starts in well under a second; building from source
@@ -161,10 +163,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       namespace: options.connection.namespace,
       taskQueue,
       ...workflowSource,
-      activities: createActivities({
-        projectRoot: options.projectRoot,
-        ...(uiUrl ? { uiUrl } : {}),
-      }),
+      activities: {
+        ...createActivities({
+          projectRoot: options.projectRoot,
+          ...(uiUrl ? { uiUrl } : {}),
+        }),
+        // The pools' own (annotations.temporal.pool): local activities of the pool and of its runs.
+        ...createPoolActivities(),
+        // annotations.temporal.after: local activities of the upstream runs and of the coordinators.
+        ...createAfterActivities(),
+      },
       // Slots of `meltano` tasks; resolveJob and notifyRun are local activities with slots of their own.
       maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
       shutdownGraceTime: grace,

@@ -8,6 +8,9 @@
  * `local-resolve-v1`), `activity-notify-*` the notifications as plain
  * `notifyRun` activities (before `local-notify-v1`): a failure alert, and a
  * `late` alert while the task ran followed by a success message.
+ * `pool-after-v1-*`, `after-v1-*` and `pool-v1-*` hold the pipelines (docs/pipelines.md), recorded on a
+ * dev server: two upstream runs in a pool of one (one waited), the downstream they released, a failed
+ * upstream that held it back, and the `meltanoPool` and `meltanoAfter` workflows themselves.
  * The replay runs in its own process, like a user would before an upgrade
  * (scripts/replay-histories.ts).
  */

@@ -20,7 +20,22 @@ import {
   TASK_QUEUE_DEFAULT,
   taskRowsSignal,
   WORKFLOW_TYPE,
+  AFTER_ACTIVITY,
+  AFTER_PATCH,
+  AFTER_WORKFLOW_TYPE,
+  afterStateQuery,
+  upstreamSucceededSignal,
+  POOL_ACTIVITY,
+  POOL_PATCH,
+  POOL_WORKFLOW_TYPE,
+  poolAcquireSignal,
+  poolGrantedSignal,
+  poolReleaseSignal,
+  poolStateQuery,
+  poolWaitingSignal,
 } from '../../workflows/contract.js';
+import { createPoolActivities } from '../../activities/pool.js';
+import { createAfterActivities } from '../../activities/after.js';
 import * as workflows from '../../workflows/index.js';
 import { createActivities } from '../../activities/index.js';
 
@@ -29,9 +44,33 @@ describe('wire contract', () => {
     expect([WORKFLOW_TYPE, TASK_QUEUE_DEFAULT]).toEqual(['meltanoJob', 'meltano']);
   });
 
-  it('the workflow module exports the workflow under its type name, and nothing else as a function', () => {
+  it('the workflow module exports the workflows under their type names, and nothing else as a function', () => {
     const functions = Object.entries(workflows).filter(([, v]) => typeof v === 'function');
-    expect(functions.map(([k]) => k)).toEqual([WORKFLOW_TYPE]);
+    expect(functions.map(([k]) => k).sort()).toEqual([WORKFLOW_TYPE, POOL_WORKFLOW_TYPE, AFTER_WORKFLOW_TYPE].sort());
+    expect(POOL_WORKFLOW_TYPE).toBe('meltanoPool');
+  });
+
+  it('pools: activity names (the keys the worker registers), signals, query and patch id', () => {
+    expect(POOL_ACTIVITY).toEqual({ requestPoolSlot: 'requestPoolSlot', closedPoolHolders: 'closedPoolHolders' });
+    expect(Object.keys(createPoolActivities()).sort()).toEqual(Object.values(POOL_ACTIVITY).sort());
+    expect(poolAcquireSignal).toEqual(defineSignal('poolAcquire'));
+    expect(poolReleaseSignal).toEqual(defineSignal('poolRelease'));
+    expect(poolGrantedSignal).toEqual(defineSignal('poolGranted'));
+    expect(poolWaitingSignal).toEqual(defineSignal('poolWaiting'));
+    expect(poolStateQuery).toEqual(defineQuery('poolState'));
+    expect(POOL_PATCH).toBe('pool-v1');
+  });
+
+  it('after: the coordinator type, activity names (the keys the worker registers), signal, query and patch id', () => {
+    expect(AFTER_WORKFLOW_TYPE).toBe('meltanoAfter');
+    expect(AFTER_ACTIVITY).toEqual({
+      releaseDownstream: 'releaseDownstream',
+      startDownstreamRun: 'startDownstreamRun',
+    });
+    expect(Object.keys(createAfterActivities()).sort()).toEqual(Object.values(AFTER_ACTIVITY).sort());
+    expect(upstreamSucceededSignal).toEqual(defineSignal('upstreamSucceeded'));
+    expect(afterStateQuery).toEqual(defineQuery('afterState'));
+    expect(AFTER_PATCH).toBe('after-v1');
   });
 
   it('activity names are the keys the worker registers', () => {

@@ -68,6 +68,22 @@ describe('runs status strip', () => {
     expect(renderRunStrips([], { color: false, perSchedule: 3 })).toBe('');
   });
 
+  it('a running run that waits for a pool says so, under its schedule', () => {
+    const waiting = {
+      ...run('dbt', '2026-11-25T14:00:02.000Z', 'RUNNING', null, null),
+      waiting: 'waiting for pool warehouse (2/2 busy)',
+    };
+    const text = renderRunStrips([waiting], {
+      color: false,
+      perSchedule: 4,
+      now: new Date('2026-11-25T14:01:14.000Z'),
+    });
+    expect(text.split('\n')).toContain(
+      '  … 2026-11-25 14:00Z waiting for pool warehouse (2/2 busy): dbt-2026-11-25T14:00:02.000Z',
+    );
+    expect(renderRunStrips(RUNS, { color: false, perSchedule: 4 })).not.toContain('waiting');
+  });
+
   it('compact counts fit a cell', () => {
     expect([0, 999, 1000, 12_345, 999_999, 4_200_000, 42_000_000].map(compactCount)).toEqual([
       '0',

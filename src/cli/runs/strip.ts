@@ -15,6 +15,12 @@ export interface StripRun {
   failedTask: string | null;
   /** Rows loaded (sum over tasks and streams); null when unknown (running, or no result). */
   rows: number | null;
+  /** A running run waiting for a pool's slot: what it waits for. */
+  waiting?: string | null;
+  /** A failed upstream (`annotations.temporal.after`): the schedules it holds back. */
+  holds?: string[] | null;
+  /** A run started after other schedules: the upstream runs that released it. */
+  after?: Array<{ schedule: string; workflowId: string }> | null;
 }
 
 export interface StripOptions {
@@ -87,10 +93,16 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
     out.push(`  ${'status'.padEnd(LABEL)}${statusCells.join('').trimEnd()}`);
     out.push(`  ${'time'.padEnd(LABEL)}${timeCells.join('').trimEnd()}`);
     out.push(`  ${'rows'.padEnd(LABEL)}${rowCells.join('').trimEnd()}`);
+    for (const r of newestFirst.filter((run) => run.status === 'RUNNING' && run.waiting))
+      out.push(`  ${paint(36, '…')} ${shortTime(r.startTime)} ${r.waiting ?? ''}: ${r.workflowId}`);
+    if (latest?.after?.length)
+      out.push(
+        `  ${shortTime(latest.startTime)} after ${latest.after.map((r) => `${r.schedule} (${r.workflowId})`).join(', ')}`,
+      );
     const lastFailure = newestFirst.find((r) => r.status === 'FAILED');
     if (lastFailure) {
       out.push(
-        `  ${paint(31, '✗')} ${shortTime(lastFailure.startTime)} ${lastFailure.failedTask ? `failed at '${lastFailure.failedTask}'` : 'failed'}: ${lastFailure.workflowId}`,
+        `  ${paint(31, '✗')} ${shortTime(lastFailure.startTime)} ${lastFailure.failedTask ? `failed at '${lastFailure.failedTask}'` : 'failed'}: ${lastFailure.workflowId}${lastFailure.holds?.length ? ` (holds back ${lastFailure.holds.join(', ')})` : ''}`,
       );
     }
     out.push('');

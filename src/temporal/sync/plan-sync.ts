@@ -10,6 +10,7 @@ import { mapLimit } from '../../util/map-limit.js';
 import type { MappingContext } from '../schedule-mapping.js';
 import { clientSdk } from '../sdk.js';
 import { DEFAULT_SYNC_CONCURRENCY } from '../sync-limits.js';
+import { checkAfterGraph } from '../after.js';
 import { retryBusy } from './busy-retry.js';
 import { ownership } from './ownership.js';
 import {
@@ -84,6 +85,8 @@ async function describeAll(
  * `prune`, one per managed schedule to delete.
  */
 export async function planSync(server: SyncServer, ctx: MappingContext, options: PlanOptions = {}): Promise<SyncPlan> {
+  // An unknown name or a cycle in `after` is the whole project's error: refused before the server is asked.
+  checkAfterGraph(ctx.project);
   // An unchanged re-sync is mostly the server's time to list: start the listing, then work
   // out what meltano.yml wants while the server answers.
   const listing = listSchedules(server, ctx);
