@@ -3,7 +3,8 @@
 # and ./.venv with the pinned Python tools (meltano, temporal, test server).
 # Fast when everything is in place: each step is skipped while its inputs
 # are unchanged. `--databases` also installs and starts MariaDB and PostgreSQL;
-# `--test-tools` installs Chromium and docker-compose for the tests.
+# `--test-tools` installs Chromium and docker-compose for the tests;
+# `--cluster` builds the self-hosted cluster's binaries once per machine (deploy/cluster.sh build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -53,7 +54,10 @@ for arg in "$@"; do
         SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
         $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
       fi ;;
-    *) echo "setup.sh: unknown option $arg (use --databases, --test-tools)" >&2; exit 2 ;;
+    # Compiling the Temporal server from Go takes minutes (far more on a busy host): here, once,
+    # with progress, rather than inside a test's setup hook and its timeout.
+    --cluster) bash "$ROOT/deploy/cluster.sh" build ;;
+    *) echo "setup.sh: unknown option $arg (use --databases, --test-tools, --cluster)" >&2; exit 2 ;;
   esac
 done
 step "ready: meltano $(.venv/bin/meltano --version 2>/dev/null | awk '{print $3}'), temporal $(.venv/bin/temporal --version | awk '{print $3}')"

@@ -4,7 +4,7 @@
 # One tier alone: npm run test:unit | test:oracle | test:integration | test:slow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --databases --test-tools
+bash scripts/setup.sh --databases --test-tools --cluster
 echo "[test] type check" >&2
 npx tsc -p tsconfig.lint.json
 echo "[test] format" >&2
