@@ -84,13 +84,13 @@ interface SmtpFailure {
 function classify(err: unknown): WebhookError {
   const e = err as SmtpFailure;
   const code = e.code ?? '';
+  if (code === 'EAUTH') return new WebhookError('SMTP login refused (not retried: check the user and password)', false);
   if (e.responseCode && e.responseCode >= 500) {
     return new WebhookError(`SMTP server refused the mail (${e.responseCode}, not retried)`, false, e.responseCode);
   }
   if (e.responseCode && e.responseCode >= 400) {
     return new WebhookError(`SMTP server deferred the mail (${e.responseCode})`, true, e.responseCode);
   }
-  if (code === 'EAUTH') return new WebhookError('SMTP login refused (not retried: check the user and password)', false);
   if (code === 'ETLS' || /certificate|self.signed|wrong version/iu.test(e.message ?? '')) {
     return new WebhookError(
       'SMTP TLS failed (not retried: the server must offer STARTTLS with a certificate this worker trusts)',

@@ -231,9 +231,11 @@ export async function sendTestMessages(
       hint: `add annotations: {temporal: {notify: {to: [{webhook: \${SLACK_WEBHOOK_URL}}]}}} to schedule '${scheduleName}' or to the project, or set MELTANO_TEMPORAL_NOTIFY_WEBHOOK`,
     });
   }
+  const environment = target.project.settings.environment.name;
   const notice: RunNotice = {
     kind: 'test',
     project: projectName(target.project),
+    ...(environment ? { environment } : {}),
     schedule: scheduleName,
     ...(target.schedule?.kind === 'job' ? { job: target.schedule.job } : {}),
     status: 'test',

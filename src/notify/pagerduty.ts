@@ -38,7 +38,7 @@ export function pagerDutyEvent(routingKey: string, notice: RunNotice, message: W
   const dedup = notice.kind === 'test' ? `${pagerDutyDedupKey(notice)}/test` : pagerDutyDedupKey(notice);
   const trigger = notice.kind === 'test' || PROBLEM_EVENTS.includes(notice.kind);
   if (!trigger) return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedup };
-  const [headline = '', ...rest] = plainText(message.text).split('\n');
+  const [headline = ''] = plainText(message.text).split('\n');
   const { text: _text, ...fields } = message;
   return {
     routing_key: routingKey,
@@ -52,7 +52,7 @@ export function pagerDutyEvent(routingKey: string, notice: RunNotice, message: W
       component: notice.schedule,
       ...(notice.job ? { group: notice.job } : {}),
       class: notice.kind,
-      custom_details: { ...fields, details: rest.join('\n') },
+      custom_details: fields,
     },
     client: 'meltano-temporal',
     ...(notice.url
