@@ -39,7 +39,9 @@ export function pagerDutyEvent(routingKey: string, notice: RunNotice, message: W
   const trigger = notice.kind === 'test' || PROBLEM_EVENTS.includes(notice.kind);
   if (!trigger) return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedup };
   const [headline = ''] = plainText(message.text).split('\n');
-  const { text: _text, ...fields } = message;
+  // The facts as fields; the text is the summary's source and too long for a detail.
+  const fields: Record<string, unknown> = { ...message };
+  delete fields.text;
   return {
     routing_key: routingKey,
     event_action: 'trigger',

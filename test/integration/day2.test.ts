@@ -451,7 +451,11 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const goodCheck = (
       JSON.parse(good.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }
     ).checks.find((c) => c.name === 'webhooks');
-    expect(goodCheck).toEqual({ name: 'webhooks', ok: true, detail: '1 schedule(s) notify; every destination resolves' });
+    expect(goodCheck).toEqual({
+      name: 'webhooks',
+      ok: true,
+      detail: '1 schedule(s) notify; every destination resolves',
+    });
     expect(good.stdout).not.toContain(hook.url);
     expect(hook.requests.length).toBe(before);
   });
