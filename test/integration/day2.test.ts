@@ -293,7 +293,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const id = started.stdout.trim();
     await waitForOutput(worker, 'connection refused (ECONNREFUSED)');
     expect(worker.output()).toContain(
-      'notification not delivered: webhook unreachable: connection refused (ECONNREFUSED)',
+      'notification not delivered: webhook#1: webhook unreachable: connection refused (ECONNREFUSED)',
     );
     const hook = await receiver(port);
     hook.script([500]);
