@@ -28,12 +28,12 @@ export async function notifyRun(deps: ActivityDeps, input: NotifyRunInput): Prom
       ...(deps.uiUrl ? { uiUrl: deps.uiUrl } : {}),
       env: process.env,
     });
-    if (outcome.sent) ctx.log.info('notification sent', { schedule: input.schedule, state: outcome.sent });
-    else ctx.log.info(`no notification: ${outcome.skipped ?? ''}`, { schedule: input.schedule });
-    return {
-      ...(outcome.sent ? { sent: outcome.sent } : {}),
-      ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
-    };
+    for (const d of outcome.deliveries ?? []) {
+      ctx.log.info('notification sent', { schedule: input.schedule, state: d.event, destination: d.destination });
+    }
+    if (!outcome.deliveries?.length)
+      ctx.log.info(`no notification: ${outcome.skipped ?? ''}`, { schedule: input.schedule });
+    return outcome;
   } catch (err) {
     if (err instanceof WebhookError) {
       ctx.log.warn(`notification not delivered: ${err.message}`, { schedule: input.schedule });

@@ -10,7 +10,8 @@ import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
 import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
 import { FAILURE } from '../workflows/contract.js';
-import { effectiveNotifySettings, notifyPlan, type NotifyPlan, type NotifySettings } from '../src/notify/settings.js';
+import { effectiveNotifySettings, notifyPlan, projectNotifySettings, type NotifyPlan } from '../src/notify/settings.js';
+import type { Project, ScheduleDef } from '../src/project/model.js';
 import type { ActivityDeps } from './index.js';
 
 /**
@@ -18,9 +19,12 @@ import type { ActivityDeps } from './index.js';
  * default (MELTANO_TEMPORAL_NOTIFY_*) costs the alerts, never the run; the
  * worker reports it when it starts.
  */
-function notifyPlanFor(own: NotifySettings | false | undefined): NotifyPlan | undefined {
+function notifyPlanFor(project: Project, schedule: ScheduleDef): NotifyPlan | undefined {
+  // A broken notify in meltano.yml (the schedule's or the project's) fails the run like any bad setting there.
+  const own = temporalAnnotations(schedule).notify;
+  const projectDefault = projectNotifySettings(project);
   try {
-    return notifyPlan(effectiveNotifySettings(own, process.env));
+    return notifyPlan(effectiveNotifySettings(own, process.env, projectDefault));
   } catch (err) {
     if (err instanceof UserError) return undefined;
     throw err;
@@ -35,8 +39,9 @@ export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promis
   try {
     const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
     if (input.schedule) {
-      const annotations = temporalAnnotations(requireSchedule(project, input.schedule));
-      const notify = notifyPlanFor(annotations.notify);
+      const schedule = requireSchedule(project, input.schedule);
+      const annotations = temporalAnnotations(schedule);
+      const notify = notifyPlanFor(project, schedule);
       return {
         ...scheduleTasks(project, input.schedule),
         schedule: input.schedule,

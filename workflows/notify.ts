@@ -114,11 +114,11 @@ export function watchForLate(plan: NotifyPlan, base: NoticeBase): LateWatch {
 export async function notifyFinished(
   plan: NotifyPlan,
   base: NoticeBase,
-  outcome: Pick<NotifyRunInput, 'outcome' | 'failedTask' | 'error'>,
+  outcome: Pick<NotifyRunInput, 'outcome' | 'failedTask' | 'error' | 'stalled'>,
 ): Promise<void> {
   const wanted =
     outcome.outcome === 'failed'
-      ? plan.on.includes('failure')
+      ? plan.on.some((e) => e === 'failure' || (e === 'stalled' && outcome.stalled === true))
       : plan.on.some((e) => e === 'success' || e === 'recovery');
   if (!wanted) return;
   // A cancel request arriving while the message is on its way does not cut it off.

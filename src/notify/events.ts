@@ -2,7 +2,7 @@
  * Which notifications a finished run earns. Pure functions: the activity
  * feeds them the run's outcome and the schedule's previous runs.
  */
-import type { NotifyEvent } from './settings.js';
+import type { NotifyEvent } from './event-names.js';
 
 /** A run of the same schedule, as Temporal visibility lists it. */
 export interface PastRun {
@@ -24,18 +24,33 @@ export function previousRun(runs: PastRun[], current: { workflowId: string; runI
 }
 
 /**
- * The one message a finished run sends, if any: `failure` for a failed run;
- * for a success, `recovery` when the schedule's previous run failed (and
- * `recovery` is wanted), else `success` when wanted.
+ * The events a finished run earns, most specific first: a failed run is
+ * `failure` (`stalled` before it when its task stalled); a successful one is
+ * `success`, with `recovery` before it when the schedule's previous run failed.
+ * Each destination gets the first of them it wants (see eventFor).
  */
+export function candidateEvents(
+  outcome: 'succeeded' | 'failed',
+  previous: PastRun | undefined,
+  stalled = false,
+): NotifyEvent[] {
+  if (outcome === 'failed') return stalled ? ['stalled', 'failure'] : ['failure'];
+  return previous && FAILED_STATUSES.has(previous.status) ? ['recovery', 'success'] : ['success'];
+}
+
+/** The one event a destination that wants `wanted` is sent, if any. */
+export function eventFor(candidates: readonly NotifyEvent[], wanted: readonly NotifyEvent[]): NotifyEvent | undefined {
+  return candidates.find((e) => wanted.includes(e));
+}
+
+/** The one message a finished run sends to a destination that wants `wanted`, if any. */
 export function eventForOutcome(
   outcome: 'succeeded' | 'failed',
   previous: PastRun | undefined,
   wanted: readonly NotifyEvent[],
+  stalled = false,
 ): NotifyEvent | undefined {
-  if (outcome === 'failed') return wanted.includes('failure') ? 'failure' : undefined;
-  if (wanted.includes('recovery') && previous && FAILED_STATUSES.has(previous.status)) return 'recovery';
-  return wanted.includes('success') ? 'success' : undefined;
+  return eventFor(candidateEvents(outcome, previous, stalled), wanted);
 }
 
 /** Whether the outcome needs the schedule's past runs at all (saves a visibility query). */

@@ -4,7 +4,7 @@
  * and the same facts as structured fields for any other receiver.
  */
 import { formatDuration } from '../../workflows/summary.js';
-import type { NotifyEvent } from './settings.js';
+import type { NotifyEvent } from './event-names.js';
 
 export type NoticeKind = NotifyEvent | 'test';
 
@@ -30,6 +30,8 @@ export interface RunNotice {
   retryOf?: { workflowId: string; runId?: string };
   /** The run in the Temporal Web UI. */
   url?: string;
+  /** Why (`paused`: the schedule's pause note). */
+  note?: string;
 }
 
 /** What is posted: Slack's `text` plus every field of the notice. */
@@ -85,6 +87,14 @@ function headline(n: RunNotice): string {
       const at = n.scheduledAt ? ` (${n.scheduledAt})` : '';
       return `:hourglass: Run of schedule ${where} is late: still running${by} after its scheduled time${at}`;
     }
+    case 'stalled': {
+      const task = n.failedTask
+        ? `: task ${n.failedTask.number}/${n.failedTask.total} \`${esc(n.failedTask.task)}\``
+        : '';
+      return `:red_circle: Run of schedule ${where} stalled${task} printed nothing for its stall timeout and was stopped`;
+    }
+    case 'paused':
+      return `:double_vertical_bar: Schedule ${where} was paused${n.note ? `: ${esc(n.note)}` : ''}`;
     case 'test':
       return `:wave: Test message from meltano-temporal for schedule ${where}: notifications reach this channel`;
   }
@@ -106,4 +116,17 @@ export function buildMessage(n: RunNotice): WebhookMessage {
   if (n.logTail?.length) lines.push(`\`\`\`${esc(n.logTail.join('\n'))}\`\`\``);
   const { kind, ...fields } = n;
   return { text: lines.join('\n'), event: kind, ...fields };
+}
+
+/** Slack mrkdwn as plain text (email, PagerDuty): no emoji codes, bold, code fences or escapes; links as `text: url`. */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/^:[a-z_]+: /gmu, '')
+    .replace(/<([^|>]+)\|([^>]+)>/gu, '$2: $1')
+    .replace(/```/gu, '\n')
+    .replace(/\*([^*\n]+)\*/gu, '$1')
+    .replace(/`([^`\n]+)`/gu, "'$1'")
+    .replace(/&lt;/gu, '<')
+    .replace(/&gt;/gu, '>')
+    .replace(/&amp;/gu, '&');
 }

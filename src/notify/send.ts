@@ -21,6 +21,10 @@ export class WebhookError extends Error {
 export interface SendOptions {
   /** Per request, connection included (default 10 s). */
   timeoutMs?: number;
+  /** How the receiver is named in messages (default `webhook`). */
+  what?: string;
+  /** Texts never to echo from an answer besides the URL (a routing key in the body). */
+  secrets?: string[];
 }
 
 /** Node's fetch reports network failures as `TypeError: fetch failed` with a coded cause. */
@@ -52,6 +56,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 
 /** POST `body` as JSON; resolves with the HTTP status on 2xx, else throws a WebhookError. */
 export async function postWebhook(url: string, body: unknown, options: SendOptions = {}): Promise<number> {
+  const what = options.what ?? 'webhook';
   let response: Response;
   try {
     response = await fetch(url, {
@@ -63,31 +68,28 @@ export async function postWebhook(url: string, body: unknown, options: SendOptio
     });
   } catch (err) {
     if (err instanceof TypeError && /invalid url|failed to parse url/iu.test(`${err.message} ${String(err.cause)}`)) {
-      throw new WebhookError('the webhook is not a valid URL', false);
+      throw new WebhookError(`the ${what} is not a valid URL`, false);
     }
     if (/redirect/iu.test(String((err as { cause?: unknown }).cause))) {
       throw new WebhookError(
-        'the webhook answered with a redirect (not followed: the message would go elsewhere)',
+        `the ${what} answered with a redirect (not followed: the message would go elsewhere)`,
         false,
       );
     }
-    return Promise.reject(new WebhookError(`webhook unreachable: ${networkProblem(err)}`, true));
+    return Promise.reject(new WebhookError(`${what} unreachable: ${networkProblem(err)}`, true));
   }
   if (response.ok) {
     await response.body?.cancel();
     return response.status;
   }
   // A short excerpt of the answer helps (Slack says `invalid_token`, `no_service`); the URL never appears.
-  const excerpt = (await response.text().catch(() => ''))
-    .split(url)
-    .join('***')
-    .replace(/\s+/gu, ' ')
-    .trim()
-    .slice(0, 200);
-  const what = `webhook answered HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`;
+  let answer = await response.text().catch(() => '');
+  for (const secret of [url, ...(options.secrets ?? [])].filter(Boolean)) answer = answer.split(secret).join('***');
+  const excerpt = answer.replace(/\s+/gu, ' ').trim().slice(0, 200);
+  const said = `${what} answered HTTP ${response.status}${excerpt ? `: ${excerpt}` : ''}`;
   if (response.status === 429) {
-    throw new WebhookError(what, true, 429, retryAfterMs(response.headers.get('retry-after')));
+    throw new WebhookError(said, true, 429, retryAfterMs(response.headers.get('retry-after')));
   }
-  if (response.status >= 500) throw new WebhookError(what, true, response.status);
-  throw new WebhookError(`${what} (not retried: the same request would be refused again)`, false, response.status);
+  if (response.status >= 500) throw new WebhookError(said, true, response.status);
+  throw new WebhookError(`${said} (not retried: the same request would be refused again)`, false, response.status);
 }

@@ -8,7 +8,9 @@
  * first, see temp-files.ts).
  */
 import {
+  accessSync,
   closeSync,
+  constants as fsConstants,
   existsSync,
   fchmodSync,
   fsyncSync,
@@ -157,6 +159,7 @@ function stage(w: FileWrite, root: string | undefined, keep: boolean): StagedWri
   const real = realTarget(w.target, root);
   const stat = statSync(real, { throwIfNoEntry: false });
   const mode = (stat?.mode ?? 0o644) & 0o7777;
+  if (stat) refuseReadOnlyFile(w.shown, real, mode);
   const tmp = path.join(path.dirname(real), tempFileName(path.basename(real)));
   try {
     writeNewFile(tmp, w.text, mode);
@@ -173,6 +176,29 @@ function stage(w: FileWrite, root: string | undefined, keep: boolean): StagedWri
     }
   }
   return staged;
+}
+
+/**
+ * A file its owner made read-only (`chmod 444`) is a decision not to edit it:
+ * the rename would replace it regardless of its mode (Meltano 4.4.1 does, and
+ * leaves it mode 0600), so it is refused before anything is written. No write
+ * bit at all counts even for root, who may write anything.
+ */
+function refuseReadOnlyFile(shown: string, real: string, mode: number): void {
+  let writable = (mode & 0o222) !== 0;
+  if (writable) {
+    try {
+      accessSync(real, fsConstants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (writable) return;
+  const base = path.basename(shown);
+  throw new UserError(
+    `Cannot write ${shown}: the file is read-only (mode ${mode.toString(8).padStart(4, '0')}): permission denied.`,
+    { hint: `make it writable to edit it (chmod u+w ${shown}), or edit as a user who may write ${base}` },
+  );
 }
 
 /**

@@ -6,6 +6,7 @@
  * (still comment-preserving). Either way the written data is what was meant.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { meltanoKeyOrder } from './meltano-key-order.js';
 import {
   isMap,
   isPair,
@@ -192,6 +193,35 @@ function setSplices(
   return splices;
 }
 
+/**
+ * The entry `index` of `key` with its keys in Meltano's order (see
+ * meltano-key-order.ts): each key's lines (its value and the comment lines
+ * after it) move as they are. Unchanged when already in that order.
+ */
+function reorderEntry(text: string, key: string, index: number): string {
+  const doc = parseDocument(text);
+  const seq = blockSeq(doc, key);
+  if (!seq) throw new CannotSplice('no such list');
+  const map = itemMap(seq, index);
+  const pairs = map.items.filter(isPair) as Pair[];
+  const keys = pairs.map((p) => String((p.key as { value?: unknown }).value));
+  const jobValue = map.get('job');
+  const order = meltanoKeyOrder(key, keys, jobValue !== undefined && jobValue !== null && jobValue !== '');
+  if (order.every((k, i) => k === keys[i])) return text;
+  const starts = pairs.map((p) => range(p.key as Node)[0]);
+  const last = pairs[pairs.length - 1] as Pair;
+  const end = pairBounds(text, last).end;
+  const column = (starts[0] as number) - lineStart(text, starts[0] as number);
+  const chunks = new Map<string, string>();
+  pairs.forEach((_p, i) => {
+    const next = starts[i + 1];
+    const chunk = text.slice(starts[i], next === undefined ? end : lineStart(text, next));
+    chunks.set(keys[i] as string, ensureTrailingNewline(chunk));
+  });
+  const body = order.map((k, i) => (i === 0 ? '' : ' '.repeat(column)) + (chunks.get(k) as string)).join('');
+  return text.slice(0, starts[0]) + body + text.slice(end);
+}
+
 function applySplices(text: string, splices: Splice[]): string {
   const sorted = [...splices].sort((a, b) => b.start - a.start);
   let out = text;
@@ -255,7 +285,9 @@ export function editYamlText(text: string, edit: YamlEdit): string {
     else if (edit.op === 'append') splices = appendSplices(text, original, edit.key, edit.entry);
     else if (edit.op === 'remove') splices = removeSplices(text, original, edit.key, edit.index);
     else splices = setSplices(text, original, edit.key, edit.index, edit.changes);
-    const spliced = applySplices(text, splices);
+    let spliced = applySplices(text, splices);
+    // Meltano writes the entry it rewrites in its own key order.
+    if (edit.op === 'set') spliced = reorderEntry(spliced, edit.key, edit.index);
     const check = parseDocument(spliced);
     if (check.errors.length === 0 && isDeepStrictEqual(check.toJS(), expected)) return spliced;
   } catch (err) {

@@ -68,7 +68,7 @@ function schedulesCheck(project: Project): Check {
     : { name: 'schedules', ok: true, detail: `all ${project.schedules.length} have their job and valid settings` };
 }
 
-/** Each configured webhook resolves from this host's environment (nothing is posted); no line when none is configured. */
+/** Each notify destination resolves from this host's environment (nothing is sent); no line when none is configured. */
 function webhooksCheck(project: Project, env: NodeJS.ProcessEnv = process.env): Check[] {
   let result;
   try {
@@ -84,9 +84,9 @@ function webhooksCheck(project: Project, env: NodeJS.ProcessEnv = process.env): 
           name: 'webhooks',
           ok: false,
           detail: problems.join('; '),
-          fix: 'export the variables named on every worker (and here), or correct annotations.temporal.notify.webhook',
+          fix: 'export the variables named on every worker (and here), or correct annotations.temporal.notify',
         }
-      : { name: 'webhooks', ok: true, detail: `${configured} schedule(s) notify; every webhook resolves` },
+      : { name: 'webhooks', ok: true, detail: `${configured} schedule(s) notify; every destination resolves` },
   ];
 }
 

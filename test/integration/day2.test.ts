@@ -293,7 +293,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const id = started.stdout.trim();
     await waitForOutput(worker, 'connection refused (ECONNREFUSED)');
     expect(worker.output()).toContain(
-      'notification not delivered: webhook unreachable: connection refused (ECONNREFUSED)',
+      'notification not delivered: webhook#1: webhook unreachable: connection refused (ECONNREFUSED)',
     );
     const hook = await receiver(port);
     hook.script([500]);
@@ -404,7 +404,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     expect(lines(path.join(dir, 'marks.txt'))).toHaveLength(4);
   });
 
-  it('notify test posts a test message; doctor checks each webhook resolves without posting', async () => {
+  it('notify test posts a test message; doctor checks each destination resolves without posting', async () => {
     const hook = await receiver();
     const dir = pipelineProject(`- name: alerts
   interval: '@daily'
@@ -417,7 +417,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const env = { PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_BIN: MELTANO };
     const sent = await ours(dir, ['notify', 'test', 'alerts'], { ...env, DAY2_WEBHOOK: hook.url });
     expect(sent.exitCode, sent.stderr).toBe(0);
-    expect(sent.stdout).toBe("Sent a test message to the webhook of schedule 'alerts' (annotations).");
+    expect(sent.stdout).toBe("Sent a test message to webhook#1 of schedule 'alerts' (annotations).");
     expect(sent.stdout + sent.stderr).not.toContain(hook.url);
     expect(hook.delivered()[0]?.json).toMatchObject({ event: 'test', schedule: 'alerts', status: 'test' });
 
@@ -442,7 +442,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
       JSON.parse(bad.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }
     ).checks.find((c) => c.name === 'webhooks');
     expect(badCheck).toMatchObject({ ok: false });
-    expect(badCheck?.detail).toContain("schedule 'alerts' (annotations) uses $DAY2_WEBHOOK");
+    expect(badCheck?.detail).toContain("the notify webhook of schedule 'alerts' uses $DAY2_WEBHOOK");
     const good = await ours(dir, ['doctor', '--format=json', '--address', server.address], {
       ...env,
       TEMPORAL_NAMESPACE: server.namespace,
@@ -451,7 +451,11 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
     const goodCheck = (
       JSON.parse(good.stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> }
     ).checks.find((c) => c.name === 'webhooks');
-    expect(goodCheck).toEqual({ name: 'webhooks', ok: true, detail: '1 schedule(s) notify; every webhook resolves' });
+    expect(goodCheck).toEqual({
+      name: 'webhooks',
+      ok: true,
+      detail: '1 schedule(s) notify; every destination resolves',
+    });
     expect(good.stdout).not.toContain(hook.url);
     expect(hook.requests.length).toBe(before);
   });

@@ -138,7 +138,7 @@ describe('notifications and task slots', () => {
     const markers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers).toHaveLength(2); // resolveJob, notifyRun
     const { text, payloads } = historyText(events);
-    expect(payloads).toContain('{"sent":"failure"}'); // the marker's result, decoded: the search below reads payloads
+    expect(payloads).toContain('{"sent":"failure","deliveries":[{"destination":"webhook#1","event":"failure"}]}'); // the marker's result, decoded: the search below reads payloads
     expect(text).not.toContain(hook.url);
     expect(text).not.toContain('secret-token');
 

@@ -27,15 +27,18 @@ const errorOf = (fn: () => unknown): UserError => {
 describe('notify settings in annotations.temporal', () => {
   it('reads webhook, events and deadline; defaults to failure and recovery', () => {
     expect(temporalAnnotations(schedule({ notify: { webhook: '${SLACK_WEBHOOK_URL}' } })).notify).toEqual({
-      webhook: '${SLACK_WEBHOOK_URL}',
-      on: ['failure', 'recovery'],
+      destinations: [{ kind: 'webhook', url: '${SLACK_WEBHOOK_URL}', on: ['failure', 'recovery'] }],
       source: 'annotations',
     });
     expect(
       temporalAnnotations(
         schedule({ notify: { webhook: 'https://hooks.example/x', on: ['late', 'success'], deadline: '45m' } }),
       ).notify,
-    ).toEqual({ webhook: 'https://hooks.example/x', on: ['late', 'success'], deadline: '45m', source: 'annotations' });
+    ).toEqual({
+      destinations: [{ kind: 'webhook', url: 'https://hooks.example/x', on: ['late', 'success'] }],
+      deadline: '45m',
+      source: 'annotations',
+    });
     expect(temporalAnnotations(schedule({ notify: false })).notify).toBe(false);
     expect(temporalAnnotations(schedule({ attempts: 2 })).notify).toBeUndefined();
   });
@@ -50,7 +53,7 @@ describe('notify settings in annotations.temporal', () => {
     [{ notify: { webhook: '$X', on: ['failure', 'sometimes'] } }, 'unknown event(s) sometimes'],
     [{ notify: { webhook: '$X', on: [] } }, 'notify.on must be a list of events'],
     [{ notify: { webhook: '$X', on: ['late'] } }, "notify.on has 'late' but no deadline"],
-    [{ notify: { webhook: '$X', deadline: '45m' } }, "notify.deadline is set but 'late' is not in notify.on"],
+    [{ notify: { webhook: '$X', deadline: '45m' } }, "notify.deadline is set but no destination has 'late'"],
     [{ notify: { webhook: '$X', on: ['late'], deadline: 'soon' } }, 'notify.deadline must be a duration'],
     [{ notify: { webhook: '$X', channel: '#data' } }, 'notify: unknown key(s) channel'],
   ])('refuses %j naming the file, the schedule and the fix', (temporal, problem) => {
@@ -72,12 +75,14 @@ describe('project-wide default', () => {
   it('applies to schedules without their own notify; notify: false opts out', () => {
     const env = { MELTANO_TEMPORAL_NOTIFY_WEBHOOK: 'https://hooks.example/all' };
     expect(effectiveNotifySettings(undefined, env)).toEqual({
-      webhook: 'https://hooks.example/all',
-      on: ['failure', 'recovery'],
+      destinations: [{ kind: 'webhook', url: 'https://hooks.example/all', on: ['failure', 'recovery'] }],
       source: 'MELTANO_TEMPORAL_NOTIFY_WEBHOOK',
     });
     expect(effectiveNotifySettings(false, env)).toBeUndefined();
-    const own: NotifySettings = { webhook: '$A', on: ['success'], source: 'annotations' };
+    const own: NotifySettings = {
+      destinations: [{ kind: 'webhook', url: '$A', on: ['success'] }],
+      source: 'annotations',
+    };
     expect(effectiveNotifySettings(own, env)).toBe(own);
     expect(effectiveNotifySettings(undefined, {})).toBeUndefined();
     expect(
@@ -87,8 +92,7 @@ describe('project-wide default', () => {
         MELTANO_TEMPORAL_NOTIFY_DEADLINE: '2h',
       }),
     ).toEqual({
-      webhook: 'https://hooks.example/all',
-      on: ['failure', 'late'],
+      destinations: [{ kind: 'webhook', url: 'https://hooks.example/all', on: ['failure', 'late'] }],
       deadline: '2h',
       source: 'MELTANO_TEMPORAL_NOTIFY_WEBHOOK',
     });
@@ -99,37 +103,35 @@ describe('project-wide default', () => {
 
   it('the plan for the workflow has events and deadline, never the webhook', () => {
     const plan = notifyPlan({
-      webhook: 'https://hooks.example/SECRET',
-      on: ['late'],
+      destinations: [
+        { kind: 'webhook', url: 'https://hooks.example/SECRET', on: ['late'] },
+        { kind: 'pagerduty', routingKey: '${PD_KEY}', on: ['failure', 'late', 'recovery'] },
+      ],
       deadline: '45m',
       source: 'annotations',
     });
-    expect(plan).toEqual({ on: ['late'], deadlineMs: 2_700_000 });
+    expect(plan).toEqual({ on: ['late', 'failure', 'recovery'], deadlineMs: 2_700_000 });
     expect(JSON.stringify(plan)).not.toContain('SECRET');
     expect(notifyPlan(undefined)).toBeUndefined();
   });
 });
 
 describe('resolveWebhook', () => {
-  const settings: NotifySettings = { webhook: '${SLACK_WEBHOOK_URL}', on: ['failure'], source: 'annotations' };
+  const webhook = '${SLACK_WEBHOOK_URL}';
   it('replaces ${VAR} and $VAR from the environment', () => {
-    expect(resolveWebhook(settings, { SLACK_WEBHOOK_URL: 'https://hooks.example/T/B/x' }, "schedule 'a'")).toBe(
+    expect(resolveWebhook(webhook, { SLACK_WEBHOOK_URL: 'https://hooks.example/T/B/x' }, "schedule 'a'")).toBe(
       'https://hooks.example/T/B/x',
     );
-    expect(
-      resolveWebhook(
-        { ...settings, webhook: 'https://$HOST/services/${TOKEN}' },
-        { HOST: 'h.example', TOKEN: 't1' },
-        'x',
-      ),
-    ).toBe('https://h.example/services/t1');
+    expect(resolveWebhook('https://$HOST/services/${TOKEN}', { HOST: 'h.example', TOKEN: 't1' }, 'x')).toBe(
+      'https://h.example/services/t1',
+    );
   });
   it('names a missing variable and the schedule, and never prints a value', () => {
-    const missing = errorOf(() => resolveWebhook(settings, {}, "schedule 'a'"));
+    const missing = errorOf(() => resolveWebhook(webhook, {}, "schedule 'a'"));
     expect(missing.message).toBe(
-      "the notify webhook of schedule 'a' (annotations) uses $SLACK_WEBHOOK_URL, which is not set on this worker",
+      "the notify webhook of schedule 'a' uses $SLACK_WEBHOOK_URL, which is not set on this worker",
     );
-    const bad = errorOf(() => resolveWebhook(settings, { SLACK_WEBHOOK_URL: 'not a url SECRET' }, "schedule 'a'"));
+    const bad = errorOf(() => resolveWebhook(webhook, { SLACK_WEBHOOK_URL: 'not a url SECRET' }, "schedule 'a'"));
     expect(bad.describe()).toContain('does not resolve to an http(s) URL');
     expect(bad.describe()).not.toContain('SECRET');
   });

@@ -97,3 +97,45 @@ describe('editYamlText', () => {
     expect(parse(editYamlText(TEXT, { op: 'addTop', key: 'project_id', value: '123' })).project_id).toBe('123');
   });
 });
+
+describe("the edited entry in Meltano's key order", () => {
+  const MIXED = `schedules:
+- name: s   # the name
+  interval: '@daily'
+  annotations:
+    x: 1
+  job: j
+  env: {A: b}
+  extractor: tap-a
+  loader: target-b
+- name: other
+  job: j
+  interval: '@daily'
+`;
+  it('moves keys Meltano does not know for a job schedule first, annotations back to its index (as meltano 4.4.1 writes it), comments along', () => {
+    expect(editYamlText(MIXED, { op: 'set', key: 'schedules', index: 0, changes: { interval: '@hourly' } })).toBe(
+      `schedules:
+- extractor: tap-a
+  loader: target-b
+  annotations:
+    x: 1
+  name: s   # the name
+  interval: '@hourly'
+  env: {A: b}
+  job: j
+- name: other
+  job: j
+  interval: '@daily'
+`,
+    );
+  });
+  it('leaves an entry already in that order as it was, and never reorders another entry', () => {
+    const text = editYamlText(MIXED, { op: 'set', key: 'schedules', index: 1, changes: { interval: '@weekly' } });
+    expect(text.split('- name: other')[0]).toBe(MIXED.split('- name: other')[0]);
+    expect(text.endsWith(`- name: other\n  interval: '@weekly'\n  job: j\n`)).toBe(true);
+    const canonical = `jobs:\n- name: a\n  tasks: [x]\n`;
+    expect(editYamlText(canonical, { op: 'set', key: 'jobs', index: 0, changes: { tasks: ['y'] } })).toBe(
+      `jobs:\n- name: a\n  tasks:\n  - y\n`,
+    );
+  });
+});

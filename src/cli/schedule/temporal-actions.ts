@@ -71,16 +71,6 @@ export async function runSchedule(name: string, opts: ScheduleRunFlags, cmd: Com
   });
 }
 
-/** `schedule pause|unpause NAME`. */
-export function pauseOrUnpause(verb: 'pause' | 'unpause') {
-  const past = verb === 'pause' ? 'Paused' : 'Unpaused';
-  return (name: string, opts: { note: string }, cmd: Command): Promise<void> =>
-    withServer(cmd, async ({ schedules }) => {
-      const id = await schedules[verb](name, opts.note);
-      process.stdout.write(`${past} schedule '${name}' (${id})\n`);
-    });
-}
-
 /** `schedule backfill NAME --start T --end T`. */
 export function backfillSchedule(
   name: string,

@@ -28,13 +28,21 @@ export function addTemporalScheduleCommands(schedule: Command): void {
   for (const verb of ['pause', 'unpause'] as const) {
     addServerOptions(schedule.command(verb))
       .description(
-        verb === 'pause'
-          ? 'Pause automatic runs of a schedule (manual triggers still work).'
-          : 'Resume automatic runs of a schedule.',
+        (verb === 'pause' ? 'Pause automatic runs (manual triggers still work)' : 'Resume automatic runs') +
+          ' of one schedule, or of many: --all (every schedule of the environment), --job J (those that run job J), --environment E alone (every schedule of E). Many: one progress line each on stderr, a summary on stdout; a schedule already ' +
+          (verb === 'pause' ? 'paused keeps its note' : 'running is left as it is') +
+          '; exit code 1 when one failed.',
       )
-      .argument('<name>')
-      .option('--note <text>', 'why', `${verb}d with meltano-temporal`)
-      .action(lazyAction(async () => (await actions()).pauseOrUnpause(verb)));
+      .argument('[name]')
+      .option('--all', 'every schedule of the project in the environment')
+      .option('--job <job>', 'every schedule that runs this job')
+      .option(
+        '--note <text>',
+        "why (Temporal's schedule note, shown by schedule describe and the Web UI)",
+        `${verb}d with meltano-temporal`,
+      )
+      .option('--format <format>', 'text or json (with --all, --job or --environment)', 'text')
+      .action(lazyAction(async () => (await import('./pause-action.js')).pauseOrUnpause(verb)));
   }
 
   addServerOptions(schedule.command('backfill'))
