@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations
 import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
 import { FAILURE } from '../workflows/contract.js';
 import { effectiveNotifySettings, notifyPlan, type NotifyPlan, type NotifySettings } from '../src/notify/settings.js';
+import { effectiveStallTimeout } from '../src/temporal/stall-timeout.js';
 import type { ActivityDeps } from './index.js';
 
 /**
@@ -35,17 +36,25 @@ export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promis
   try {
     const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
     if (input.schedule) {
-      const annotations = temporalAnnotations(requireSchedule(project, input.schedule));
+      const schedule = requireSchedule(project, input.schedule);
+      const annotations = temporalAnnotations(schedule);
       const notify = notifyPlanFor(annotations.notify);
+      const stall = effectiveStallTimeout(project, { schedule });
       return {
         ...scheduleTasks(project, input.schedule),
         schedule: input.schedule,
-        policy: annotations.policy,
+        // Keys only when set: a run's recorded policy stays as before for schedules without them.
+        policy: { ...annotations.policy, ...(stall ? { stallTimeout: stall.value } : {}) },
         ...(notify ? { notify } : {}),
+        ...(annotations.pauseAfterFailures ? { pauseAfterFailures: annotations.pauseAfterFailures } : {}),
       };
     }
     if (!input.job) throw configError('The run names neither a schedule nor a job.');
-    return { ...jobTasks(project, input.job), policy: DEFAULT_POLICY };
+    const stall = effectiveStallTimeout(project, { job: input.job });
+    return {
+      ...jobTasks(project, input.job),
+      policy: { ...DEFAULT_POLICY, ...(stall ? { stallTimeout: stall.value } : {}) },
+    };
   } catch (err) {
     if (err instanceof UserError) throw configError(err.describe());
     throw err;

@@ -114,15 +114,22 @@ export function watchForLate(plan: NotifyPlan, base: NoticeBase): LateWatch {
 export async function notifyFinished(
   plan: NotifyPlan,
   base: NoticeBase,
-  outcome: Pick<NotifyRunInput, 'outcome' | 'failedTask' | 'error'>,
+  outcome: Pick<NotifyRunInput, 'outcome' | 'failedTask' | 'error' | 'stalled'>,
 ): Promise<void> {
   const wanted =
     outcome.outcome === 'failed'
-      ? plan.on.includes('failure')
+      ? plan.on.includes('failure') || (outcome.stalled === true && plan.on.includes('stalled'))
       : plan.on.some((e) => e === 'success' || e === 'recovery');
   if (!wanted) return;
   // A cancel request arriving while the message is on its way does not cut it off.
   await CancellationScope.nonCancellable(() =>
     send({ ...base, event: 'finished', durationMs: Date.now() - workflowInfo().runStartTime.getTime(), ...outcome }),
+  );
+}
+
+/** The `paused` notice (pause_after_failures paused the schedule); the activity decides whether it is wanted. */
+export async function notifyPaused(base: NoticeBase, paused: NonNullable<NotifyRunInput['paused']>): Promise<void> {
+  await CancellationScope.nonCancellable(() =>
+    send({ ...base, event: 'paused', durationMs: Date.now() - workflowInfo().runStartTime.getTime(), paused }),
   );
 }

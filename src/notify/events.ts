@@ -13,6 +13,11 @@ export interface PastRun {
   closeTime?: Date;
 }
 
+/** Whether a channel listening to `on` hears `event`: `stalled` and `paused` are failures too. */
+export function wantsEvent(on: readonly NotifyEvent[], event: NotifyEvent): boolean {
+  return on.includes(event) || ((event === 'stalled' || event === 'paused') && on.includes('failure'));
+}
+
 /** Statuses that count as a failure for `recovery` (a cancel or terminate is somebody's decision, not a failure). */
 const FAILED_STATUSES = new Set(['FAILED', 'TIMED_OUT']);
 
@@ -24,7 +29,7 @@ export function previousRun(runs: PastRun[], current: { workflowId: string; runI
 }
 
 /**
- * The one message a finished run sends, if any: `failure` for a failed run;
+ * The one message a finished run sends, if any: `stalled` for a run whose task stalled, else `failure` for a failed run;
  * for a success, `recovery` when the schedule's previous run failed (and
  * `recovery` is wanted), else `success` when wanted.
  */
@@ -32,7 +37,9 @@ export function eventForOutcome(
   outcome: 'succeeded' | 'failed',
   previous: PastRun | undefined,
   wanted: readonly NotifyEvent[],
+  stalled = false,
 ): NotifyEvent | undefined {
+  if (outcome === 'failed' && stalled && wantsEvent(wanted, 'stalled')) return 'stalled';
   if (outcome === 'failed') return wanted.includes('failure') ? 'failure' : undefined;
   if (wanted.includes('recovery') && previous && FAILED_STATUSES.has(previous.status)) return 'recovery';
   return wanted.includes('success') ? 'success' : undefined;

@@ -10,7 +10,7 @@ import type { Project, ScheduleDef } from '../project/model.js';
 import { temporalAnnotations } from '../temporal/annotations.js';
 import { projectName } from '../temporal/schedule-mapping.js';
 import { scheduleEnv, secretMasker } from '../meltano/mask.js';
-import { eventForOutcome, needsHistory, previousRun, type PastRun } from './events.js';
+import { eventForOutcome, needsHistory, previousRun, wantsEvent, type PastRun } from './events.js';
 import { buildMessage, runUrl, splitFailure, type RunNotice, type WebhookMessage } from './message.js';
 import { postWebhook } from './send.js';
 import {
@@ -28,8 +28,11 @@ export interface NotifyRunInput {
   schedule: string;
   environment?: string;
   job: string;
-  /** `finished`: the run ended (with `outcome`); `late`: still running past the deadline. */
-  event: 'finished' | 'late';
+  /**
+   * `finished`: the run ended (with `outcome`); `late`: still running past the deadline;
+   * `paused`: the failed run paused its schedule (`pause_after_failures`, with `paused`).
+   */
+  event: 'finished' | 'late' | 'paused';
   outcome?: 'succeeded' | 'failed';
   failedTask?: { index: number; total: number; args: string[] };
   /** The job's failure message (already masked on the worker that ran the task). */
@@ -37,6 +40,10 @@ export interface NotifyRunInput {
   durationMs?: number;
   scheduledAt?: string;
   retryOf?: { workflowId: string; runId: string };
+  /** The failed task stalled (printed nothing for its stall_timeout). */
+  stalled?: boolean;
+  /** Event `paused`: how many failed runs in a row, and the note the pause carries. */
+  paused?: { failures: number; note: string };
 }
 
 /** What the worker provides: the run's identity, its past runs, the UI, the environment. */
@@ -92,12 +99,14 @@ export async function deliverRunNotice(
   let event: NotifyEvent | undefined;
   if (input.event === 'late') {
     event = settings.on.includes('late') ? 'late' : undefined;
+  } else if (input.event === 'paused') {
+    event = wantsEvent(settings.on, 'paused') ? 'paused' : undefined;
   } else {
     const outcome = input.outcome ?? 'failed';
     const previous = needsHistory(outcome, settings.on)
       ? previousRun(await rt.pastRuns(), { workflowId: rt.workflowId, runId: rt.runId })
       : undefined;
-    event = eventForOutcome(outcome, previous, settings.on);
+    event = eventForOutcome(outcome, previous, settings.on, input.stalled ?? false);
   }
   if (!event) return { skipped: `the outcome earns no event in notify.on [${settings.on.join(', ')}]` };
 
@@ -110,7 +119,15 @@ export async function deliverRunNotice(
     job: input.job,
     workflowId: rt.workflowId,
     runId: rt.runId,
-    status: input.event === 'late' ? 'running' : input.outcome === 'succeeded' ? 'succeeded' : 'failed',
+    status:
+      input.event === 'late'
+        ? 'running'
+        : input.event === 'paused'
+          ? 'paused'
+          : input.outcome === 'succeeded'
+            ? 'succeeded'
+            : 'failed',
+    ...(input.paused ? { pausedAfter: input.paused.failures, note: input.paused.note } : {}),
     ...(input.failedTask
       ? {
           failedTask: {

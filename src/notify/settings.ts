@@ -10,7 +10,12 @@
 import { UserError, type ErrorDetails } from '../errors.js';
 import { durationMs } from '../util/duration.js';
 
-export const NOTIFY_EVENTS = ['failure', 'recovery', 'success', 'late'] as const;
+/**
+ * `stalled` (a task printed nothing for its stall_timeout) and `paused` (pause_after_failures
+ * paused the schedule) are kinds of failure: a channel that hears `failure` hears them too
+ * (`wantsEvent` in ./events.ts), one that wants only them names them.
+ */
+export const NOTIFY_EVENTS = ['failure', 'recovery', 'success', 'late', 'stalled', 'paused'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export const DEFAULT_NOTIFY_ON: readonly NotifyEvent[] = ['failure', 'recovery'];
 

@@ -76,7 +76,8 @@ function readJob(file: ProjectFile, raw: unknown, index: number, problems: Entry
   if (shape) return problem(shape, TASKS_FIX(name));
   const empty = emptyTaskProblem(entry.tasks as TasksValue);
   if (empty) return problem(empty, TASKS_FIX(name));
-  return { name, tasks: entry.tasks as TasksValue, file: file.relPath, index };
+  const annotations = asRecord(entry.annotations);
+  return { name, tasks: entry.tasks as TasksValue, ...(annotations ? { annotations } : {}), file: file.relPath, index };
 }
 
 function readSchedule(

@@ -18,6 +18,8 @@ export interface ProjectFile {
 export interface JobDef {
   name: string;
   tasks: TasksValue;
+  /** As written (free-form; this tool reads `annotations.temporal.stall_timeout`). */
+  annotations?: Record<string, unknown>;
   /** Relative path of the file that defines it. */
   file: string;
   /** Index of the entry in that file's `jobs` list. */
