@@ -176,6 +176,9 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     'catch-up window': annotations.catchupWindow,
     jitter: annotations.jitter ?? 'none',
     'pause on failure': String(annotations.pauseOnFailure),
+    // Only when set: the summary is hashed, and schedules without these keys keep their hash.
+    ...(annotations.pauseAfterFailures ? { 'pause after failures': String(annotations.pauseAfterFailures) } : {}),
+    ...(annotations.stallTimeout ? { 'stall timeout': annotations.stallTimeout } : {}),
     retry: JSON.stringify(annotations.policy),
   };
   // In SEARCH_ATTRIBUTE_NAMES order: the fingerprint below hashes them as listed.
