@@ -8,6 +8,9 @@
  * `local-resolve-v1`), `activity-notify-*` the notifications as plain
  * `notifyRun` activities (before `local-notify-v1`): a failure alert, and a
  * `late` alert while the task ran followed by a success message.
+ * `oncall-*` were recorded with `pause-after-failures-v1` and `skip-tasks-v1`: a task
+ * failed as stalled after its retries, the third failed run in a row pausing its schedule
+ * (its memo upsert and the `paused` notice), and a `runs retry --skip-task 1`.
  * The replay runs in its own process, like a user would before an upgrade
  * (scripts/replay-histories.ts).
  */
