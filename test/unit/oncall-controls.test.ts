@@ -14,6 +14,7 @@ import { findSchedule, type ScheduleDef } from '../../src/project/model.js';
 import { ProjectFileError, UsageError } from '../../src/errors.js';
 import { temporalAnnotations } from '../../src/temporal/annotations.js';
 import { effectiveStallTimeout } from '../../src/temporal/stall-timeout.js';
+import { desiredSchedule } from '../../src/temporal/schedule-mapping.js';
 import { OutputWatch } from '../../src/meltano/output-watch.js';
 import { failuresInARow, pauseNote, type StreakRun } from '../../src/temporal/failure-streak.js';
 import { eventForOutcome, wantsEvent } from '../../src/notify/events.js';
@@ -77,6 +78,18 @@ ${JOBS}schedules:\n- {name: s, interval: '@daily', job: plain}\n`);
     expect(() =>
       temporalAnnotations({ name: 's', file: 'meltano.yml', annotations: { temporal: { stall_timeout: 30 } } }),
     ).toThrow(/stall_timeout must be a duration/u);
+  });
+
+  it('sync refuses a schedule whose job has a bad stall_timeout, before any run', () => {
+    const p = project(`jobs:
+- name: j
+  tasks: [tap-a target-b]
+  annotations: {temporal: {stall_timeout: [5m]}}
+schedules:\n- {name: s, interval: '@daily', job: j}\n`);
+    const ctx = { project: p, projectKey: 'p', owner: 'o', legacyProjectKey: 'p', environment: 'dev' };
+    expect(() => desiredSchedule(ctx, findSchedule(p, 's') as ScheduleDef)).toThrow(
+      /meltano.yml: job 'j' annotations.temporal.stall_timeout: must be a duration/u,
+    );
   });
 
   it('pause_after_failures is a whole number of at least 1', () => {
