@@ -19,7 +19,8 @@ import { makeProject } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { ours, VENV_BIN } from '../helpers/run.js';
+import { MELTANO, ours, VENV_BIN } from '../helpers/run.js';
+import { pipelineProject } from '../helpers/pipeline.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { FAILURE, type RetryRunMemo } from '../../workflows/contract.js';
 import type { JobRunResult } from '../../workflows/types.js';
@@ -173,6 +174,40 @@ schedules:
       failureType: FAILURE.taskStalled,
     });
     process.stdout.write(`\n--- runs stuck, as printed ---\n${listed.stdout}\n`);
+  });
+
+  it('real meltano whose tap hangs after one line: stalled, and meltano, the tap and its child are gone', async () => {
+    const dir = pipelineProject(`- name: hung-tap
+  interval: '@daily'
+  job: count
+  env:
+    TAP_COUNT_ECHO: 'tap-count: waiting for the API to answer'
+    TAP_COUNT_SLEEP: '600'
+    TAP_COUNT_PID_FILE: __DIR__/tap.pids
+    TARGET_LINES_FILE: __DIR__/out.jsonl
+  annotations:
+    temporal:
+      attempts: 1
+      stall_timeout: 20s
+`);
+    const { cli, worker } = await deploy(dir, { MELTANO_BIN: MELTANO });
+    const run = await cli(['schedule', 'run', 'hung-tap']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(run.stderr).toContain("meltano run 'tap-count target-lines' stalled: no output for");
+    // The tap printed its one line through meltano (masked: it is the schedule's env value), then nothing:
+    // meltano's own output does not keep a hung task alive.
+    expect(worker.output()).toMatch(/\[info\s*\] tap-count\s+\*\*\*/u);
+    const tapPids = readFileSync(path.join(dir, 'tap.pids'), 'utf8').trim().split(' ').map(Number);
+    expect(tapPids).toHaveLength(2);
+    await waitFor('the tap and its child to be gone', () => tapPids.every((p) => !existsSync(`/proc/${p}`)), {
+      timeoutMs: 30_000,
+    });
+    const listed = await waitFor('the stalled run listed', async () => {
+      const r = await cli(['runs', 'hung-tap']);
+      return r.stdout.includes('stalled') ? r : undefined;
+    });
+    expect(listed.stdout).toContain("stalled (no output for its stall_timeout) at 'tap-count target-lines'");
+    process.stdout.write(`\n--- runs hung-tap (real meltano), as printed ---\n${listed.stdout}\n`);
   });
 
   it('pause_after_failures: 3 pauses on the third failed run in a row, with a note and one alert; unpausing restarts the count', async () => {
