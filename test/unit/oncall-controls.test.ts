@@ -21,6 +21,8 @@ import { eventForOutcome, wantsEvent } from '../../src/notify/events.js';
 import { buildMessage } from '../../src/notify/message.js';
 import { chooseTasks, retryDetails } from '../../src/temporal/retry-plan.js';
 import { renderRunStrips, type StripRun } from '../../src/cli/runs/strip.js';
+import { runPrinter } from '../../src/cli/runs/follow-output.js';
+import { PassThrough } from 'node:stream';
 import { FAILURE } from '../../workflows/contract.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -280,5 +282,25 @@ describe('runs: a stalled run and a hand-skipped retry', () => {
     expect(lines).toContain(
       '  ↻ 2026-12-05 12:10Z retry of nightly-1 from task 1, skipped task 1, by ann@host1: nightly-retry',
     );
+  });
+});
+
+describe('the heartbeat line of a followed run', () => {
+  it('shows rows so far and, once it matters, how long the task has been silent', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    const print = runPrinter('w', out);
+    const beat = { elapsedMs: 95_000, lines: 120, bytes: 9000, lastLine: 'waiting' };
+    print({ type: 'heartbeat', beat: { ...beat, idleMs: 5_000, rows: 300 } });
+    print({ type: 'heartbeat', beat: { ...beat, idleMs: 47_000, rows: 300 } });
+    // A beat of a worker from before stall detection has neither bytes nor idle time.
+    print({ type: 'heartbeat', beat: { elapsedMs: 96_000, lines: 121, lastLine: '' } });
+    expect(text.split('\n')).toEqual([
+      '  … 95s, 120 lines, 300 rows: waiting',
+      '  … 95s, 120 lines, 300 rows, no output for 40s: waiting',
+      '  … 96s, 121 lines',
+      '',
+    ]);
   });
 });
