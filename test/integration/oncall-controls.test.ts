@@ -302,7 +302,8 @@ schedules:
     expect(fromTask.exitCode, fromTask.stderr).toBe(0);
     expect(read(calls)).toEqual(['tap-b target-x', 'tap-c target-x']);
     const fromId = /started (\S+): retry of/u.exec(fromTask.stderr)?.[1] ?? '';
-    expect(fromTask.stderr).toContain('[1/3] tap-a target-x: skipped');
+    // What ran is read from the result and the stand-in's notes: the follower's per-task lines come from a
+    // query that a loaded worker may not answer before the run ends.
     const fromResult = (await client.workflow.getHandle(fromId).result()) as JobRunResult;
     expect(fromResult.tasks.map((t) => t.index)).toEqual([1, 2]);
 
@@ -314,7 +315,6 @@ schedules:
     expect(read(calls)).toEqual(['tap-b target-x', 'tap-c target-x']);
     const skipId = /started (\S+): retry of/u.exec(skip.stderr)?.[1] ?? '';
     expect(skip.stderr).toMatch(/from the first task, skipping task\(s\) 1 \(by \S+@\S+\)/u);
-    expect(skip.stderr).toContain('[1/3] tap-a target-x: skipped');
     const skipResult = (await client.workflow.getHandle(skipId).result()) as JobRunResult;
     expect(skipResult.tasks.map((t) => t.index)).toEqual([1, 2]);
 
