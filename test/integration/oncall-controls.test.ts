@@ -240,7 +240,11 @@ schedules:
       ids.push(startedId(run.stderr));
       if (i < 3) expect(await describe()).toContain('paused     no');
     }
-    const shown = await describe();
+    // The pause is a patch the server's scheduler applies on its own: wait for describe to show it.
+    const shown = await waitFor('the schedule paused', async () => {
+      const text = await describe();
+      return text.includes('paused     yes') ? text : undefined;
+    });
     expect(shown).toContain(
       `paused     yes (paused by meltano-temporal after 3 failed runs in a row (pause_after_failures: 3; last: ${ids[2]} at `,
     );
@@ -259,6 +263,7 @@ schedules:
     // Unpaused, the count starts again: the next failure is the first of a new streak.
     const unpause = await cli(['schedule', 'unpause', 'flaky', '--note', 'fixed the API key']);
     expect(unpause.exitCode, unpause.stderr).toBe(0);
+    await waitFor('the schedule unpaused', async () => (await describe()).includes('paused     no'));
     const again = await cli(['schedule', 'run', 'flaky']);
     expect(again.exitCode, again.stderr).toBe(1);
     expect(await describe()).toContain('paused     no');
