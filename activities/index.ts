@@ -7,6 +7,8 @@ import type { JobRunInput, ResolvedJob, TaskActivityInput, TaskResult } from '..
 import { resolveJob } from './resolve-job.js';
 import { runMeltanoTask } from './run-meltano-task.js';
 import { notifyRun } from './notify-run.js';
+import { pauseAfterFailures, type PauseAfterFailuresInput } from './pause-after-failures.js';
+import type { StreakOutcome } from '../src/temporal/failure-streak.js';
 import type { NoticeOutcome, NotifyRunInput } from '../src/notify/notifier.js';
 import { ACTIVITY, type ActivityName } from '../workflows/contract.js';
 
@@ -27,6 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     [ACTIVITY.resolveJob]: (input: JobRunInput): Promise<ResolvedJob> => resolveJob(deps, input),
     [ACTIVITY.runMeltanoTask]: (input: TaskActivityInput): Promise<TaskResult> => runMeltanoTask(deps, input),
     [ACTIVITY.notifyRun]: (input: NotifyRunInput): Promise<NoticeOutcome> => notifyRun(deps, input),
+    [ACTIVITY.pauseAfterFailures]: (input: PauseAfterFailuresInput): Promise<StreakOutcome> =>
+      pauseAfterFailures(input),
   } satisfies Record<ActivityName, (input: never) => Promise<unknown>>;
 }
 

@@ -12,6 +12,7 @@ import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
 import { FAILURE } from '../workflows/contract.js';
 import { effectiveNotifySettings, notifyPlan, projectNotifySettings, type NotifyPlan } from '../src/notify/settings.js';
 import type { Project, ScheduleDef } from '../src/project/model.js';
+import { effectiveStallTimeout } from '../src/temporal/stall-timeout.js';
 import type { ActivityDeps } from './index.js';
 
 /**
@@ -42,15 +43,22 @@ export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promis
       const schedule = requireSchedule(project, input.schedule);
       const annotations = temporalAnnotations(schedule);
       const notify = notifyPlanFor(project, schedule);
+      const stall = effectiveStallTimeout(project, { schedule });
       return {
         ...scheduleTasks(project, input.schedule),
         schedule: input.schedule,
-        policy: annotations.policy,
+        // Keys only when set: a run's recorded policy stays as before for schedules without them.
+        policy: { ...annotations.policy, ...(stall ? { stallTimeout: stall.value } : {}) },
         ...(notify ? { notify } : {}),
+        ...(annotations.pauseAfterFailures ? { pauseAfterFailures: annotations.pauseAfterFailures } : {}),
       };
     }
     if (!input.job) throw configError('The run names neither a schedule nor a job.');
-    return { ...jobTasks(project, input.job), policy: DEFAULT_POLICY };
+    const stall = effectiveStallTimeout(project, { job: input.job });
+    return {
+      ...jobTasks(project, input.job),
+      policy: { ...DEFAULT_POLICY, ...(stall ? { stallTimeout: stall.value } : {}) },
+    };
   } catch (err) {
     if (err instanceof UserError) throw configError(err.describe());
     throw err;

@@ -37,6 +37,8 @@ export const ACTIVITY = {
   runMeltanoTask: 'runMeltanoTask',
   /** Sends a run's notification (a local activity since LOCAL_NOTIFY_PATCH). */
   notifyRun: 'notifyRun',
+  /** After a failed run: counts the schedule's failed runs in a row and pauses it at `pause_after_failures` (local). */
+  pauseAfterFailures: 'pauseAfterFailures',
 } as const;
 export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
 
@@ -50,6 +52,11 @@ export const FAILURE = {
   meltanoAlreadyRunning: 'MeltanoAlreadyRunning',
   /** `meltano` exited non-zero otherwise: retried by the schedule's policy. */
   meltanoTask: 'MeltanoTaskError',
+  /**
+   * The task printed nothing for its `stall_timeout` and its process tree was stopped: retried by
+   * the schedule's policy like `meltanoTask`, named apart so the alert and `runs` say it hung.
+   */
+  taskStalled: 'MeltanoTaskStalled',
   /** The webhook refused the message (a 4xx other than 429): never retried. */
   webhookRejected: 'WebhookRejected',
   /** The webhook is down, timed out, or answered 5xx or 429: retried with backoff. */
@@ -91,6 +98,13 @@ export const PATCH = {
    * worker version does not poll it would wait for ever.
    */
   localNotify: 'local-notify-v1',
+  /**
+   * `pause_after_failures`: a failed run counts the failures in a row and may pause the
+   * schedule (a local activity), then marks itself in its memo and sends the `paused` notice.
+   */
+  pauseAfterFailures: 'pause-after-failures-v1',
+  /** `runs retry --skip-task`: tasks the operator skipped are not run (their state is `skipped`). */
+  skipTasks: 'skip-tasks-v1',
 } as const;
 
 /** A typed search attribute key, as `defineSearchAttributeKey` makes it. */
@@ -162,10 +176,21 @@ export type ScheduledRunMemo = {
   serverSpec?: string;
 };
 
-/** The memo of a run started by `runs retry`: the run it retries and the 0-based task it starts at. */
+/**
+ * The memo of a run started by `runs retry`: the run it retries and the 0-based task it starts at;
+ * with `--from-task` / `--skip-task`, the 0-based tasks skipped by hand and who asked (`user@host`).
+ */
 export type RetryRunMemo = {
   retryOf: { workflowId: string; runId: string };
   fromTask: number;
+  skipTasks?: number[];
+  fromTaskChosen?: boolean;
+  by?: string;
+};
+
+/** Memo the run that paused its schedule (`pause_after_failures`) adds to itself: the count restarts after it. */
+export type PausedRunMemo = {
+  pausedSchedule: { failures: number; note: string };
 };
 
 /**

@@ -31,6 +31,7 @@ import {
   taskRowsSignal,
 } from './contract.js';
 import { markHeld, releaseDownstreams } from './after-release.js';
+import { pauseIfFailingInARow } from './pause.js';
 import { showPoolWait, takePoolSlot } from './pool-slot.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
 
@@ -52,12 +53,15 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   const resolved = await (patched(PATCH.localResolve) ? resolveJobLocally(input) : resolveJobActivity(input));
   // `runs retry`: the tasks before this one completed in the original run.
   const fromTask = input.resume?.fromTask ?? 0;
+  // `runs retry --skip-task`: tasks the operator marked done.
+  const skip = new Set(input.resume?.skipTasks?.length && patched(PATCH.skipTasks) ? input.resume.skipTasks : []);
+  const skipped = (index: number): boolean => index < fromTask || skip.has(index);
   progress = {
     job: resolved.job,
     tasks: resolved.tasks.map((t) => ({
       index: t.index,
       args: t.args,
-      state: t.index < fromTask ? 'skipped' : 'pending',
+      state: skipped(t.index) ? 'skipped' : 'pending',
     })),
   };
   // Runs that started before notifications existed replay without their commands.
@@ -99,7 +103,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
 
   const results: TaskResult[] = [];
   for (const task of resolved.tasks) {
-    if (task.index < fromTask) {
+    if (skipped(task.index)) {
       tracker.skipped(task.index);
       continue;
     }
@@ -118,6 +122,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
             task,
             runId: uuid4(),
             ...(input.runOptions ? { runOptions: input.runOptions } : {}),
+            ...(resolved.policy.stallTimeout ? { stallTimeout: resolved.policy.stallTimeout } : {}),
           },
         ],
       );
@@ -157,7 +162,15 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
           outcome: 'failed',
           failedTask: { index: task.index, total: resolved.tasks.length, args: task.args },
           error: message,
+          ...((inner as ApplicationFailure | undefined)?.type === FAILURE.taskStalled ? { stalled: true } : {}),
         });
+      }
+      if (resolved.pauseAfterFailures && input.schedule) {
+        await pauseIfFailingInARow(
+          resolved.pauseAfterFailures,
+          input.schedule,
+          notify && noticeBase ? { plan: notify, base: noticeBase } : undefined,
+        );
       }
       throw ApplicationFailure.create({
         type: FAILURE.taskFailed,

@@ -126,3 +126,10 @@ export async function notifyFinished(
     send({ ...base, event: 'finished', durationMs: Date.now() - workflowInfo().runStartTime.getTime(), ...outcome }),
   );
 }
+
+/** The `paused` notice (pause_after_failures paused the schedule); the activity decides whether it is wanted. */
+export async function notifyPaused(base: NoticeBase, paused: NonNullable<NotifyRunInput['paused']>): Promise<void> {
+  await CancellationScope.nonCancellable(() =>
+    send({ ...base, event: 'paused', durationMs: Date.now() - workflowInfo().runStartTime.getTime(), paused }),
+  );
+}

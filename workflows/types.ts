@@ -23,8 +23,16 @@ export interface JobRunInput {
   environment?: string;
   /** `meltano run` options of a manual run, passed to every task. */
   runOptions?: MeltanoRunOptions;
-  /** `runs retry`: skip the tasks before `fromTask` (they completed in the original run). */
-  resume?: { fromTask: number; retryOf: { workflowId: string; runId: string } };
+  /**
+   * `runs retry`: skip the tasks before `fromTask` (they completed in the original run, or
+   * `--from-task` said so) and the 0-based `skipTasks` (`--skip-task`: marked done by `by`, user@host).
+   */
+  resume?: {
+    fromTask: number;
+    retryOf: { workflowId: string; runId: string };
+    skipTasks?: number[];
+    by?: string;
+  };
   /** `annotations.temporal.pool`: the pool the run takes a slot of, and its size at the last sync. */
   pool?: PoolNeed;
   /** `annotations.temporal.after` of other schedules: the downstreams a success of this one releases. */
@@ -39,6 +47,8 @@ export interface TaskPolicy {
   maximumInterval: string;
   taskTimeout: string;
   heartbeatTimeout: string;
+  /** `stall_timeout`: a task that prints nothing this long fails as stalled; absent: never (runs recorded before it have none). */
+  stallTimeout?: string;
 }
 
 export interface ResolvedTask {
@@ -56,6 +66,8 @@ export interface ResolvedJob {
   policy: TaskPolicy;
   /** When to notify (events, deadline); the webhook itself stays on the worker. */
   notify?: NotifyPlan;
+  /** `pause_after_failures`: the run that makes this many failed runs in a row pauses the schedule. */
+  pauseAfterFailures?: number;
 }
 
 export interface TaskActivityInput {
@@ -66,6 +78,8 @@ export interface TaskActivityInput {
   /** Meltano run id, fixed per task by the workflow (the same for every attempt). */
   runId: string;
   runOptions?: MeltanoRunOptions;
+  /** Fail the attempt as stalled (`FAILURE.taskStalled`) after this long without output. */
+  stallTimeout?: string;
 }
 
 export interface TaskResult {
@@ -81,9 +95,17 @@ export interface TaskResult {
   logFile?: string;
 }
 
+/** What a running task reports with each heartbeat: its progress, so a stuck task shows as one. */
 export interface TaskHeartbeat {
   elapsedMs: number;
+  /** Output so far: lines and bytes (stdout and stderr of `meltano run`). */
   lines: number;
+  /** Absent in beats of workers older than stall detection (as is `idleMs`). */
+  bytes?: number;
+  /** Since the last output line. */
+  idleMs?: number;
+  /** Rows counted so far from Singer METRIC lines (all streams), once any were reported. */
+  rows?: number;
   lastLine: string;
   pid?: number;
 }

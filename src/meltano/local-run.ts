@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Project } from '../project/model.js';
-import { scheduleTasks, type RunnableTask } from '../project/resolve.js';
+import { requireSchedule, scheduleTasks, type RunnableTask } from '../project/resolve.js';
+import { effectiveStallTimeout } from '../temporal/stall-timeout.js';
 import type { MeltanoRunOptions } from './run-options.js';
 import type { TaskResult } from '../../workflows/types.js';
 
@@ -32,6 +33,8 @@ export interface LocalRunOptions {
  */
 export async function runScheduleLocally(project: Project, name: string, options: LocalRunOptions): Promise<boolean> {
   const { tasks } = scheduleTasks(project, name);
+  // The same stall_timeout a worker would apply.
+  const stall = effectiveStallTimeout(project, { schedule: requireSchedule(project, name) });
   // Loaded only now: the runner reads its settings from the environment when it loads.
   const { executeTask } = await import('./task-runner.js');
   const runKey = `local-${name}-${new Date().toISOString()}`;
@@ -47,6 +50,7 @@ export async function runScheduleLocally(project: Project, name: string, options
           task,
           runId: randomUUID(),
           ...(options.runOptions ? { runOptions: options.runOptions } : {}),
+          ...(stall ? { stallTimeout: stall.value } : {}),
         },
         {
           attempt: 1,

@@ -23,7 +23,9 @@ import { runOptionArgs } from './run-options.js';
 import { TaskLog } from './task-log.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../../workflows/types.js';
 import { FAILURE } from '../../workflows/contract.js';
-import { parseDuration } from '../util/duration.js';
+import { durationMs, parseDuration } from '../util/duration.js';
+import { OutputWatch } from './output-watch.js';
+import { formatDuration, totalRows } from '../../workflows/summary.js';
 
 const HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_LINES = 40;
@@ -47,7 +49,10 @@ const CONFIG_ERROR_PATTERNS = [
 
 /** How a task failed, for the retry policy: the activity raises an ApplicationFailure of this type. */
 export type TaskFailureType =
-  typeof FAILURE.meltanoConfig | typeof FAILURE.meltanoAlreadyRunning | typeof FAILURE.meltanoTask;
+  | typeof FAILURE.meltanoConfig
+  | typeof FAILURE.meltanoAlreadyRunning
+  | typeof FAILURE.meltanoTask
+  | typeof FAILURE.taskStalled;
 
 /** A task that did not succeed, classified: never retried, retried after a delay, or retried by the policy. */
 export class MeltanoTaskFailure extends Error {
@@ -134,7 +139,8 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     const log = new TaskLog(logFile);
     const tail: string[] = [];
     const rows = new RowCounter();
-    let lines = 0;
+    const watch = new OutputWatch();
+    let rowsSoFar: number | undefined;
     const label = input.task.args.join(' ');
     const started = performance.now();
     ctx.log.info('meltano task starting', { task: label, attempt, meltano, args, logFile });
@@ -143,20 +149,26 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       cwd: root,
       env,
       onLine: (line) => {
-        lines++;
+        watch.line(line);
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
-        if (rows.add(line)) ctx.onRows?.(rows.rowsPerStream(input.task.args));
+        if (rows.add(line)) {
+          const perStream = rows.rowsPerStream(input.task.args);
+          rowsSoFar = totalRows(perStream);
+          ctx.onRows?.(perStream);
+        }
         const shown = mask(line);
         log.write(shown);
         ctx.log.info(shown, { task: label, attempt });
         ctx.onLine?.(shown);
       },
     });
+    // The heartbeat carries progress (output and rows), so a task that only ticks shows as stuck.
     const heartbeat = (): void => {
       const details: TaskHeartbeat = {
         elapsedMs: Math.round(performance.now() - started),
-        lines,
+        ...watch.progress(),
+        ...(rowsSoFar !== undefined ? { rows: rowsSoFar } : {}),
         lastLine: mask(tail[tail.length - 1] ?? '').slice(0, 500),
         ...(proc.pid ? { pid: proc.pid } : {}),
       };
@@ -171,17 +183,40 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       void proc.stop(STOP_GRACE_MS);
     };
     ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+    // stall_timeout: no output for that long ends the attempt as on cancel (the whole process tree).
+    let stalledAfterMs: number | undefined;
+    if (input.stallTimeout) {
+      watch.watchForStall(durationMs(input.stallTimeout), (idleMs) => {
+        stalledAfterMs = idleMs;
+        heartbeat();
+        ctx.log.warn(`meltano task stalled: no output for ${input.stallTimeout}; stopping its process tree`, {
+          task: label,
+          attempt,
+          pid: proc.pid,
+        });
+        void proc.stop(STOP_GRACE_MS);
+      });
+    }
 
     let exitCode: number;
     try {
       exitCode = await proc.exited;
     } finally {
       clearInterval(timer);
+      watch.stop();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       await log.end();
     }
-    const durationMs = Math.round(performance.now() - started);
+    const elapsedMs = Math.round(performance.now() - started);
     if (cancelled) throw cancelled;
+    if (stalledAfterMs !== undefined) {
+      throw new MeltanoTaskFailure(
+        FAILURE.taskStalled,
+        `meltano ${args[0]} '${label}' stalled: no output for ${formatDuration(stalledAfterMs)} (stall_timeout ${input.stallTimeout}) after ${watch.lines} line(s); its process tree was stopped (attempt ${attempt}, log: ${log.written ? logFile : 'none, no output'})\n${mask(tail.join('\n'))}`,
+        {},
+        [{ exitCode, stalled: true, idleMs: stalledAfterMs, ...(log.written ? { logFile } : {}), attempt }],
+      );
+    }
     const alreadyRunning = exitCode !== 0 && /Another '.*' pipeline is already running/u.test(tail.join('\n'));
     if (
       alreadyRunning &&
@@ -201,13 +236,13 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     }
 
     if (exitCode === 0) {
-      ctx.log.info('meltano task finished', { task: label, attempt, durationMs });
+      ctx.log.info('meltano task finished', { task: label, attempt, durationMs: elapsedMs });
       return {
         index: input.task.index,
         args: input.task.args,
         exitCode,
         attempt,
-        durationMs,
+        durationMs: elapsedMs,
         runId: input.runId,
         rowsPerStream: rows.rowsPerStream(input.task.args),
         ...(log.written ? { logFile } : {}),

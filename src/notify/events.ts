@@ -27,7 +27,7 @@ export function previousRun(runs: PastRun[], current: { workflowId: string; runI
  * The events a finished run earns, most specific first: a failed run is
  * `failure` (`stalled` before it when its task stalled); a successful one is
  * `success`, with `recovery` before it when the schedule's previous run failed.
- * Each destination gets the first of them it wants (see eventFor).
+ * Each destination gets the first of them it wants (see eventFor, wantsEvent).
  */
 export function candidateEvents(
   outcome: 'succeeded' | 'failed',
@@ -38,9 +38,19 @@ export function candidateEvents(
   return previous && FAILED_STATUSES.has(previous.status) ? ['recovery', 'success'] : ['success'];
 }
 
+/**
+ * Whether a destination that lists `on` hears `event`. `stalled` (a task printed nothing for its
+ * stall_timeout) and `paused` (pause_after_failures paused the schedule) are kinds of failure: a
+ * destination that hears `failure` hears them too, under their own name; one that wants only them
+ * names them.
+ */
+export function wantsEvent(on: readonly NotifyEvent[], event: NotifyEvent): boolean {
+  return on.includes(event) || ((event === 'stalled' || event === 'paused') && on.includes('failure'));
+}
+
 /** The one event a destination that wants `wanted` is sent, if any. */
 export function eventFor(candidates: readonly NotifyEvent[], wanted: readonly NotifyEvent[]): NotifyEvent | undefined {
-  return candidates.find((e) => wanted.includes(e));
+  return candidates.find((e) => wantsEvent(wanted, e));
 }
 
 /** The one message a finished run sends to a destination that wants `wanted`, if any. */

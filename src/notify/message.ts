@@ -17,7 +17,10 @@ export interface RunNotice {
   workflowId?: string;
   runId?: string;
   /** The run's state when the message was sent. */
-  status: 'failed' | 'succeeded' | 'running' | 'test';
+  status: 'failed' | 'succeeded' | 'running' | 'paused' | 'test';
+  /** `paused`: the failed runs in a row that paused the schedule, and the pause's note. */
+  pausedAfter?: number;
+  note?: string;
   failedTask?: { number: number; total: number; task: string };
   /** First line of the failure. */
   error?: string;
@@ -30,8 +33,6 @@ export interface RunNotice {
   retryOf?: { workflowId: string; runId?: string };
   /** The run in the Temporal Web UI. */
   url?: string;
-  /** Why (`paused`: the schedule's pause note). */
-  note?: string;
 }
 
 /** What is posted: Slack's `text` plus every field of the notice. */
@@ -78,6 +79,14 @@ function headline(n: RunNotice): string {
         : '';
       return `:red_circle: Run of schedule ${where} failed${task}${n.durationMs !== undefined ? ` after ${formatDuration(n.durationMs)}` : ''}`;
     }
+    case 'stalled': {
+      const task = n.failedTask
+        ? ` at task ${n.failedTask.number}/${n.failedTask.total} \`${esc(n.failedTask.task)}\``
+        : '';
+      return `:red_circle: Run of schedule ${where} stalled${task}: no output for its stall_timeout, the task was stopped${n.durationMs !== undefined ? ` after ${formatDuration(n.durationMs)}` : ''}`;
+    }
+    case 'paused':
+      return `:double_vertical_bar: Schedule ${where} paused after ${n.pausedAfter ?? 'several'} failed runs in a row (pause_after_failures): no more runs until it is unpaused (\`meltano-temporal schedule unpause ${esc(n.schedule)}\`)`;
     case 'recovery':
       return `:large_green_circle: Schedule ${where} recovered: this run succeeded${dur} after failed runs`;
     case 'success':
@@ -87,14 +96,6 @@ function headline(n: RunNotice): string {
       const at = n.scheduledAt ? ` (${n.scheduledAt})` : '';
       return `:hourglass: Run of schedule ${where} is late: still running${by} after its scheduled time${at}`;
     }
-    case 'stalled': {
-      const task = n.failedTask
-        ? `: task ${n.failedTask.number}/${n.failedTask.total} \`${esc(n.failedTask.task)}\``
-        : '';
-      return `:red_circle: Run of schedule ${where} stalled${task} printed nothing for its stall timeout and was stopped`;
-    }
-    case 'paused':
-      return `:double_vertical_bar: Schedule ${where} was paused${n.note ? `: ${esc(n.note)}` : ''}`;
     case 'test':
       return `:wave: Test message from meltano-temporal for schedule ${where}: notifications reach this channel`;
   }
@@ -113,6 +114,7 @@ export function buildMessage(n: RunNotice): WebhookMessage {
   if (n.retryOf)
     lines.push(esc(`retry of ${n.retryOf.workflowId}${n.retryOf.runId ? ` (run ${n.retryOf.runId})` : ''}`));
   if (n.error) lines.push(esc(n.error));
+  if (n.note) lines.push(esc(`note: ${n.note}`));
   if (n.logTail?.length) lines.push(`\`\`\`${esc(n.logTail.join('\n'))}\`\`\``);
   const { kind, ...fields } = n;
   return { text: lines.join('\n'), event: kind, ...fields };

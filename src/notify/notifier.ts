@@ -32,19 +32,22 @@ export interface NotifyRunInput {
   schedule: string;
   environment?: string;
   job: string;
-  /** `finished`: the run ended (with `outcome`); `late`: still running past the deadline; `paused`: the schedule was paused. */
+  /**
+   * `finished`: the run ended (with `outcome`); `late`: still running past the deadline;
+   * `paused`: the failed run paused its schedule (`pause_after_failures`, with `paused`).
+   */
   event: 'finished' | 'late' | 'paused';
   outcome?: 'succeeded' | 'failed';
   /** The failed task stalled (printed nothing for its stall timeout): `stalled` before `failure`. */
   stalled?: boolean;
-  /** `paused`: the pause note. */
-  note?: string;
   failedTask?: { index: number; total: number; args: string[] };
   /** The job's failure message (already masked on the worker that ran the task). */
   error?: string;
   durationMs?: number;
   scheduledAt?: string;
   retryOf?: { workflowId: string; runId: string };
+  /** Event `paused`: how many failed runs in a row, and the note the pause carries. */
+  paused?: { failures: number; note: string };
 }
 
 /** What the worker provides: the run's identity, its past runs, the UI, the environment. */
@@ -132,7 +135,15 @@ function noticeOf(input: NotifyRunInput, rt: NoticeRuntime, target: Resolved, ev
     job: input.job,
     workflowId: rt.workflowId,
     runId: rt.runId,
-    status: input.event === 'finished' ? (input.outcome === 'succeeded' ? 'succeeded' : 'failed') : 'running',
+    status:
+      input.event === 'late'
+        ? 'running'
+        : input.event === 'paused'
+          ? 'paused'
+          : input.outcome === 'succeeded'
+            ? 'succeeded'
+            : 'failed',
+    ...(input.paused ? { pausedAfter: input.paused.failures, note: target.mask(input.paused.note) } : {}),
     ...(input.failedTask
       ? {
           failedTask: {
@@ -147,7 +158,6 @@ function noticeOf(input: NotifyRunInput, rt: NoticeRuntime, target: Resolved, ev
     ...(input.scheduledAt ? { scheduledAt: input.scheduledAt } : {}),
     ...(event === 'late' && target.settings.deadline ? { deadline: target.settings.deadline } : {}),
     ...(input.retryOf ? { retryOf: input.retryOf } : {}),
-    ...(input.note ? { note: target.mask(input.note) } : {}),
     ...(rt.uiUrl ? { url: runUrl(rt.uiUrl, rt.namespace, rt.workflowId, rt.runId) } : {}),
   };
 }

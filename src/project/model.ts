@@ -18,7 +18,7 @@ export interface ProjectFile {
 export interface JobDef {
   name: string;
   tasks: TasksValue;
-  /** As written (`annotations.temporal.pool` is read from it). */
+  /** As written (free-form; this tool reads `annotations.temporal.pool` and `stall_timeout`). */
   annotations?: Record<string, unknown>;
   /** Relative path of the file that defines it. */
   file: string;

@@ -28,6 +28,10 @@ export interface TemporalAnnotations {
   jitter?: string;
   paused: boolean;
   pauseOnFailure: boolean;
+  /** `pause_after_failures: N`: the run that makes N failed runs in a row pauses the schedule. */
+  pauseAfterFailures?: number;
+  /** `stall_timeout` of the schedule itself (the job's and the project's apply when absent: ./stall-timeout.ts). */
+  stallTimeout?: string;
   /** `notify:` (webhook alerts); absent when the schedule has none of its own. */
   notify?: NotifySettings | false;
 }
@@ -56,6 +60,8 @@ const KNOWN = new Set([
   'jitter',
   'paused',
   'pause_on_failure',
+  'pause_after_failures',
+  'stall_timeout',
   'notify',
   'pool',
   'after',
@@ -135,6 +141,9 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   }
   const jitter = a.jitter === undefined ? undefined : duration('jitter', '0s');
   const notify = a.notify === undefined ? undefined : parseNotifyAnnotation(a.notify, fail);
+  const pauseAfterFailures =
+    a.pause_after_failures === undefined ? undefined : positive('pause_after_failures', 3, true);
+  const stallTimeout = a.stall_timeout === undefined ? undefined : duration('stall_timeout', '');
   return {
     policy,
     overlap: overlap as OverlapPolicyName,
@@ -144,5 +153,7 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     ...(typeof timezone === 'string' ? { timezone } : {}),
     ...(jitter ? { jitter } : {}),
     ...(notify !== undefined ? { notify } : {}),
+    ...(pauseAfterFailures !== undefined ? { pauseAfterFailures } : {}),
+    ...(stallTimeout ? { stallTimeout } : {}),
   };
 }

@@ -12,13 +12,18 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { RunNotFoundError, RunNotRetryableError } from '../errors.js';
 import type { JobRunInput } from '../../workflows/types.js';
 import { SEARCH_ATTRIBUTE_NAMES, WORKFLOW_TYPE, type RetryRunMemo } from '../../workflows/contract.js';
+import { hostname, userInfo } from 'node:os';
+import type { Project } from '../project/model.js';
+import { jobTasks, scheduleTasks } from '../project/resolve.js';
 import {
+  chooseTasks,
   completedTaskCount,
   RETRYABLE_STATUSES,
   retryDetails,
   retryFromTask,
   retryWorkflowId,
   type RetryOrigin,
+  type TaskChoice,
 } from './retry-plan.js';
 import { clientSdk, commonSdk } from './sdk.js';
 
@@ -33,10 +38,32 @@ export interface RetryStarted {
 /** The search attributes a run carries that this tool set (the server's own, Temporal*, cannot be set by a client). */
 const ownAttribute = (name: string): boolean => (SEARCH_ATTRIBUTE_NAMES as readonly string[]).includes(name);
 
+/** Who asked for `--from-task` / `--skip-task`, as the run records it: the OS user at this host. */
+export function operator(): string {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.LOGNAME ?? 'unknown';
+  }
+  return `${user}@${hostname()}`;
+}
+
+/** The job's tasks as meltano.yml has them now (what the retry will resolve), as words. */
+function currentTasks(project: Project, input: JobRunInput): { name: string; tasks: string[] } {
+  const job = input.schedule ? scheduleTasks(project, input.schedule) : jobTasks(project, input.job ?? '');
+  return { name: job.job, tasks: job.tasks.map((t) => t.args.join(' ')) };
+}
+
+/**
+ * @param options.choice `--from-task` / `--skip-task` (1-based, checked against `options.project`'s
+ *   job) and `--from-start`
+ * @throws {UsageError} a task number that is not one of the job's, or nothing left to run
+ */
 export async function retryRun(
   client: Client,
   workflowId: string,
-  options: { runId?: string; fromStart?: boolean; now?: Date } = {},
+  options: { runId?: string; choice?: TaskChoice; project?: Project; now?: Date; by?: string } = {},
 ): Promise<RetryStarted> {
   const { WorkflowNotFoundError } = clientSdk();
   const handle = client.workflow.getHandle(workflowId, options.runId);
@@ -77,14 +104,29 @@ export async function retryRun(
   )) as [JobRunInput | undefined];
   if (!original) throw new RunNotRetryableError(workflowId, 'has no input in its history: it cannot be retried.');
   const completed = completedTaskCount(events);
+  const choice = options.choice ?? {};
+  const defaultFrom = retryFromTask(original.resume?.fromTask ?? 0, completed, choice.fromStart ?? false);
+  const byHand = choice.fromTask !== undefined || Boolean(choice.skipTasks?.length);
+  if (byHand && !options.project) throw new Error('retryRun: --from-task and --skip-task need the project');
+  const chosen =
+    byHand && options.project ? chooseTasks(choice, defaultFrom, currentTasks(options.project, original)) : undefined;
+  const by = chosen ? (options.by ?? operator()) : undefined;
   const origin: RetryOrigin = {
     workflowId,
     runId: description.runId,
-    fromTask: retryFromTask(original.resume?.fromTask ?? 0, completed, options.fromStart ?? false),
+    fromTask: chosen?.fromTask ?? defaultFrom,
+    ...(chosen?.fromTaskChosen ? { fromTaskChosen: true } : {}),
+    ...(chosen?.skipTasks.length ? { skipTasks: chosen.skipTasks } : {}),
+    ...(by ? { by } : {}),
   };
   const input: JobRunInput = {
     ...original,
-    resume: { fromTask: origin.fromTask, retryOf: { workflowId: origin.workflowId, runId: origin.runId } },
+    resume: {
+      fromTask: origin.fromTask,
+      retryOf: { workflowId: origin.workflowId, runId: origin.runId },
+      ...(origin.skipTasks ? { skipTasks: origin.skipTasks } : {}),
+      ...(by ? { by } : {}),
+    },
   };
   const id = retryWorkflowId(workflowId, options.now ?? new Date());
   const { TypedSearchAttributes } = commonSdk();
@@ -100,6 +142,9 @@ export async function retryRun(
     memo: {
       retryOf: { workflowId: origin.workflowId, runId: origin.runId },
       fromTask: origin.fromTask,
+      ...(origin.fromTaskChosen ? { fromTaskChosen: true } : {}),
+      ...(origin.skipTasks ? { skipTasks: origin.skipTasks } : {}),
+      ...(by ? { by } : {}),
     } satisfies RetryRunMemo,
     staticSummary: details,
     staticDetails: details,

@@ -5,7 +5,13 @@
  */
 import type { Client } from '@temporalio/client';
 import type { JobRunResult, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
-import { FAILURE, SEARCH_ATTRIBUTE, type HoldsMemo, type PoolWaitMemo } from '../../workflows/contract.js';
+import {
+  FAILURE,
+  SEARCH_ATTRIBUTE,
+  type HoldsMemo,
+  type PoolWaitMemo,
+  type RetryRunMemo,
+} from '../../workflows/contract.js';
 import type { AfterRunMemo, UpstreamRun } from '../../workflows/after-types.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
@@ -30,6 +36,41 @@ export interface RunRow {
   after: UpstreamRun[] | null;
   /** A failed run of an upstream: the schedules it holds back; else null. */
   holds: string[] | null;
+  /** How the failed task failed: `MeltanoTaskStalled` (no output for its stall_timeout), `MeltanoTaskError`, ...; null otherwise. */
+  failureType: string | null;
+  /** A run started by `runs retry`: what it retries, where it started, the tasks skipped by hand and who skipped them. */
+  retry: RunRetry | null;
+}
+
+export interface RunRetry {
+  of: string;
+  /** 1-based task it started at. */
+  fromTask: number;
+  /** 1-based tasks marked done with `--skip-task`. */
+  skippedTasks: number[];
+  /** `user@host` who chose `--from-task` / `--skip-task`; null for a plain retry. */
+  by: string | null;
+}
+
+/** The retry facts of a run's memo (`RetryRunMemo`), if it is a retry. */
+function retryOf(memo: Record<string, unknown> | undefined): RunRetry | null {
+  const m = memo as Partial<RetryRunMemo> | undefined;
+  if (!m?.retryOf || typeof m.fromTask !== 'number') return null;
+  return {
+    of: m.retryOf.workflowId,
+    fromTask: m.fromTask + 1,
+    skippedTasks: (m.skipTasks ?? []).map((i) => i + 1),
+    by: m.by ?? null,
+  };
+}
+
+/** The type of the innermost ApplicationFailure under a job's failure (the failed task's own). */
+function innermostType(err: unknown): string | null {
+  let type: string | null = null;
+  for (let e = err as { cause?: unknown; type?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.type === 'string') type = e.type;
+  }
+  return type;
 }
 
 const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
@@ -80,18 +121,19 @@ export async function runOutcome(
   client: Client,
   workflowId: string,
   runId: string,
-): Promise<{ failedTask: string | null; rows: number | null }> {
+): Promise<{ failedTask: string | null; rows: number | null; failureType: string | null }> {
   try {
     const result = (await client.workflow.getHandle(workflowId, runId).result()) as JobRunResult | undefined;
-    return { failedTask: null, rows: sumRows(result?.tasks) };
+    return { failedTask: null, rows: sumRows(result?.tasks), failureType: null };
   } catch (err) {
     const cause = (err as { cause?: Error & { type?: string; details?: unknown[] } }).cause;
+    const failureType = innermostType(cause);
     if (cause?.type === FAILURE.taskFailed) {
       const details = cause.details?.[0] as TaskFailureDetails | undefined;
       if (details && typeof details.task === 'string')
-        return { failedTask: details.task, rows: sumRows(details.completed) };
+        return { failedTask: details.task, rows: sumRows(details.completed), failureType };
     }
-    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null };
+    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null, failureType };
   }
 }
 
@@ -143,9 +185,10 @@ export async function listRuns(
       durationMs: wf.closeTime ? wf.closeTime.getTime() - wf.startTime.getTime() : null,
       ...(wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED'
         ? await runOutcome(client, wf.workflowId, wf.runId)
-        : { failedTask: null, rows: null }),
+        : { failedTask: null, rows: null, failureType: null }),
       waiting: wf.status.name === 'RUNNING' ? poolWaiting(wf.memo) : null,
       ...afterLinks(wf.memo),
+      retry: retryOf(wf.memo),
     });
     if (rows.length >= options.limit) break;
   }

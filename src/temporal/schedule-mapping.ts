@@ -16,6 +16,7 @@ import { cronInterval, isValidInterval, badIntervalMessage } from '../project/in
 import { ProjectFileError } from '../errors.js';
 import { unusableJobError } from '../project/jobs.js';
 import { selectedEnvironment, type SettingsInput } from '../project/settings.js';
+import { effectiveStallTimeout } from './stall-timeout.js';
 import { temporalAnnotations, type OverlapPolicyName, type TemporalAnnotations } from './annotations.js';
 import { commonSdk } from './sdk.js';
 import type { JobRunInput } from '../../workflows/types.js';
@@ -136,6 +137,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
   if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job))
     throw unusableJobError(ctx.project, schedule.job, schedule.name);
   const annotations = temporalAnnotations(schedule);
+  // A bad stall_timeout of its job or of the project is refused here, at sync, not at the first run.
+  effectiveStallTimeout(ctx.project, { schedule });
   // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.
   const cron =
     schedule.interval === null
@@ -185,6 +188,9 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     'catch-up window': annotations.catchupWindow,
     jitter: annotations.jitter ?? 'none',
     'pause on failure': String(annotations.pauseOnFailure),
+    // Only when set: the summary is hashed, and schedules without these keys keep their hash.
+    ...(annotations.pauseAfterFailures ? { 'pause after failures': String(annotations.pauseAfterFailures) } : {}),
+    ...(annotations.stallTimeout ? { 'stall timeout': annotations.stallTimeout } : {}),
     retry: JSON.stringify(annotations.policy),
     ...(pool ? { pool: `${pool.name} (size ${pool.size})` } : {}),
     ...(upstreams.length ? { after: upstreams.join(', ') } : {}),

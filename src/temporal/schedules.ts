@@ -8,6 +8,7 @@ import type { Client, ScheduleHandle } from '@temporalio/client';
 import { ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
 import { findSchedule, type Project, type ScheduleDef } from '../project/model.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';
+import { effectiveStallTimeout } from './stall-timeout.js';
 import { desiredSchedule, scheduleId } from './schedule-mapping.js';
 import { mappingContext, type Scope } from './scope.js';
 import { activityPollers } from './task-queue.js';
@@ -43,6 +44,10 @@ export interface ScheduleView {
   recentRuns: Array<{ scheduledAt: string; takenAt: string; workflowId: string }>;
   running: string[];
   drift: string[];
+  /** `pause_after_failures` from meltano.yml; null when not set. */
+  pauseAfterFailures: number | null;
+  /** The stall_timeout its tasks get and where it is set (the schedule, its job, the project); null: none. */
+  stallTimeout: { value: string; source: string } | null;
 }
 
 /** One line of `up`'s overview: a schedule and its next run, or why it is not in Temporal. */
@@ -135,6 +140,8 @@ export class ScheduleService {
       })),
       running: description.info.runningActions.map((a) => a.workflow.workflowId),
       drift: scheduleDrift(description, desired),
+      pauseAfterFailures: desired.annotations.pauseAfterFailures ?? null,
+      stallTimeout: effectiveStallTimeout(this.project, { schedule: desired.schedule }) ?? null,
     };
   }
 

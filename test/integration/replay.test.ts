@@ -11,6 +11,9 @@
  * `pool-after-v1-*`, `after-v1-*` and `pool-v1-*` hold the pipelines (docs/pipelines.md), recorded on a
  * dev server: two upstream runs in a pool of one (one waited), the downstream they released, a failed
  * upstream that held it back, and the `meltanoPool` and `meltanoAfter` workflows themselves.
+ * `oncall-*` were recorded with `pause-after-failures-v1` and `skip-tasks-v1`: a task
+ * failed as stalled after its retries, the third failed run in a row pausing its schedule
+ * (its memo upsert and the `paused` notice), and a `runs retry --skip-task 1`.
  * The replay runs in its own process, like a user would before an upgrade
  * (scripts/replay-histories.ts).
  */

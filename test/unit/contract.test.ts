@@ -74,7 +74,12 @@ describe('wire contract', () => {
   });
 
   it('activity names are the keys the worker registers', () => {
-    expect(ACTIVITY).toEqual({ resolveJob: 'resolveJob', runMeltanoTask: 'runMeltanoTask', notifyRun: 'notifyRun' });
+    expect(ACTIVITY).toEqual({
+      resolveJob: 'resolveJob',
+      runMeltanoTask: 'runMeltanoTask',
+      notifyRun: 'notifyRun',
+      pauseAfterFailures: 'pauseAfterFailures',
+    });
     expect(Object.keys(createActivities({ projectRoot: '/nowhere' })).sort()).toEqual(Object.values(ACTIVITY).sort());
   });
 
@@ -84,6 +89,7 @@ describe('wire contract', () => {
       meltanoConfig: 'MeltanoConfigError',
       meltanoAlreadyRunning: 'MeltanoAlreadyRunning',
       meltanoTask: 'MeltanoTaskError',
+      taskStalled: 'MeltanoTaskStalled',
       webhookRejected: 'WebhookRejected',
       webhookUnavailable: 'WebhookUnavailable',
       webhookConfig: 'WebhookConfigError',
@@ -96,7 +102,13 @@ describe('wire contract', () => {
   });
 
   it('patch ids', () => {
-    expect(PATCH).toEqual({ localResolve: 'local-resolve-v1', notify: 'notify-v1', localNotify: 'local-notify-v1' });
+    expect(PATCH).toEqual({
+      localResolve: 'local-resolve-v1',
+      notify: 'notify-v1',
+      localNotify: 'local-notify-v1',
+      pauseAfterFailures: 'pause-after-failures-v1',
+      skipTasks: 'skip-tasks-v1',
+    });
   });
 
   it('search attribute keys are what defineSearchAttributeKey makes of their names and types', () => {

@@ -98,6 +98,7 @@ describe('meltanoJob', () => {
       gate = resolve;
     });
     const activities: Activities = {
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async (input) => {
@@ -127,6 +128,7 @@ describe('meltanoJob', () => {
   it("retries a failing task with the schedule's backoff (30 s, skipped by the test server), same run id", async () => {
     const seen: Array<[number, string]> = [];
     const activities: Activities = {
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => ({ ...JOB, tasks: [JOB.tasks[0] as ResolvedJob['tasks'][0]] }),
       runMeltanoTask: async (input) => {
@@ -144,6 +146,7 @@ describe('meltanoJob', () => {
 
   it('a failed task fails the run; the failure carries the task index and name in its details', async () => {
     const activities: Activities = {
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async (input) => {
@@ -184,6 +187,7 @@ describe('meltanoJob', () => {
       running = resolve;
     });
     const activities: Activities = {
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
       resolveJob: async () => JOB,
       runMeltanoTask: async () => {
@@ -231,6 +235,7 @@ describe('meltanoJob', () => {
         if (input.task.index === 1) throw ApplicationFailure.create({ type: 'MeltanoTaskError', message: 'boom' });
         return result(input);
       },
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async (input) => {
         notices.push(input);
         // Down for good: retried by the notify policy until its 15 attempts are spent (a local activity; its longer
@@ -279,6 +284,7 @@ describe('meltanoJob', () => {
         taskRunning = false;
         return result(input);
       },
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async (input) => {
         notices.push({
           event: input.event,
@@ -303,6 +309,7 @@ describe('meltanoJob', () => {
         inputs.push(input);
         return result(input);
       },
+      pauseAfterFailures: async () => ({ failures: 0, paused: false }),
       notifyRun: async () => ({ skipped: 'no notify settings in this test' }),
     };
     const r = await withWorker(activities, (queue) =>

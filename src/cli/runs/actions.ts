@@ -36,19 +36,26 @@ export async function listRecentRuns(
 /** `runs retry WORKFLOW_ID`: start the retry, and follow it unless --no-wait. */
 export async function retryFailedRun(
   workflowId: string,
-  opts: { runId?: string; fromStart?: boolean; wait: boolean },
+  opts: { runId?: string; fromStart?: boolean; fromTask?: string; skipTask?: string[]; wait: boolean },
   cmd: Command,
 ): Promise<number> {
   const reconnectWindow = reconnectWindowMs();
   const { retryRun } = await import('../../temporal/retry.js');
-  return withServer(cmd, async ({ schedules }) => {
+  return withServer(cmd, async ({ project, schedules }) => {
     const started = await retryRun(schedules.client, workflowId, {
       ...(opts.runId ? { runId: opts.runId } : {}),
-      fromStart: opts.fromStart ?? false,
+      project,
+      choice: {
+        fromStart: opts.fromStart ?? false,
+        ...(opts.fromTask !== undefined ? { fromTask: opts.fromTask } : {}),
+        ...(opts.skipTask ? { skipTasks: opts.skipTask } : {}),
+      },
     });
-    const from = started.origin.fromTask === 0 ? 'the first task' : `task ${started.origin.fromTask + 1}`;
+    const { origin } = started;
+    const from = origin.fromTask === 0 ? 'the first task' : `task ${origin.fromTask + 1}`;
+    const skipping = origin.skipTasks ? `, skipping task(s) ${origin.skipTasks.map((i) => i + 1).join(', ')}` : '';
     process.stderr.write(
-      `started ${started.workflowId}: retry of ${workflowId} (run ${started.origin.runId}) from ${from}\n`,
+      `started ${started.workflowId}: retry of ${workflowId} (run ${origin.runId}) from ${from}${skipping}${origin.by ? ` (by ${origin.by})` : ''}\n`,
     );
     if (!opts.wait) {
       process.stdout.write(`${started.workflowId}\n`);

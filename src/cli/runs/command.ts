@@ -17,6 +17,15 @@ function addRetryCommand(runs: Command): void {
     .argument('<workflow-id>')
     .option('--run-id <id>', 'which run of that workflow id (default: the latest)')
     .option('--from-start', 'run every task again, from the first')
+    .option(
+      '--from-task <n>',
+      'start at task N (1-based) whatever the original finished; the tasks before it are skipped',
+    )
+    .option(
+      '--skip-task <n>',
+      'mark task N (1-based) done without running it (repeat or N,M for several); recorded in the new run with your user@host',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--no-wait', 'return as soon as the new run is started')
     .action(lazyAction(async () => (await actions()).retryFailedRun));
 }

@@ -40,7 +40,11 @@ export function runPrinter(workflowId: string, out: NodeJS.WritableStream = proc
       else out.write(`${label}: ${e.state}\n`);
     } else if (e.type === 'heartbeat') {
       const { beat } = e;
-      const text = `  … ${(beat.elapsedMs / 1000).toFixed(0)}s, ${beat.lines} lines${beat.lastLine ? `: ${beat.lastLine.slice(0, 120)}` : ''}`;
+      // Silence is shown once it is long enough to matter (a stuck task), in steps of 10 s.
+      const quiet =
+        (beat.idleMs ?? 0) >= 30_000 ? `, no output for ${seconds(beat.idleMs ?? 0).replace(/\ds$/u, '0s')}` : '';
+      const rowsSoFar = beat.rows !== undefined ? `, ${beat.rows} rows` : '';
+      const text = `  … ${(beat.elapsedMs / 1000).toFixed(0)}s, ${beat.lines} lines${rowsSoFar}${quiet}${beat.lastLine ? `: ${beat.lastLine.slice(0, 120)}` : ''}`;
       if (text !== lastBeat) out.write(`${text}\n`);
       lastBeat = text;
     } else if (e.type === 'connection-lost') {

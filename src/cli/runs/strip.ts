@@ -4,6 +4,7 @@
  * view, in text). Pure: rows in, text out; colour only when asked.
  */
 import { formatDuration } from '../../../workflows/summary.js';
+import { FAILURE } from '../../../workflows/contract.js';
 
 export interface StripRun {
   workflowId: string;
@@ -21,6 +22,10 @@ export interface StripRun {
   holds?: string[] | null;
   /** A run started after other schedules: the upstream runs that released it. */
   after?: Array<{ schedule: string; workflowId: string }> | null;
+  /** The failed task's failure type (`MeltanoTaskStalled` reads "stalled"); absent or null otherwise. */
+  failureType?: string | null;
+  /** `runs retry` facts (1-based task numbers); absent or null for other runs. */
+  retry?: { of: string; fromTask: number; skippedTasks: number[]; by: string | null } | null;
 }
 
 export interface StripOptions {
@@ -101,8 +106,19 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
       );
     const lastFailure = newestFirst.find((r) => r.status === 'FAILED');
     if (lastFailure) {
+      const how =
+        lastFailure.failureType === FAILURE.taskStalled ? 'stalled (no output for its stall_timeout)' : 'failed';
       out.push(
-        `  ${paint(31, '✗')} ${shortTime(lastFailure.startTime)} ${lastFailure.failedTask ? `failed at '${lastFailure.failedTask}'` : 'failed'}: ${lastFailure.workflowId}${lastFailure.holds?.length ? ` (holds back ${lastFailure.holds.join(', ')})` : ''}`,
+        `  ${paint(31, '✗')} ${shortTime(lastFailure.startTime)} ${lastFailure.failedTask ? `${how} at '${lastFailure.failedTask}'` : how}: ${lastFailure.workflowId}${lastFailure.holds?.length ? ` (holds back ${lastFailure.holds.join(', ')})` : ''}`,
+      );
+    }
+    // Tasks skipped by hand are named with who skipped them: the strip alone would show a plain success.
+    const byHand = newestFirst.find((r) => r.retry?.by);
+    if (byHand?.retry) {
+      const r = byHand.retry;
+      const skipped = r.skippedTasks.length ? `, skipped task ${r.skippedTasks.join(', ')}` : '';
+      out.push(
+        `  ${paint(90, '↻')} ${shortTime(byHand.startTime)} retry of ${r.of} from task ${r.fromTask}${skipped}, by ${r.by}: ${byHand.workflowId}`,
       );
     }
     out.push('');

@@ -17,6 +17,12 @@ export function describeText(v: ScheduleView): string {
     `interval   ${v.interval}  -> ${v.cron ?? 'manual runs only'}`,
     `job        ${v.job}`,
     `paused     ${v.paused ? `yes (${v.note})` : 'no'}`,
+    ...(v.pauseAfterFailures ? [`failures   pauses itself after ${v.pauseAfterFailures} failed runs in a row`] : []),
+    ...(v.stallTimeout
+      ? [
+          `stall      a task with no output for ${v.stallTimeout.value} fails as stalled (from ${v.stallTimeout.source})`,
+        ]
+      : []),
     `overlap    ${v.overlap}`,
     `next runs  ${nextRunsText(v)}`,
     `running    ${v.running.join(', ') || '(none)'}`,
