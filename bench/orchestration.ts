@@ -29,6 +29,9 @@ import { startBareSide } from './bare-sdk-side.js';
 import { startTemporalSide, writeNoopProject, type TemporalSide } from './noop-job.js';
 import { FIRST_SEGMENTS, GAP_SEGMENTS, type Breakdown } from './task-boundary.js';
 import { median } from './util.js';
+import { createActivities } from '../activities/index.js';
+import { ACTIVITY } from '../workflows/contract.js';
+import { performance } from 'node:perf_hooks';
 
 const { values, positionals } = parseArgs({
   options: { 'pause-ms': { type: 'string', default: '0' }, 'task-seconds': { type: 'string', default: '0' } },
@@ -78,6 +81,16 @@ try {
   await beforeSide.stop();
 }
 
+// Our own part of the first workflow task: resolveJob itself, in this process (its modules loaded, as in a
+// worker after its first run); the rest of that workflow task is the SDK's local-activity round trip.
+const resolve = createActivities({ projectRoot: project.root })[ACTIVITY.resolveJob];
+const resolveMs: number[] = [];
+for (let i = 0; i < 50; i++) {
+  const t = performance.now();
+  await resolve({ projectRoot: project.root, job: 'three' });
+  resolveMs.push(performance.now() - t);
+}
+
 const spread = (v: number[]): string =>
   `median ${median(v).toFixed(0)} ms   (min ${Math.min(...v)} max ${Math.max(...v)})`;
 const kind = taskSeconds > 0 ? `${taskSeconds}-second tasks` : 'no-op tasks';
@@ -113,6 +126,9 @@ console.log(
 console.log(`  start workflow -> first task start, by part (median of ${now.breakdowns.length} runs each):`);
 console.log(head);
 for (const [key, label] of FIRST_SEGMENTS) console.log(row(label, (f) => f.breakdowns.map((b) => b.first[key])));
+console.log(
+  `    of that workflow task, resolveJob itself (meltano.yml read, job resolved; in-process, 50 calls): median ${median(resolveMs).toFixed(2)} ms (max ${Math.max(...resolveMs).toFixed(2)})`,
+);
 // An activity handed back with the workflow task's completion starts at that moment (eager dispatch).
 const eager = (f: Figures): string => {
   const d = gapRows(f).map((g) => g['wft->activity']);
