@@ -7,8 +7,9 @@
  * then where each boundary's time goes (bench/task-boundary.ts) and what a
  * run costs the server (workflow tasks, activity tasks, history events).
  *
- * Three sides in one run, each on its own dev server or task queue, each a
- * block of runs back to back (a burst, as the transfer throttle sees it):
+ * Three sides in one run, each on its own dev server or task queue; without
+ * `--pause-ms` each side's runs come back to back in one block (a burst, as the
+ * transfer throttle sees it), with it the sides take turns run by run:
  * - before: the settings before issue 27 (SideOptions.before: the server's
  *   default transfer throttle and SQLite journal, one activity poller per slot);
  * - now: the embedded server and worker as `up` starts them;
@@ -53,16 +54,34 @@ const figures = (name: string): Figures => ({ name, toFirst: [], gaps: [], total
 const sides = [figures('before'), figures('now'), figures('bare SDK')] as const;
 const [before, now, bare] = sides;
 
-async function block(side: TemporalSide, into: Figures): Promise<void> {
-  await side.runOnce(); // warm-up: the first run loads the workflow bundle
+async function record(side: TemporalSide, into: Figures): Promise<void> {
+  const run = await side.runOnce();
+  into.toFirst.push(run.toFirstMs);
+  into.gaps.push(...run.gapsMs);
+  into.total.push(run.totalMs);
+  into.breakdowns.push(run.breakdown);
+}
+
+/** Back to back: each side's runs in one block, so the before server's throttle sees a burst. */
+async function blocks(pairs: Array<[TemporalSide, Figures]>): Promise<void> {
+  for (const [side, into] of pairs) {
+    await side.runOnce(); // warm-up: the first run loads the workflow bundle
+    for (let i = 1; i <= runs; i++) {
+      await record(side, into);
+      process.stderr.write(`${into.name}: run ${i}/${runs}\r`);
+    }
+  }
+}
+
+/** Sporadic: the sides in turn, run by run, then the pause; a change of the host's load hits all alike. */
+async function rounds(pairs: Array<[TemporalSide, Figures]>): Promise<void> {
+  for (const [side] of pairs) await side.runOnce(); // warm-up
   for (let i = 1; i <= runs; i++) {
-    const run = await side.runOnce();
-    into.toFirst.push(run.toFirstMs);
-    into.gaps.push(...run.gapsMs);
-    into.total.push(run.totalMs);
-    into.breakdowns.push(run.breakdown);
-    process.stderr.write(`${into.name}: run ${i}/${runs}\r`);
-    if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    for (const [side, into] of pairs) {
+      await record(side, into);
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+    process.stderr.write(`round ${i}/${runs}\r`);
   }
 }
 
@@ -72,9 +91,12 @@ let bareSide: TemporalSide | undefined;
 try {
   nowSide = await startTemporalSide(project);
   bareSide = await startBareSide(project, nowSide.address);
-  await block(beforeSide, before);
-  await block(nowSide, now);
-  await block(bareSide, bare);
+  const pairs: Array<[TemporalSide, Figures]> = [
+    [beforeSide, before],
+    [nowSide, now],
+    [bareSide, bare],
+  ];
+  await (pauseMs > 0 ? rounds(pairs) : blocks(pairs));
 } finally {
   await bareSide?.stop();
   await nowSide?.stop();
@@ -94,7 +116,10 @@ for (let i = 0; i < 50; i++) {
 const spread = (v: number[]): string =>
   `median ${median(v).toFixed(0)} ms   (min ${Math.min(...v)} max ${Math.max(...v)})`;
 const kind = taskSeconds > 0 ? `${taskSeconds}-second tasks` : 'no-op tasks';
-const rhythm = pauseMs > 0 ? `${pauseMs} ms pause after each run (sporadic)` : 'back to back (a burst)';
+const rhythm =
+  pauseMs > 0
+    ? `sporadic: the sides in turn, ${pauseMs} ms pause after each run`
+    : 'back to back (a burst), one side after the other';
 console.log(
   `orchestration overhead, job of 3 ${kind}, ${runs} runs per side (after 1 warm-up), ${rhythm}; load ${os.loadavg()[0]?.toFixed(2)}`,
 );
