@@ -9,7 +9,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
+import { freePort, projectDevServerFile, startDevServer } from '../src/temporal/dev-server.js';
 import { runWorker } from '../src/temporal/worker.js';
 import { meltanoJob } from '../workflows/index.js';
 import { breakdown, type Breakdown } from './task-boundary.js';
@@ -28,14 +28,19 @@ export interface NoopProject {
 /**
  * Writes the project into `root`: meltano.yml with the job and `schedules`
  * schedules running it (@daily; the first is named like the job, the others
- * `three-<n>`), and the stand-in at `.meltano/run/bin`.
+ * `three-<n>`), and the stand-in at `.meltano/run/bin`, which sleeps
+ * `taskSeconds` between its stamps (0: none, a no-op task).
  */
-export function writeNoopProject(root: string, schedules: number): NoopProject {
+export function writeNoopProject(root: string, schedules: number, taskSeconds = 0): NoopProject {
   const stamps = path.join(root, 'stamps.txt');
   const stub = path.join(root, '.meltano', 'run', 'bin');
   mkdirSync(path.dirname(stub), { recursive: true });
   // Epoch milliseconds at start and at exit; the shell is the only cost.
-  writeFileSync(stub, `#!/bin/sh\necho "start $(date +%s%3N)" >> ${stamps}\necho "end $(date +%s%3N)" >> ${stamps}\n`);
+  const sleep = taskSeconds > 0 ? `sleep ${taskSeconds}\n` : '';
+  writeFileSync(
+    stub,
+    `#!/bin/sh\necho "start $(date +%s%3N)" >> ${stamps}\n${sleep}echo "end $(date +%s%3N)" >> ${stamps}\n`,
+  );
   chmodSync(stub, 0o755);
   writeFileSync(stamps, '');
   let yml = `plugins:
@@ -114,13 +119,30 @@ export interface TemporalSide {
   stop(): Promise<void>;
 }
 
+export interface SideOptions {
+  /**
+   * The settings before issue 27, to print old and new side by side in one run: the dev server with the
+   * transfer throttle at the server's default (20/s) and SQLite's default journal, the worker with one
+   * activity poller per slot (the SDK's default, which left no slot free for eager dispatch).
+   */
+  before?: boolean;
+  /** The worker's task slots (default 4, as `worker` and `up` have). */
+  slots?: number;
+}
+
+/** The old settings (SideOptions.before) as dev server options. */
+export const BEFORE_SERVER = { dynamicConfig: { 'history.transferProcessorMaxPollRPS': 20 }, sqlitePragmas: {} };
+
 /** Our side: a dev server and a worker for the project; runs are started as workflows, like a schedule does. */
-export async function startTemporalSide(project: NoopProject): Promise<TemporalSide> {
+export async function startTemporalSide(project: NoopProject, options: SideOptions = {}): Promise<TemporalSide> {
   process.env.MELTANO_BIN = project.stub;
+  const slots = options.slots ?? 4;
+  const dbFile = projectDevServerFile(project.root);
   const server = await startDevServer({
-    dbFile: projectDevServerFile(project.root),
-    port: 17233 + Math.floor(Math.random() * 1000),
-    uiPort: 19233 + Math.floor(Math.random() * 1000),
+    dbFile: options.before ? dbFile.replace(/\.sqlite$/u, '-before.sqlite') : dbFile,
+    port: await freePort(),
+    uiPort: await freePort(),
+    ...(options.before ? BEFORE_SERVER : {}),
   });
   const abort = new AbortController();
   const worker = runWorker({
@@ -128,7 +150,8 @@ export async function startTemporalSide(project: NoopProject): Promise<TemporalS
     connection: { address: server.address, namespace: 'default', addressGiven: true },
     taskQueue: 'bench',
     signal: abort.signal,
-    maxConcurrentTasks: 1,
+    maxConcurrentTasks: slots,
+    ...(options.before ? { activityPollers: Math.min(10, slots) } : {}),
   });
   let connection: Connection;
   try {

@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import { findExecutable } from '../util/paths.js';
 import { waitFor } from '../util/wait.js';
 import { REGISTERED_SEARCH_ATTRIBUTES } from '../../workflows/contract.js';
-import { devServerDynamicConfigArgs } from './server-tuning.js';
+import { devServerDynamicConfigArgs, devServerSqliteArgs } from './server-tuning.js';
 
 export interface DevServerOptions {
   port: number;
@@ -29,6 +29,8 @@ export interface DevServerOptions {
   searchAttributes?: boolean;
   /** Dynamic config on top of ours (SERVER_DYNAMIC_CONFIG), e.g. a low `frontend.namespaceRPS`. */
   dynamicConfig?: Record<string, unknown>;
+  /** SQLite pragmas instead of ours (DEV_SERVER_SQLITE_PRAGMAS); `{}` leaves SQLite's defaults (the benches' "before"). */
+  sqlitePragmas?: Readonly<Record<string, string>>;
   /** The server's own log level (default warn): its log is kept for the error when it fails to start. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -96,6 +98,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     '--db-filename',
     options.dbFile,
+    ...devServerSqliteArgs(options.sqlitePragmas),
     '--log-level',
     options.logLevel ?? 'warn',
     ...(options.searchAttributes === false

@@ -19,6 +19,18 @@
  * every minute. With 60 s the tasks wait where the pollers are (same bench,
  * missed runs 1012 -> 355 of 2500). A worker that dies leaves its sticky queue
  * without pollers; the server then sends the tasks to the normal queue anyway.
+ *
+ * The transfer throttle: each history shard loads its transfer tasks (a
+ * workflow task or an activity task to dispatch) at most
+ * `history.transferProcessorMaxPollRPS` times a second, default 20 with a burst
+ * of 20. A task boundary needs two of them, so once the burst is spent every
+ * boundary of back-to-back short tasks waited 2 x 50 ms (100 ms measured on the
+ * dev server, which has one shard). Measured side by side (bench/RESULTS.md,
+ * "The task boundary was a server throttle"): 50/s gave 40 ms,
+ * 100/s and more 12-15 ms, the same within noise up to 10,000/s; 1000 keeps that
+ * with a margin for many runs at once. It bounds how often a shard reads its
+ * queue, not how much work there is: with 500 every-minute schedules the 2 cores
+ * were the limit either way.
  */
 export const SERVER_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   'worker.perNamespaceWorkerOptions': {
@@ -26,7 +38,30 @@ export const SERVER_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
     MaxConcurrentActivityTaskPollers: 4,
     StickyScheduleToStartTimeout: '60s',
   },
+  'history.transferProcessorMaxPollRPS': 1000,
 };
+
+/**
+ * SQLite pragmas of the embedded dev server's file (`--sqlite-pragma`).
+ * WAL: a commit appends to the -wal file instead of rewriting pages through a
+ * rollback journal; with the throttle gone this took 5-9 ms off each task
+ * boundary (as fast as the in-memory server). synchronous=NORMAL: in WAL mode
+ * SQLite then syncs at checkpoints, not at every commit, so the file never
+ * corrupts, but a power cut or an OS crash can roll back the transactions of the
+ * last moments before it (a run's latest events, a schedule just synced); the
+ * next `up` re-syncs the schedules from meltano.yml, and a run whose events were
+ * lost is retried from its last recorded step. A crash of the process alone loses
+ * nothing. OFF was no faster (measured), and risks a corrupt file: not used.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
+  journal_mode: 'wal',
+  synchronous: 'normal',
+};
+
+/** `temporal server start-dev` flags setting these pragmas. */
+export function devServerSqliteArgs(pragmas: Readonly<Record<string, string>> = DEV_SERVER_SQLITE_PRAGMAS): string[] {
+  return Object.entries(pragmas).flatMap(([key, value]) => ['--sqlite-pragma', `${key}=${value}`]);
+}
 
 /** `temporal server start-dev` flags setting SERVER_DYNAMIC_CONFIG and `more` over it (values are JSON). */
 export function devServerDynamicConfigArgs(more: Readonly<Record<string, unknown>> = {}): string[] {

@@ -19,6 +19,7 @@ import { durationMs } from '../util/duration.js';
 import { formatDuration } from '../../workflows/summary.js';
 import { workerSdk } from './sdk.js';
 import { startIdleCompaction } from './idle-compaction.js';
+import { activityPollers } from './worker-tuning.js';
 
 /** When neither --log-retention nor the namespace says: 30 days. */
 const FALLBACK_LOG_RETENTION_MS = 30 * 86_400_000;
@@ -44,6 +45,11 @@ export interface WorkerOptions {
   logRetention?: string;
   /** Base URL of the Temporal Web UI for links in notifications (MELTANO_TEMPORAL_UI_URL wins). */
   uiUrl?: string;
+  /**
+   * Activity pollers instead of activityPollers(slots), which lets eager dispatch happen;
+   * the benchmarks' "before" sets the SDK's old default (one per slot) to print both side by side.
+   */
+  activityPollers?: number;
   /** Called once the worker polls. */
   onReady?: (info: { taskQueue: string; namespace: string; address: string }) => void;
 }
@@ -156,6 +162,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const log = workerSdk().Runtime.instance().logger;
   checkNotifyDefault(log);
   const grace = options.shutdownGraceTime ?? 5 * 60_000;
+  const slots = options.maxConcurrentTasks ?? 4;
   let worker;
   try {
     worker = await Worker.create({
@@ -174,7 +181,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         ...createAfterActivities(),
       },
       // Slots of `meltano` tasks; resolveJob and notifyRun are local activities with slots of their own.
-      maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
+      maxConcurrentActivityTaskExecutions: slots,
+      // Fewer pollers than slots, so a slot is free for eager dispatch (worker-tuning.ts).
+      activityTaskPollerBehavior: {
+        type: 'simple-maximum',
+        maximum: options.activityPollers ?? activityPollers(slots),
+      },
       shutdownGraceTime: grace,
       // A task that ignores its cancellation must not keep the worker up for ever.
       shutdownForceTime: grace + FORCE_AFTER_GRACE_MS,

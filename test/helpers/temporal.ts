@@ -40,6 +40,8 @@ export interface DevServer extends TestServer {
   port: number;
   /** Its SQLite file: a server started again with this file and port carries on where this one stopped. */
   dbFile: string;
+  /** The `temporal` process. */
+  pid: number;
   /** SIGTERM to its process group (then SIGKILL after 10 s), or SIGKILL at once as a crash would. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startDevServer(
     ),
     port: server.port,
     dbFile: server.dbFile,
+    pid: server.pid,
     stop: (signal) => server.stop(signal),
   };
 }
