@@ -60,6 +60,8 @@ export interface TaskActivityInput {
   /** Meltano run id, fixed per task by the workflow (the same for every attempt). */
   runId: string;
   runOptions?: MeltanoRunOptions;
+  /** Extra variables a custom workflow's `meltanoRun` gives the task (over the schedule's env; masked in logs). */
+  env?: Record<string, string>;
 }
 
 export interface TaskResult {

@@ -7,6 +7,7 @@
 import { ProjectFileError } from '../errors.js';
 import type { ScheduleDef } from '../project/model.js';
 import type { TaskPolicy } from '../../workflows/types.js';
+import { DEFAULT_TASK_POLICY } from '../../workflows/task-policy.js';
 import { durationMs } from '../util/duration.js';
 import { parseNotifyAnnotation, type NotifySettings } from '../notify/settings.js';
 
@@ -30,17 +31,12 @@ export interface TemporalAnnotations {
   pauseOnFailure: boolean;
   /** `notify:` (webhook alerts); absent when the schedule has none of its own. */
   notify?: NotifySettings | false;
+  /** `workflow:` the custom workflow (an exported function of the workflows folder) the schedule starts instead of its job. */
+  workflow?: string;
 }
 
 /** Documented defaults (docs/configuration.md, "Schedule annotations" and "Mapping"). */
-export const DEFAULT_POLICY: TaskPolicy = {
-  maximumAttempts: 3,
-  initialInterval: '30s',
-  backoffCoefficient: 2,
-  maximumInterval: '10m',
-  taskTimeout: '6h',
-  heartbeatTimeout: '2m',
-};
+export const DEFAULT_POLICY: TaskPolicy = DEFAULT_TASK_POLICY;
 export const DEFAULT_CATCHUP_WINDOW = '5m';
 
 const KNOWN = new Set([
@@ -57,6 +53,7 @@ const KNOWN = new Set([
   'paused',
   'pause_on_failure',
   'notify',
+  'workflow',
 ]);
 
 function isTimezone(tz: string): boolean {
@@ -133,6 +130,12 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   }
   const jitter = a.jitter === undefined ? undefined : duration('jitter', '0s');
   const notify = a.notify === undefined ? undefined : parseNotifyAnnotation(a.notify, fail);
+  const workflow = a.workflow;
+  if (workflow !== undefined && (typeof workflow !== 'string' || !/^[A-Za-z_$][\w$]*$/u.test(workflow)))
+    fail(
+      `workflow must be the name of a function exported from a custom workflow file, not ${JSON.stringify(workflow)}`,
+      'set workflow: nightly (see `meltano-temporal workflows list`)',
+    );
   return {
     policy,
     overlap: overlap as OverlapPolicyName,
@@ -142,5 +145,6 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     ...(typeof timezone === 'string' ? { timezone } : {}),
     ...(jitter ? { jitter } : {}),
     ...(notify !== undefined ? { notify } : {}),
+    ...(typeof workflow === 'string' ? { workflow } : {}),
   };
 }

@@ -32,6 +32,7 @@ import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/su
 import { eltArgs } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
 import { durationMs } from '../util/duration.js';
+import { requireCustomWorkflow } from '../project/custom-workflows.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
@@ -85,6 +86,8 @@ export function scheduleId(projectKey: string, environment: string | undefined, 
 
 export interface DesiredSchedule {
   id: string;
+  /** Our job workflow, or the custom workflow `annotations.temporal.workflow` names. */
+  workflowType: string;
   schedule: ScheduleDef;
   job: string;
   cron: string | null;
@@ -134,6 +137,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
   if (schedule.kind === 'job' && !ctx.project.jobs.some((j) => j.name === schedule.job))
     throw unusableJobError(ctx.project, schedule.job, schedule.name);
   const annotations = temporalAnnotations(schedule);
+  if (annotations.workflow) requireCustomWorkflow(ctx.project, schedule, annotations.workflow);
+  const workflowType = annotations.workflow ?? WORKFLOW_TYPE;
   // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.
   const cron =
     schedule.interval === null
@@ -161,7 +166,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     schedule: schedule.name,
     interval: schedule.interval,
     job: schedule.kind === 'job' ? schedule.job : schedule.name,
-    tasks,
+    // A custom workflow decides its tasks as it runs: the UI names the workflow instead.
+    tasks: annotations.workflow ? [`custom workflow ${annotations.workflow}`] : tasks,
     origin: { kind: 'schedule' as const, scheduleId: id },
   };
   const summary: Record<string, string> = {
@@ -177,6 +183,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     jitter: annotations.jitter ?? 'none',
     'pause on failure': String(annotations.pauseOnFailure),
     retry: JSON.stringify(annotations.policy),
+    // Only when set: schedules of the job workflow keep the fingerprint they had.
+    ...(annotations.workflow ? { workflow: annotations.workflow } : {}),
   };
   // In SEARCH_ATTRIBUTE_NAMES order: the fingerprint below hashes them as listed.
   const searchAttributes = {
@@ -191,6 +199,7 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     .slice(0, 16);
   return {
     id,
+    workflowType,
     staticSummary: runStaticSummary(description),
     staticDetails: runStaticDetails(description),
     schedule,
@@ -265,7 +274,7 @@ export function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverS
     action: {
       type: 'startWorkflow',
       // The name, not the function: importing the workflow would load @temporalio/workflow into every sync.
-      workflowType: WORKFLOW_TYPE,
+      workflowType: d.workflowType,
       taskQueue: d.taskQueue,
       workflowId: d.id,
       args: [d.input],
