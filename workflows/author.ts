@@ -35,7 +35,12 @@ export interface MeltanoRunTaskOptions {
   /** Extra variables for the task, over the schedule's `env`. They land in the run's history (encrypted when payload encryption is on): keep secrets in `.env` or the schedule's `env`. */
   env?: Record<string, string>;
   /** Retries; default: the schedule's `annotations.temporal` (attempts, backoff...), else 3 attempts. */
-  retry?: { maximumAttempts?: number; initialInterval?: Duration; backoffCoefficient?: number; maximumInterval?: Duration };
+  retry?: {
+    maximumAttempts?: number;
+    initialInterval?: Duration;
+    backoffCoefficient?: number;
+    maximumInterval?: Duration;
+  };
   /** Longest one attempt may take; default: the schedule's `task_timeout`, else 6h. */
   timeout?: Duration;
   /** How long the task may go without a heartbeat (sent every 10 s) before Temporal retries it elsewhere; default 2m. */
@@ -91,7 +96,10 @@ function trackProgress(): void {
  * with an `ApplicationFailure` of type `MeltanoTaskFailed` that names it (uncaught, it fails the run,
  * and `runs` shows the task).
  */
-export async function meltanoRun(task: string | readonly string[], options: MeltanoRunTaskOptions = {}): Promise<TaskResult> {
+export async function meltanoRun(
+  task: string | readonly string[],
+  options: MeltanoRunTaskOptions = {},
+): Promise<TaskResult> {
   const args = typeof task === 'string' ? task.trim().split(/\s+/u).filter(Boolean) : [...task];
   if (!args.length) throw ApplicationFailure.nonRetryable('meltanoRun needs a task, such as "tap-x target-y"');
   const input = runInput();
@@ -129,7 +137,13 @@ export async function meltanoRun(task: string | readonly string[], options: Melt
       ...(options.env ? { env: { ...options.env } } : {}),
     });
     results.push(result);
-    if (entry) Object.assign(entry, { state: 'succeeded', rows: { ...result.rowsPerStream }, durationMs: result.durationMs, attempt: result.attempt });
+    if (entry)
+      Object.assign(entry, {
+        state: 'succeeded',
+        rows: { ...result.rowsPerStream },
+        durationMs: result.durationMs,
+        attempt: result.attempt,
+      });
     publish();
     return result;
   } catch (err) {

@@ -53,17 +53,21 @@ function annotatedDir(project: Pick<Project, 'files'>): string | undefined {
   const value = data.annotations?.temporal?.workflows_dir;
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !value.trim())
-    throw new ProjectFileError(main?.relPath ?? 'meltano.yml', 'annotations.temporal.workflows_dir', 'must be a folder path', {
-      hint: 'write annotations: {temporal: {workflows_dir: orchestrate/workflows}} at the top of meltano.yml',
-    });
+    throw new ProjectFileError(
+      main?.relPath ?? 'meltano.yml',
+      'annotations.temporal.workflows_dir',
+      'must be a folder path',
+      {
+        hint: 'write annotations: {temporal: {workflows_dir: orchestrate/workflows}} at the top of meltano.yml',
+      },
+    );
   return value.trim();
 }
 
 /** Comments and string contents blanked (newlines kept), so the export scan sees code only and lines still count. */
 function codeOnly(text: string): string {
-  return text.replace(
-    /\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/gu,
-    (m) => m.replace(/[^\n]/gu, ' '),
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/gu, (m) =>
+    m.replace(/[^\n]/gu, ' '),
   );
 }
 
@@ -84,7 +88,11 @@ export function exportedWorkflows(text: string): CustomWorkflow[] {
   for (const m of code.matchAll(/^export\s*(?:type\s+)?\{([^}]*)\}(?!\s*from)/gmu)) {
     if (/^export\s+type/u.test(m[0])) continue;
     for (const part of (m[1] ?? '').split(',')) {
-      const name = part.trim().split(/\s+as\s+/u).pop()?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/u)
+        .pop()
+        ?.trim();
       if (name && /^[A-Za-z_$][\w$]*$/u.test(name) && name !== 'default')
         found.push({ name, line: lineAt(code, m.index) });
     }
@@ -93,7 +101,10 @@ export function exportedWorkflows(text: string): CustomWorkflow[] {
 }
 
 /** The workflows folder: the flag, else meltano.yml's annotation, else the default. */
-export function workflowsFolder(project: Pick<Project, 'root' | 'files'>, flag?: string): Omit<CustomWorkflows, 'files'> {
+export function workflowsFolder(
+  project: Pick<Project, 'root' | 'files'>,
+  flag?: string,
+): Omit<CustomWorkflows, 'files'> {
   const annotated = flag ? undefined : annotatedDir(project);
   const dir = path.resolve(project.root, flag ?? annotated ?? DEFAULT_WORKFLOWS_DIR);
   return {
@@ -130,14 +141,24 @@ export function discoverWorkflows(project: Pick<Project, 'root' | 'files'>, flag
   for (const f of files) {
     for (const w of f.workflows) {
       if (RESERVED.has(w.name))
-        throw new ProjectFileError(`${f.relPath}:${w.line}`, `workflow '${w.name}'`, "is the name of meltano-temporal's own job workflow", {
-          hint: 'give the exported function another name',
-        });
+        throw new ProjectFileError(
+          `${f.relPath}:${w.line}`,
+          `workflow '${w.name}'`,
+          "is the name of meltano-temporal's own job workflow",
+          {
+            hint: 'give the exported function another name',
+          },
+        );
       const other = seen.get(w.name);
       if (other)
-        throw new ProjectFileError(`${f.relPath}:${w.line}`, `workflow '${w.name}'`, `is also exported by ${other}; a workflow type names one function`, {
-          hint: 'rename one of them (the name is the workflow type schedules start)',
-        });
+        throw new ProjectFileError(
+          `${f.relPath}:${w.line}`,
+          `workflow '${w.name}'`,
+          `is also exported by ${other}; a workflow type names one function`,
+          {
+            hint: 'rename one of them (the name is the workflow type schedules start)',
+          },
+        );
       seen.set(w.name, `${f.relPath}:${w.line}`);
     }
   }

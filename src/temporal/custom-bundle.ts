@@ -39,7 +39,9 @@ function packageDir(name: string): string {
 /** The line of the first mention of `text` in `file` (for an import webpack names without a location). */
 function lineOf(file: string, text: string): number | undefined {
   try {
-    const index = readFileSync(file, 'utf8').search(new RegExp(`['"](?:node:)?${text.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&')}['"]`, 'u'));
+    const index = readFileSync(file, 'utf8').search(
+      new RegExp(`['"](?:node:)?${text.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&')}['"]`, 'u'),
+    );
     return index < 0 ? undefined : readFileSync(file, 'utf8').slice(0, index).split('\n').length;
   } catch {
     return undefined;
@@ -53,11 +55,19 @@ function located(err: WebpackError, root: string): BundleProblem {
   const text = err.message;
   // swc: `x Expected ';'` ... `,-[/path/file.ts:2:1]`
   const swcLine = /,-\[(.+?):(\d+):\d+\]/u.exec(text);
-  const swcMessage = /^\s*x (.+)$/mu.exec(text)?.[1];
+  const swcMessage = /^(?:Error:)?\s*x (.+)$/mu.exec(text)?.[1];
   const file = swcLine?.[1] ?? err.module?.resource ?? '(bundle)';
   const line = swcLine ? Number(swcLine[2]) : err.loc?.start?.line;
-  const message = (swcMessage ?? text.split('\n').find((l) => l.trim() && !/^Module build failed/u.test(l)) ?? text).trim();
-  return { file: path.relative(root, file).startsWith('..') ? file : path.relative(root, file), ...(line ? { line } : {}), message };
+  const message = (
+    swcMessage ??
+    text.split('\n').find((l) => l.trim() && !/^Module build failed/u.test(l)) ??
+    text
+  ).trim();
+  return {
+    file: path.relative(root, file).startsWith('..') ? file : path.relative(root, file),
+    ...(line ? { line } : {}),
+    message,
+  };
 }
 
 /** What the sandbox forbids, as the SDK's bundler lists it: Node's modules but three, and the SDK's non-workflow packages. */
@@ -98,7 +108,11 @@ export async function bundleCustomWorkflows(projectRoot: string, custom: CustomW
         config.externals = [
           ({ request, contextInfo }: { request?: string; contextInfo?: { issuer?: string } }, callback: () => void) => {
             const name = (request ?? '').replace(/^node:/u, '');
-            if (FORBIDDEN.has(name) && contextInfo?.issuer && !contextInfo.issuer.includes(`${path.sep}node_modules${path.sep}`)) {
+            if (
+              FORBIDDEN.has(name) &&
+              contextInfo?.issuer &&
+              !contextInfo.issuer.includes(`${path.sep}node_modules${path.sep}`)
+            ) {
               const line = lineOf(contextInfo.issuer, name);
               problems.push({
                 file: path.relative(projectRoot, contextInfo.issuer),
@@ -113,7 +127,11 @@ export async function bundleCustomWorkflows(projectRoot: string, custom: CustomW
         (config.plugins ??= []).push({
           apply(compiler) {
             compiler.hooks.done.tap('meltano-temporal-problems', (stats) => {
-              for (const err of stats.compilation.errors) problems.push(located(err as WebpackError, projectRoot));
+              for (const err of stats.compilation.errors) {
+                // `node:fs` also fails as an unknown URL scheme: already reported above as a forbidden import.
+                if (err.name === 'UnhandledSchemeError' && /node:/u.test(err.message)) continue;
+                problems.push(located(err as WebpackError, projectRoot));
+              }
             });
           },
         });
@@ -122,7 +140,8 @@ export async function bundleCustomWorkflows(projectRoot: string, custom: CustomW
     });
     return problems.length ? { problems } : { code };
   } catch (err) {
-    if (!problems.length) problems.push({ file: custom.relDir, message: (err as Error).message.split('\n')[0] ?? String(err) });
+    if (!problems.length)
+      problems.push({ file: custom.relDir, message: (err as Error).message.split('\n')[0] ?? String(err) });
     return { problems };
   } finally {
     rmSync(dir, { recursive: true, force: true });

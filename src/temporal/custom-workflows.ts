@@ -24,7 +24,11 @@ export function projectWorkflows(projectRoot: string, dir?: string): CustomWorkf
  * fail (each problem logged with its file and line), so the worker runs our own bundle and the
  * project's schedules still run. Never throws for the user's files.
  */
-export async function customWorkflowCode(projectRoot: string, dir: string | undefined, log: Log): Promise<string | undefined> {
+export async function customWorkflowCode(
+  projectRoot: string,
+  dir: string | undefined,
+  log: Log,
+): Promise<string | undefined> {
   let custom: CustomWorkflows;
   try {
     custom = projectWorkflows(projectRoot, dir);

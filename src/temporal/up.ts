@@ -54,7 +54,13 @@ export interface UpOptions {
   codecPort: number;
   worker: Pick<
     WorkerOptions,
-    'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention' | 'logLevel' | 'logFormat' | 'workflowsDir'
+    | 'maxConcurrentTasks'
+    | 'shutdownGraceTime'
+    | 'metricsBind'
+    | 'logRetention'
+    | 'logLevel'
+    | 'logFormat'
+    | 'workflowsDir'
   >;
   /** How many schedules each sync (at start and on every change) reads and writes at once. */
   syncConcurrency?: number;

@@ -12,8 +12,7 @@ let current: JobRunInput | undefined;
 
 /** A plain object is taken as the run's input; anything else (a custom argument list) is not. */
 export function rememberRunInput(first: unknown): void {
-  current =
-    first !== null && typeof first === 'object' && !Array.isArray(first) ? (first as JobRunInput) : undefined;
+  current = first !== null && typeof first === 'object' && !Array.isArray(first) ? (first as JobRunInput) : undefined;
 }
 
 /** The run's input when a schedule (or `schedule run`) started it; undefined for a run started by hand without one. */

@@ -59,7 +59,13 @@ export function workerSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<
   WorkerOptions,
-  'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logLevel' | 'logFormat' | 'logRetention' | 'workflowsDir'
+  | 'maxConcurrentTasks'
+  | 'shutdownGraceTime'
+  | 'metricsBind'
+  | 'logLevel'
+  | 'logFormat'
+  | 'logRetention'
+  | 'workflowsDir'
 > {
   if (flags.logRetention !== undefined && !(durationMs(flags.logRetention) > 0))
     throw new UsageError(`--log-retention must be a duration such as '14d' or '72h', not '${flags.logRetention}'`);

@@ -36,14 +36,18 @@ export async function listCustomWorkflows(
     const out = { folder: custom.relDir, source: custom.source, workflows, ...(problems ? { problems } : {}) };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    const where = custom.source === 'default' ? 'the default folder' : custom.source === 'flag' ? '--workflows-dir' : 'meltano.yml';
-    process.stdout.write(`${custom.relDir}/ (${where}): ${workflows.length} workflow${workflows.length === 1 ? '' : 's'}\n`);
+    const where =
+      custom.source === 'default' ? 'the default folder' : custom.source === 'flag' ? '--workflows-dir' : 'meltano.yml';
+    process.stdout.write(
+      `${custom.relDir}/ (${where}): ${workflows.length} workflow${workflows.length === 1 ? '' : 's'}\n`,
+    );
     const width = Math.max(0, ...workflows.map((w) => w.name.length));
     for (const w of workflows) {
       const by = w.schedules.length ? `schedules: ${w.schedules.join(', ')}` : 'no schedule';
       process.stdout.write(`  ${w.name.padEnd(width)}  ${w.file}:${w.line}  ${by}\n`);
     }
-    for (const p of problems ?? []) process.stdout.write(`  problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+    for (const p of problems ?? [])
+      process.stdout.write(`  problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
   }
   return problems?.length ? 1 : 0;
 }
@@ -82,7 +86,8 @@ export async function checkCustomWorkflows(
   const broken = report.runs.filter((r) => r.error);
   if (!text) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (report.problems)
-    for (const p of report.problems) process.stdout.write(`problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+    for (const p of report.problems)
+      process.stdout.write(`problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
   else
     process.stderr.write(
       report.runs.length
