@@ -129,7 +129,7 @@ export async function bundleCustomWorkflows(projectRoot: string, custom: CustomW
             compiler.hooks.done.tap('meltano-temporal-problems', (stats) => {
               for (const err of stats.compilation.errors) {
                 // `node:fs` also fails as an unknown URL scheme: already reported above as a forbidden import.
-                if (err.name === 'UnhandledSchemeError' && /node:/u.test(err.message)) continue;
+                if (/node:/u.test(err.message) && /scheme/iu.test(`${err.name} ${err.message}`)) continue;
                 problems.push(located(err as WebpackError, projectRoot));
               }
             });
