@@ -156,6 +156,11 @@ schedules:
       },
       60_000,
     );
+    // `schedule run` triggers and follows it as any schedule's run.
+    const manual = await ours(dir, ['schedule', 'run', 'fan-in'], env);
+    expect(manual.exitCode, manual.stderr + manual.stdout).toBe(0);
+    console.log(`schedule run fan-in:\n${manual.stdout}\n${manual.stderr}`);
+    expect(stamps(dir).filter((x) => x.kind === 'end')).toHaveLength(6);
     const strip = await ours(dir, ['runs'], env);
     console.log(`runs --format=json:\n${runs.stdout}\nruns:\n${strip.stdout}`);
     expect(strip.stdout).toContain('fan-in');
