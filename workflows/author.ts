@@ -58,7 +58,7 @@ const { [ACTIVITY.resolveJob]: resolveJob } = proxyLocalActivities<Activities>({
 
 /** Per run (module state is per workflow execution): the policy, the tasks started so far, their progress. */
 let policy: Promise<TaskPolicy> | undefined;
-const tasks: Array<RunProgress['tasks'][number] & { args: string[] }> = [];
+const tasks: Array<RunProgress['tasks'][number] & { args: string[]; result?: TaskResult }> = [];
 const results: TaskResult[] = [];
 let progress: JobProgress | undefined;
 
@@ -72,7 +72,13 @@ function runPolicy(input: JobRunInput | undefined): Promise<TaskPolicy> {
 
 function publish(): void {
   setCurrentDetails(runCurrentDetails({ tasks }));
-  if (progress) progress.tasks = tasks.map((t, index) => ({ index, args: t.args, state: t.state }));
+  if (progress)
+    progress.tasks = tasks.map((t, index) => ({
+      index,
+      args: t.args,
+      state: t.state,
+      ...(t.result ? { result: t.result } : {}),
+    }));
 }
 
 /** The progress query and the rows signal of the task activity, as the job workflow has them (once per run). */
@@ -140,6 +146,7 @@ export async function meltanoRun(
     if (entry)
       Object.assign(entry, {
         state: 'succeeded',
+        result,
         rows: { ...result.rowsPerStream },
         durationMs: result.durationMs,
         attempt: result.attempt,
