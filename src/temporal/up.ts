@@ -160,7 +160,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       },
       onError: (error) => onEvent({ type: 'config-error', error }),
     });
-    const launch = (): RunningWorker => {
+    const launch = (whenReady?: () => void): RunningWorker => {
       const stopOne = new AbortController();
       const done = runWorker({
         projectRoot: project.root,
@@ -170,7 +170,10 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
         // Notifications link to runs in the embedded UI (MELTANO_TEMPORAL_UI_URL wins).
         ...(devServer ? { uiUrl: devServer.uiUrl } : {}),
         signal: AbortSignal.any([workerStop.signal, stopOne.signal]),
-        onReady: (i) => onEvent({ type: 'worker-ready', taskQueue: i.taskQueue }),
+        onReady: (i) => {
+          onEvent({ type: 'worker-ready', taskQueue: i.taskQueue });
+          whenReady?.();
+        },
       });
       return { stop: () => stopOne.abort(), done };
     };
@@ -181,8 +184,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       (files) => {
         onEvent({ type: 'workflows-changed', files });
         const old = worker;
-        worker = launch();
-        old.stop();
+        worker = launch(() => old.stop());
       },
       { root: project.root },
     );
