@@ -63,10 +63,14 @@ function located(err: WebpackError, root: string): BundleProblem {
     text.split('\n').find((l) => l.trim() && !/^Module build failed/u.test(l)) ??
     text
   ).trim();
+  // The plugin's wheel leaves the TypeScript compiler out (scripts/build_wheel.py): say what to do instead.
+  const noSwc = /Cannot find module '@swc\/core'/u.test(text);
   return {
     file: path.relative(root, file).startsWith('..') ? file : path.relative(root, file),
     ...(line ? { line } : {}),
-    message,
+    message: noSwc
+      ? 'TypeScript needs the swc compiler, which this installation (the Meltano plugin) leaves out: write the file in JavaScript (.js)'
+      : message,
   };
 }
 
