@@ -48,6 +48,7 @@ task=""
 for a in "$@"; do case "$a" in noop:*) task="$a" ;; esac; done
 echo "start $task $(date +%s%3N)" >> '${dir}/stamps.txt'
 case "$task" in noop:slow*) sleep 1.5 ;; esac
+echo "output of $task"
 echo "end $task $(date +%s%3N)" >> '${dir}/stamps.txt'
 `,
   );
@@ -136,6 +137,11 @@ schedules:
     );
     const result = await client.workflow.getHandle(run.workflowId).result();
     expect(result).toBe('0,0,0,true');
+
+    // Each task's log, as for a job's run.
+    const logs = await ours(dir, ['runs', 'logs', run.workflowId], env);
+    expect(logs.exitCode, logs.stderr).toBe(0);
+    for (const task of ['noop:slow-a', 'noop:slow-b', 'noop:after']) expect(logs.stdout).toContain(`output of ${task}`);
 
     const s = stamps(dir);
     const at = (kind: string, task: string): number => s.find((x) => x.kind === kind && x.task === task)?.at ?? NaN;
