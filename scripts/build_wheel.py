@@ -90,6 +90,8 @@ def default_target() -> str:
 
 def input_files() -> list[Path]:
     built = sorted((ROOT / "dist" / "cli").rglob("*.js")) + [ROOT / "dist" / "workflow-bundle.js"]
+    # Our workflow code as modules: custom workflows are bundled with it, and import meltano-temporal/workflow.
+    built += sorted((ROOT / "dist" / "workflows").rglob("*.js"))
     sources = sorted(PYTHON_SOURCES.glob("*.py"))
     return built + sources + [ROOT / "package.json", ROOT / "package-lock.json", ROOT / "LICENSE", Path(__file__)]
 
@@ -146,7 +148,8 @@ def prune(app: Path, target: str) -> dict[str, int]:
     - @temporalio/core-bridge: every other platform's native module, the Rust sources
       (sdk-core/, src/, bridge-macros/, Cargo.*), its TypeScript sources and build scripts;
     - @swc/*: the TypeScript compiler webpack uses only when it bundles workflows from
-      source; the worker loads the prebuilt dist/workflow-bundle.js instead;
+      source; the worker loads the prebuilt dist/workflow-bundle.js instead, and custom
+      workflows (docs/custom-workflows.md) are written in JavaScript under the plugin;
     - the TypeScript sources the @temporalio packages ship for their source maps (src/);
     - source maps, type declarations, and test folders everywhere;
     - README.md of the npm package (the wheel's metadata carries the description).

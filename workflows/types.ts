@@ -80,6 +80,8 @@ export interface TaskActivityInput {
   runOptions?: MeltanoRunOptions;
   /** Fail the attempt as stalled (`FAILURE.taskStalled`) after this long without output. */
   stallTimeout?: string;
+  /** Extra variables a custom workflow's `meltanoRun` gives the task (over the schedule's env; masked in logs). */
+  env?: Record<string, string>;
 }
 
 export interface TaskResult {

@@ -114,7 +114,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
     );
   }
   const meltano = located.found;
-  const extraEnv = taskScheduleEnv(input, root);
+  const extraEnv = { ...taskScheduleEnv(input, root), ...(input.env ?? {}) };
   const mask = secretMasker(Object.values(extraEnv));
   // What `meltano run` gets from a plain shell for the schedule's environment (child-env.ts).
   const env = meltanoRunEnvironment(extraEnv, input.environment);

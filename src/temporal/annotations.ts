@@ -7,6 +7,7 @@
 import { ProjectFileError } from '../errors.js';
 import type { ScheduleDef } from '../project/model.js';
 import type { TaskPolicy } from '../../workflows/types.js';
+import { DEFAULT_TASK_POLICY } from '../../workflows/task-policy.js';
 import { durationMs } from '../util/duration.js';
 import { parseNotifyAnnotation, type NotifySettings } from '../notify/settings.js';
 
@@ -34,17 +35,12 @@ export interface TemporalAnnotations {
   stallTimeout?: string;
   /** `notify:` (webhook alerts); absent when the schedule has none of its own. */
   notify?: NotifySettings | false;
+  /** `workflow:` the custom workflow (an exported function of the workflows folder) the schedule starts instead of its job. */
+  workflow?: string;
 }
 
 /** Documented defaults (docs/configuration.md, "Schedule annotations" and "Mapping"). */
-export const DEFAULT_POLICY: TaskPolicy = {
-  maximumAttempts: 3,
-  initialInterval: '30s',
-  backoffCoefficient: 2,
-  maximumInterval: '10m',
-  taskTimeout: '6h',
-  heartbeatTimeout: '2m',
-};
+export const DEFAULT_POLICY: TaskPolicy = DEFAULT_TASK_POLICY;
 export const DEFAULT_CATCHUP_WINDOW = '5m';
 
 const KNOWN = new Set([
@@ -65,6 +61,7 @@ const KNOWN = new Set([
   'notify',
   'pool',
   'after',
+  'workflow',
 ]);
 
 function isTimezone(tz: string): boolean {
@@ -144,6 +141,12 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   const pauseAfterFailures =
     a.pause_after_failures === undefined ? undefined : positive('pause_after_failures', 3, true);
   const stallTimeout = a.stall_timeout === undefined ? undefined : duration('stall_timeout', '');
+  const workflow = a.workflow;
+  if (workflow !== undefined && (typeof workflow !== 'string' || !/^[A-Za-z_$][\w$]*$/u.test(workflow)))
+    fail(
+      `workflow must be the name of a function exported from a custom workflow file, not ${JSON.stringify(workflow)}`,
+      'set workflow: nightly (see `meltano-temporal workflows list`)',
+    );
   return {
     policy,
     overlap: overlap as OverlapPolicyName,
@@ -155,5 +158,6 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     ...(notify !== undefined ? { notify } : {}),
     ...(pauseAfterFailures !== undefined ? { pauseAfterFailures } : {}),
     ...(stallTimeout ? { stallTimeout } : {}),
+    ...(typeof workflow === 'string' ? { workflow } : {}),
   };
 }

@@ -35,6 +35,7 @@ import { taskArgs } from '../project/tasks.js';
 import { durationMs } from '../util/duration.js';
 import { schedulePool } from './pools.js';
 import { downstreamsOf, upstreamsOf } from './after.js';
+import { requireCustomWorkflow } from '../project/custom-workflows.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */
 type ProjectIdentitySource = Pick<Project, 'root' | 'projectId'>;
@@ -88,6 +89,8 @@ export function scheduleId(projectKey: string, environment: string | undefined, 
 
 export interface DesiredSchedule {
   id: string;
+  /** Our job workflow, or the custom workflow `annotations.temporal.workflow` names. */
+  workflowType: string;
   schedule: ScheduleDef;
   job: string;
   cron: string | null;
@@ -139,6 +142,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
   const annotations = temporalAnnotations(schedule);
   // A bad stall_timeout of its job or of the project is refused here, at sync, not at the first run.
   effectiveStallTimeout(ctx.project, { schedule });
+  if (annotations.workflow) requireCustomWorkflow(ctx.project, schedule, annotations.workflow);
+  const workflowType = annotations.workflow ?? WORKFLOW_TYPE;
   // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.
   const cron =
     schedule.interval === null
@@ -173,7 +178,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     schedule: schedule.name,
     interval: schedule.interval,
     job: schedule.kind === 'job' ? schedule.job : schedule.name,
-    tasks,
+    // A custom workflow decides its tasks as it runs: the UI names the workflow instead.
+    tasks: annotations.workflow ? [`custom workflow ${annotations.workflow}`] : tasks,
     origin: { kind: 'schedule' as const, scheduleId: id },
   };
   const summary: Record<string, string> = {
@@ -194,6 +200,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     retry: JSON.stringify(annotations.policy),
     ...(pool ? { pool: `${pool.name} (size ${pool.size})` } : {}),
     ...(upstreams.length ? { after: upstreams.join(', ') } : {}),
+    // Only when set: schedules of the job workflow keep the fingerprint they had.
+    ...(annotations.workflow ? { workflow: annotations.workflow } : {}),
   };
   // In SEARCH_ATTRIBUTE_NAMES order: the fingerprint below hashes them as listed.
   const searchAttributes = {
@@ -208,6 +216,7 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
     .slice(0, 16);
   return {
     id,
+    workflowType,
     staticSummary: runStaticSummary(description),
     staticDetails: runStaticDetails(description),
     schedule,
@@ -282,7 +291,7 @@ export function scheduleOptions(d: DesiredSchedule, ctx: MappingContext, serverS
     action: {
       type: 'startWorkflow',
       // The name, not the function: importing the workflow would load @temporalio/workflow into every sync.
-      workflowType: WORKFLOW_TYPE,
+      workflowType: d.workflowType,
       taskQueue: d.taskQueue,
       workflowId: d.id,
       args: [d.input],

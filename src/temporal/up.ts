@@ -16,6 +16,14 @@ import { ScheduleService, type ScheduleOverview } from './schedules.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
 import type { SyncReport } from './sync/report.js';
 import { runWorker, type WorkerOptions } from './worker.js';
+import { workflowsFolder } from '../project/custom-workflows.js';
+import { watchWorkflowFolder, type WorkflowWatcher } from '../project/workflow-watch.js';
+
+/** One worker of `up`; a changed custom workflow replaces it. */
+interface RunningWorker {
+  stop(): void;
+  done: Promise<void>;
+}
 
 export type UpEvent =
   | { type: 'server-starting'; dataDir: string }
@@ -27,6 +35,7 @@ export type UpEvent =
   | { type: 'schedules'; schedules: ScheduleOverview[]; uiUrl?: string; namespace: string }
   | { type: 'config-changed'; files: string[] }
   | { type: 'config-error'; error: unknown }
+  | { type: 'workflows-changed'; files: string[] }
   | { type: 'worker-ready'; taskQueue: string }
   | { type: 'triggered'; schedule: string; workflowId?: string; url?: string }
   | { type: 'run'; schedule: string; event: FollowEvent }
@@ -45,7 +54,13 @@ export interface UpOptions {
   codecPort: number;
   worker: Pick<
     WorkerOptions,
-    'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logRetention' | 'logLevel' | 'logFormat'
+    | 'maxConcurrentTasks'
+    | 'shutdownGraceTime'
+    | 'metricsBind'
+    | 'logRetention'
+    | 'logLevel'
+    | 'logFormat'
+    | 'workflowsDir'
   >;
   /** How many schedules each sync (at start and on every change) reads and writes at once. */
   syncConcurrency?: number;
@@ -107,6 +122,7 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
     onEvent({ type: 'server-external', address: connection.address });
   }
   let watcher: ProjectWatcher | undefined;
+  let workflowWatcher: WorkflowWatcher | undefined;
   let closeClient: (() => Promise<void>) | undefined;
   const workerStop = new AbortController();
   // Following the triggered run goes on while the worker drains, and ends before the client closes.
@@ -144,16 +160,34 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
       },
       onError: (error) => onEvent({ type: 'config-error', error }),
     });
-    const worker = runWorker({
-      projectRoot: project.root,
-      connection,
-      taskQueue: scope.taskQueue,
-      ...options.worker,
-      // Notifications link to runs in the embedded UI (MELTANO_TEMPORAL_UI_URL wins).
-      ...(devServer ? { uiUrl: devServer.uiUrl } : {}),
-      signal: workerStop.signal,
-      onReady: (i) => onEvent({ type: 'worker-ready', taskQueue: i.taskQueue }),
-    });
+    const launch = (whenReady?: () => void): RunningWorker => {
+      const stopOne = new AbortController();
+      const done = runWorker({
+        projectRoot: project.root,
+        connection,
+        taskQueue: scope.taskQueue,
+        ...options.worker,
+        // Notifications link to runs in the embedded UI (MELTANO_TEMPORAL_UI_URL wins).
+        ...(devServer ? { uiUrl: devServer.uiUrl } : {}),
+        signal: AbortSignal.any([workerStop.signal, stopOne.signal]),
+        onReady: (i) => {
+          onEvent({ type: 'worker-ready', taskQueue: i.taskQueue });
+          whenReady?.();
+        },
+      });
+      return { stop: () => stopOne.abort(), done };
+    };
+    let worker = launch();
+    // A changed custom workflow file: a new worker with a new bundle polls first, then the old one drains.
+    workflowWatcher = watchWorkflowFolder(
+      workflowsFolder(project, options.worker.workflowsDir).dir,
+      (files) => {
+        onEvent({ type: 'workflows-changed', files });
+        const old = worker;
+        worker = launch(() => old.stop());
+      },
+      { root: project.root },
+    );
     if (options.trigger) {
       const name = options.trigger;
       const { started } = await schedules.trigger(name);
@@ -175,8 +209,16 @@ export async function runUp(options: UpOptions, onEvent: (e: UpEvent) => void): 
         });
       }
     }
-    await worker;
+    // Until the worker of the moment stops (not one that a restart replaced).
+    for (;;) {
+      const current = worker;
+      await current.done.catch((err: unknown) => {
+        if (current === worker) throw err;
+      });
+      if (current === worker) break;
+    }
   } finally {
+    workflowWatcher?.close();
     watcher?.close();
     workerStop.abort();
     options.signal.removeEventListener('abort', stop);

@@ -20,6 +20,7 @@ import { formatDuration } from '../../workflows/summary.js';
 import { workerSdk } from './sdk.js';
 import { startIdleCompaction } from './idle-compaction.js';
 import { activityPollers } from './worker-tuning.js';
+import { customWorkflowCode } from './custom-workflows.js';
 
 /** When neither --log-retention nor the namespace says: 30 days. */
 const FALLBACK_LOG_RETENTION_MS = 30 * 86_400_000;
@@ -50,6 +51,8 @@ export interface WorkerOptions {
    * the benchmarks' "before" sets the SDK's old default (one per slot) to print both side by side.
    */
   activityPollers?: number;
+  /** Folder of custom workflow files (relative to the project); default: meltano.yml's, else orchestrate/workflows. */
+  workflowsDir?: string;
   /** Called once the worker polls. */
   onReady?: (info: { taskQueue: string; namespace: string; address: string }) => void;
 }
@@ -154,12 +157,16 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   // (development checkouts without `npm run build`) takes several.
   // From the package root, not this file: in the bundled CLI this code lives in dist/cli/chunks/.
   const workflowsPath = path.join(PACKAGE_ROOT, 'dist', 'workflows', 'index.js');
-  const workflowSource = existsSync(WORKFLOW_BUNDLE)
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
-    : { workflowsPath };
+  const log = workerSdk().Runtime.instance().logger;
+  // With custom workflows, a bundle of ours and theirs; the prebuilt one when there are none or they fail.
+  const custom = await customWorkflowCode(options.projectRoot, options.workflowsDir, log);
+  const workflowSource = custom
+    ? { workflowBundle: { code: custom } }
+    : existsSync(WORKFLOW_BUNDLE)
+      ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+      : { workflowsPath };
   const dc = await dataConverter();
   const uiUrl = process.env.MELTANO_TEMPORAL_UI_URL || options.uiUrl;
-  const log = workerSdk().Runtime.instance().logger;
   checkNotifyDefault(log);
   const grace = options.shutdownGraceTime ?? 5 * 60_000;
   const slots = options.maxConcurrentTasks ?? 4;

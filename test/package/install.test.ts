@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
+import { makeProject } from '../helpers/project.js';
 import { freePort } from '../helpers/temporal.js';
 import { CLI, meltano, MELTANO, REPO_ROOT, TEMPORAL, VENV_BIN, requireFile } from '../helpers/run.js';
 
@@ -110,6 +111,8 @@ describe('the packed npm package', () => {
       (f) =>
         !['package.json', 'README.md', 'LICENSE'].includes(f) &&
         !/^dist\/cli\/(chunks\/)?[^/]+\.js$/u.test(f) &&
+        // Our workflow code as modules: custom workflows are bundled with it (docs/custom-workflows.md).
+        !/^dist\/workflows\/([^/]+\/)?[^/]+\.js$/u.test(f) &&
         f !== 'dist/workflow-bundle.js',
     );
     expect(unexpected).toEqual([]);
@@ -129,6 +132,17 @@ describe('the packed npm package', () => {
     for (const dev of ['typescript', 'vitest', 'eslint', 'prettier', 'typescript-eslint', '@types/js-yaml', 'esbuild'])
       expect(existsSync(path.join(modules, dev)), dev).toBe(false);
     expect(existsSync(path.join(installed, 'dist', 'workflow-bundle.js'))).toBe(true);
+  });
+
+  it('bundles a custom TypeScript workflow that imports meltano-temporal/workflow, from the installed layout', async () => {
+    const dir = makeProject({
+      'meltano.yml': 'jobs:\n- name: j\n  tasks:\n  - tap-x target-y\n',
+      'orchestrate/workflows/nightly.ts':
+        "import { meltanoRun } from 'meltano-temporal/workflow';\nexport async function nightly(): Promise<void> {\n  await meltanoRun('tap-x target-y');\n}\n",
+    });
+    const r = await installedCli(dir, ['workflows', 'list', '--compile', '--format=json']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ workflows: [{ name: 'nightly', line: 2 }], problems: [] });
   });
 
   it('runs --help', async () => {

@@ -15,6 +15,7 @@ import { upCommand } from '../up/command.js';
 import { doctorCommand } from '../doctor/command.js';
 import { notifyCommand } from '../notify/command.js';
 import { codecServerCommand } from '../codec-server/command.js';
+import { workflowsCommand } from '../workflows/command.js';
 import { addTemporalScheduleCommands, temporalEditHooks } from '../schedule/temporal-commands.js';
 import { addOutputAlias, enterCwd, packageVersion } from './conventions.js';
 import { printError } from './error-report.js';
@@ -63,6 +64,7 @@ function buildProgram(): Command {
   program.addCommand(doctorCommand());
   program.addCommand(notifyCommand());
   program.addCommand(codecServerCommand());
+  program.addCommand(workflowsCommand());
   addOutputAlias(program);
   exitLikeClick(program);
   return program;

@@ -54,7 +54,9 @@ export function runPrinter(workflowId: string, out: NodeJS.WritableStream = proc
     } else if (e.type === 'reconnected') {
       out.write(`reconnected to the server after ${seconds(e.lostMs)}; following ${workflowId} again\n`);
     } else if (e.type === 'completed') {
-      out.write(`run ${workflowId} completed: ${e.result.tasks.length} task(s)\n`);
+      // A custom workflow returns what its author chose: the count only when it is a job's result.
+      const tasks = Array.isArray(e.result?.tasks) ? `: ${e.result.tasks.length} task(s)` : '';
+      out.write(`run ${workflowId} completed${tasks}\n`);
     } else if (e.type === 'failed') {
       out.write(`run ${workflowId} failed: ${e.message}\n`);
     } else {

@@ -79,6 +79,8 @@ export function upPrinter(formatSyncItem: FormatSyncItem, format: LogFormat): (e
       }
       if (e.uiUrl) say(`Temporal Web UI: ${e.uiUrl}/namespaces/${e.namespace}/schedules`);
     } else if (e.type === 'config-changed') say(`${e.files.join(', ')} changed: syncing`);
+    else if (e.type === 'workflows-changed')
+      say(`${e.files.join(', ')} changed: bundling workflows again, restarting the worker`);
     else if (e.type === 'config-error') {
       say('a project file has an error; the schedules keep their last good state:', 'WARN');
       upError(format, e.error);

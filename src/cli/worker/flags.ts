@@ -14,6 +14,7 @@ export interface WorkerFlags {
   /** --log-level and --log-format (addLogOptions). */
   logLevel?: string;
   logFormat?: string;
+  workflowsDir?: string;
 }
 
 export function addWorkerOptions(cmd: Command): Command {
@@ -28,6 +29,10 @@ export function addWorkerOptions(cmd: Command): Command {
     .option(
       '--log-retention <duration>',
       "delete task logs (.meltano/logs/temporal) older than this, e.g. 14d (default: the namespace's retention)",
+    )
+    .option(
+      '--workflows-dir <path>',
+      'folder of custom workflow files, relative to the project (default: meltano.yml annotations.temporal.workflows_dir, else orchestrate/workflows)',
     );
 }
 
@@ -54,12 +59,19 @@ export function workerSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<
   WorkerOptions,
-  'maxConcurrentTasks' | 'shutdownGraceTime' | 'metricsBind' | 'logLevel' | 'logFormat' | 'logRetention'
+  | 'maxConcurrentTasks'
+  | 'shutdownGraceTime'
+  | 'metricsBind'
+  | 'logLevel'
+  | 'logFormat'
+  | 'logRetention'
+  | 'workflowsDir'
 > {
   if (flags.logRetention !== undefined && !(durationMs(flags.logRetention) > 0))
     throw new UsageError(`--log-retention must be a duration such as '14d' or '72h', not '${flags.logRetention}'`);
   return {
     ...(flags.logRetention ? { logRetention: flags.logRetention } : {}),
+    ...(flags.workflowsDir ? { workflowsDir: flags.workflowsDir } : {}),
     maxConcurrentTasks: parseWholeNumber(flags.maxConcurrentTasks, '--max-concurrent-tasks', 1),
     shutdownGraceTime: parseDuration(flags.shutdownGrace, '--shutdown-grace'),
     ...(flags.metrics !== undefined ? { metricsBind: parseHostPort(flags.metrics, '--metrics') } : {}),

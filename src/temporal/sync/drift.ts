@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ScheduleDescription, ScheduleSummary } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { OVERLAP_POLICY, type DesiredSchedule } from '../schedule-mapping.js';
-import { SYNC_HASH_ATTRIBUTE, WORKFLOW_TYPE, type ScheduledRunMemo } from '../../../workflows/contract.js';
+import { SYNC_HASH_ATTRIBUTE, type ScheduledRunMemo } from '../../../workflows/contract.js';
 
 function hashIn(attributes: TypedSearchAttributes | undefined): string | undefined {
   const value = attributes?.getAll().find((p) => p.key.name === SYNC_HASH_ATTRIBUTE)?.value;
@@ -69,7 +69,7 @@ export function scheduleDrift(current: ScheduleDescription, d: DesiredSchedule):
   // The summary holds the facts a reader knows; the fingerprint also covers the input and search attributes.
   if (memo.fingerprint !== d.fingerprint && changes.length === 0) changes.push('definition changed');
   if (memo.serverSpec && memo.serverSpec !== specHash(current)) changes.push('spec changed on the server (put back)');
-  if (action.workflowType !== WORKFLOW_TYPE || action.taskQueue !== d.taskQueue)
+  if (action.workflowType !== d.workflowType || action.taskQueue !== d.taskQueue)
     changes.push('action changed on the server (put back)');
   if (JSON.stringify(action.args ?? []) !== JSON.stringify([d.input]))
     changes.push('workflow input changed on the server (put back)');
