@@ -15,13 +15,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectFileError } from '../errors.js';
 import type { Project } from './model.js';
-import { WORKFLOW_TYPE } from '../../workflows/contract.js';
+import { AFTER_WORKFLOW_TYPE, POOL_WORKFLOW_TYPE, WORKFLOW_TYPE } from '../../workflows/contract.js';
 
 /** Where workflows live unless meltano.yml or a flag says otherwise (beside Airflow's orchestrate/dags). */
 export const DEFAULT_WORKFLOWS_DIR = path.join('orchestrate', 'workflows');
 
 /** Our own job workflow's type: no custom workflow may take it. */
-const RESERVED = new Set<string>([WORKFLOW_TYPE]);
+const RESERVED = new Set<string>([WORKFLOW_TYPE, POOL_WORKFLOW_TYPE, AFTER_WORKFLOW_TYPE]);
 
 export interface CustomWorkflow {
   /** The exported function's name: the workflow type schedules name. */
