@@ -3,12 +3,13 @@
  * always uses the deployed configuration; the history records the result
  * (task words and retry settings, never env values).
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { runContextOf } from '../src/temporal/run-interval.js';
 import { UserError } from '../src/errors.js';
 import { loadProject } from '../src/project/load.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
-import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
+import type { JobRunInput, ResolvedJob, RunContext } from '../workflows/types.js';
 import { FAILURE } from '../workflows/contract.js';
 import { effectiveNotifySettings, notifyPlan, type NotifyPlan, type NotifySettings } from '../src/notify/settings.js';
 import type { ActivityDeps } from './index.js';
@@ -31,7 +32,30 @@ function configError(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FAILURE.meltanoConfig, message, nonRetryable: true });
 }
 
+/**
+ * The time the run stands for (src/temporal/run-interval.ts), worked out once here so every
+ * task of the run gets the same one and the history records it. None without a client
+ * (an activity test environment).
+ */
+async function currentRunContext(): Promise<RunContext | undefined> {
+  const ctx = Context.current();
+  let client: Context['client'];
+  try {
+    client = ctx.client;
+  } catch {
+    return undefined;
+  }
+  const run = ctx.info.workflowExecution;
+  return run ? runContextOf(client, run.workflowId, run.runId) : undefined;
+}
+
 export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {
+  const resolved = resolveTasks(deps, input);
+  const runContext = await currentRunContext();
+  return runContext ? { ...resolved, runContext } : resolved;
+}
+
+function resolveTasks(deps: ActivityDeps, input: JobRunInput): ResolvedJob {
   try {
     const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
     if (input.schedule) {

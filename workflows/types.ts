@@ -50,6 +50,23 @@ export interface ResolvedJob {
   policy: TaskPolicy;
   /** When to notify (events, deadline); the webhook itself stays on the worker. */
   notify?: NotifyPlan;
+  /** The time the run stands for, worked out once when it starts (absent in runs older than it). */
+  runContext?: RunContext;
+}
+
+/**
+ * The time a run stands for (Airflow's logical date and data interval), RFC 3339 UTC.
+ * `scheduledTime` is the interval's end. See src/temporal/run-interval.ts for the rules.
+ */
+export interface RunContext {
+  /** The nominal time: the slot a schedule started the run for (backfills included), else when it started. */
+  scheduledTime: string;
+  intervalStart: string;
+  intervalEnd: string;
+  /** How the interval was found: `schedule` (a slot of the spec), `trigger` (started now, by hand), `none` (no spec: start = end). */
+  kind: 'schedule' | 'trigger' | 'none';
+  /** The Temporal Schedule whose spec gave the interval. */
+  scheduleId?: string;
 }
 
 export interface TaskActivityInput {
@@ -60,6 +77,8 @@ export interface TaskActivityInput {
   /** Meltano run id, fixed per task by the workflow (the same for every attempt). */
   runId: string;
   runOptions?: MeltanoRunOptions;
+  /** The run's time (names and times only: it lands in history). */
+  runContext?: RunContext;
 }
 
 export interface TaskResult {
@@ -96,6 +115,8 @@ export interface JobRunResult {
   tasks: TaskResult[];
   /** `runs retry`: the tasks before this one were skipped (done by the original run). */
   resumedFrom?: number;
+  /** The time the run stood for, as its tasks got it. */
+  runContext?: RunContext;
 }
 
 /**
@@ -112,6 +133,8 @@ export interface TaskFailureDetails {
   job: string;
   /** The tasks that finished before it. */
   completed: TaskResult[];
+  /** The time the run stood for, as its tasks got it. */
+  runContext?: RunContext;
 }
 
 /** Rows per stream counted so far by one attempt of one task (cumulative, not an increment). */

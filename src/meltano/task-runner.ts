@@ -14,6 +14,7 @@ import { findSchedule } from '../project/model.js';
 import { loadProject } from '../project/load.js';
 import { locateMeltano } from './executable.js';
 import { meltanoRunEnvironment } from './child-env.js';
+import { runContextEnvironment, type TaskRunContext } from './run-context-env.js';
 import { RowCounter } from './metrics.js';
 import { scheduleEnv, secretMasker } from './mask.js';
 import { taskLogPath } from './task-logs.js';
@@ -91,6 +92,8 @@ export interface TaskRuntime {
   onLine?: (line: string) => void;
   /** Rows per stream counted so far, each time a METRIC line changes them. */
   onRows?: (rows: Record<string, number>) => void;
+  /** The run this task belongs to (ids, the UI's base); its time comes with the input. */
+  run?: Omit<TaskRunContext, 'attempt' | 'context'>;
 }
 
 /**
@@ -112,7 +115,12 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   const extraEnv = taskScheduleEnv(input, root);
   const mask = secretMasker(Object.values(extraEnv));
   // What `meltano run` gets from a plain shell for the schedule's environment (child-env.ts).
-  const env = meltanoRunEnvironment(extraEnv, input.environment);
+  const contextEnv = runContextEnvironment({
+    ...ctx.run,
+    ...(input.runContext ? { context: input.runContext } : {}),
+    attempt,
+  });
+  const env = meltanoRunEnvironment(extraEnv, input.environment, contextEnv);
   let force = false;
   const buildArgs = (): string[] =>
     input.task.command === 'run'

@@ -4,7 +4,7 @@
  * structured details, see `TaskFailureDetails`).
  */
 import type { Client } from '@temporalio/client';
-import type { JobRunResult, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
+import type { JobRunResult, RunContext, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
 import { FAILURE, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
@@ -23,7 +23,20 @@ export interface RunRow {
   failedTask: string | null;
   /** Rows loaded (all tasks and streams, from Singer METRIC lines): a finished run's result, or the tasks a failed run completed; null while running or when unknown. */
   rows: number | null;
+  /** The time the run stood for, as its tasks got it (docs/run-context.md); null while running or before it existed. */
+  interval: RunInterval | null;
 }
+
+/** A finished run's scheduled time and data interval, RFC 3339 UTC. */
+export interface RunInterval {
+  scheduledTime: string;
+  start: string;
+  end: string;
+  kind: RunContext['kind'];
+}
+
+const intervalOf = (c: RunContext | undefined): RunInterval | null =>
+  c ? { scheduledTime: c.scheduledTime, start: c.intervalStart, end: c.intervalEnd, kind: c.kind } : null;
 
 const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
 
@@ -73,18 +86,18 @@ export async function runOutcome(
   client: Client,
   workflowId: string,
   runId: string,
-): Promise<{ failedTask: string | null; rows: number | null }> {
+): Promise<{ failedTask: string | null; rows: number | null; interval: RunInterval | null }> {
   try {
     const result = (await client.workflow.getHandle(workflowId, runId).result()) as JobRunResult | undefined;
-    return { failedTask: null, rows: sumRows(result?.tasks) };
+    return { failedTask: null, rows: sumRows(result?.tasks), interval: intervalOf(result?.runContext) };
   } catch (err) {
     const cause = (err as { cause?: Error & { type?: string; details?: unknown[] } }).cause;
     if (cause?.type === FAILURE.taskFailed) {
       const details = cause.details?.[0] as TaskFailureDetails | undefined;
       if (details && typeof details.task === 'string')
-        return { failedTask: details.task, rows: sumRows(details.completed) };
+        return { failedTask: details.task, rows: sumRows(details.completed), interval: intervalOf(details.runContext) };
     }
-    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null };
+    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null, interval: null };
   }
 }
 
@@ -123,7 +136,7 @@ export async function listRuns(
       durationMs: wf.closeTime ? wf.closeTime.getTime() - wf.startTime.getTime() : null,
       ...(wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED'
         ? await runOutcome(client, wf.workflowId, wf.runId)
-        : { failedTask: null, rows: null }),
+        : { failedTask: null, rows: null, interval: null }),
     });
     if (rows.length >= options.limit) break;
   }

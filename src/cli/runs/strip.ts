@@ -15,6 +15,8 @@ export interface StripRun {
   failedTask: string | null;
   /** Rows loaded (sum over tasks and streams); null when unknown (running, or no result). */
   rows: number | null;
+  /** The data interval the run stood for (RFC 3339 UTC), when known. */
+  interval?: { start: string; end: string } | null;
 }
 
 export interface StripOptions {
@@ -87,6 +89,14 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
     out.push(`  ${'status'.padEnd(LABEL)}${statusCells.join('').trimEnd()}`);
     out.push(`  ${'time'.padEnd(LABEL)}${timeCells.join('').trimEnd()}`);
     out.push(`  ${'rows'.padEnd(LABEL)}${rowCells.join('').trimEnd()}`);
+    // One line per run that knows its interval, oldest first: a backfill reads slot by slot.
+    list.forEach((r, i) => {
+      if (!r.interval) return;
+      const s = STATUS[r.status] ?? { mark: '?', color: 90 };
+      out.push(
+        `  ${(i === list.findIndex((x) => x.interval) ? 'interval' : '').padEnd(LABEL + 1)}${paint(s.color, s.mark)} ${shortTime(r.interval.start)} → ${shortTime(r.interval.end)}`,
+      );
+    });
     const lastFailure = newestFirst.find((r) => r.status === 'FAILED');
     if (lastFailure) {
       out.push(
