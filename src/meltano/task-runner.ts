@@ -16,7 +16,7 @@ import { locateMeltano } from './executable.js';
 import { meltanoRunEnvironment } from './child-env.js';
 import { runContextEnvironment, type TaskRunContext } from './run-context-env.js';
 import { RowCounter } from './metrics.js';
-import { scheduleEnv, secretMasker } from './mask.js';
+import { maskedEnvValues, scheduleEnv, secretMasker } from './mask.js';
 import { taskLogPath } from './task-logs.js';
 import { startGroupProcess } from './process-group.js';
 import { ownRunIsStale } from './stale-run.js';
@@ -113,7 +113,7 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   }
   const meltano = located.found;
   const extraEnv = taskScheduleEnv(input, root);
-  const mask = secretMasker(Object.values(extraEnv));
+  const mask = secretMasker(maskedEnvValues(extraEnv));
   // What `meltano run` gets from a plain shell for the schedule's environment (child-env.ts).
   const contextEnv = runContextEnvironment({
     ...ctx.run,

@@ -9,7 +9,7 @@ import { loadProject } from '../project/load.js';
 import type { Project, ScheduleDef } from '../project/model.js';
 import { temporalAnnotations } from '../temporal/annotations.js';
 import { projectName } from '../temporal/schedule-mapping.js';
-import { scheduleEnv, secretMasker } from '../meltano/mask.js';
+import { maskedEnvValues, scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { eventForOutcome, needsHistory, previousRun, type PastRun } from './events.js';
 import { buildMessage, runUrl, splitFailure, type RunNotice, type WebhookMessage } from './message.js';
 import { postWebhook } from './send.js';
@@ -77,7 +77,7 @@ function resolveTarget(root: string, scheduleName: string, env: NodeJS.ProcessEn
   if (!settings) return `schedule '${scheduleName}' has no notify settings and no default webhook is set`;
   const ownEnv = scheduleEnv(schedule);
   const url = resolveWebhook(settings, { ...env, ...ownEnv }, `schedule '${scheduleName}'`);
-  return { project, schedule, settings, url, mask: secretMasker([...Object.values(ownEnv), url]) };
+  return { project, schedule, settings, url, mask: secretMasker([...maskedEnvValues(ownEnv), url]) };
 }
 
 /** Send the notification a run earns, if any; throws WebhookError / WebhookConfigError to the caller's retry policy. */

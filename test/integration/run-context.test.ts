@@ -33,13 +33,21 @@ if '--discover' in args:
     sys.exit(0)
 config = json.load(open(args[args.index('--config') + 1])) if '--config' in args else {}
 with open(os.environ['TAP_CTX_OUT'], 'a') as f:
-    f.write(json.dumps({"config": config, "env": {k: v for k, v in os.environ.items() if k.startswith('MT_')}}) + '\\n')
+    f.write(json.dumps({"config": config, "state": '--state' in args,
+        "env": {k: v for k, v in os.environ.items() if k.startswith('MT_')}}) + '\\n')
+# What the logs show: the full-refresh flag's value and two secrets of the schedule's env.
+sys.stderr.write('tap-ctx: full refresh %s, token %s, password %s\\n' % (os.environ.get('MELTANO_RUN_FULL_REFRESH', 'unset'),
+    os.environ.get('TAP_CTX_TOKEN', '-'), os.environ.get('TAP_CTX_PASSWORD', '-')))
 print(json.dumps({"type": "SCHEMA", "stream": "s", "schema": schema, "key_properties": ["n"]}))
 print(json.dumps({"type": "RECORD", "stream": "s", "record": {"n": 1}}))
+print(json.dumps({"type": "STATE", "value": {"bookmarks": {"s": {"n": 1}}}}))
 `;
 const TARGET = `#!/usr/bin/env python3
-import sys
-for line in sys.stdin: pass
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg['type'] == 'STATE':
+        print(json.dumps(msg['value'])); sys.stdout.flush()
 `;
 
 const project = (root: string): string => `version: 1
@@ -51,7 +59,7 @@ plugins:
   - name: tap-ctx
     namespace: tap_ctx
     executable: ${root}/bin/tap-ctx
-    capabilities: [catalog, discover]
+    capabilities: [catalog, discover, state]
     settings:
     - name: start_date
     - name: end_date
@@ -85,10 +93,23 @@ schedules:
     temporal:
       paused: true
       timezone: Europe/Berlin
+- name: weekly-full
+  interval: '@weekly'
+  job: ctx
+  env:
+    TAP_CTX_OUT: ${root}/weekly-full.jsonl
+    MELTANO_RUN_FULL_REFRESH: 'true'
+    TAP_CTX_TOKEN: hunter2-token
+    TAP_CTX_PASSWORD: '12345678'
+  annotations:
+    temporal:
+      paused: true
 `;
 
 interface Seen {
   config: { start_date?: string; end_date?: string };
+  /** Whether Meltano gave the tap a state (none under a full refresh). */
+  state: boolean;
   env: Record<string, string>;
 }
 const seen = (file: string): Seen[] =>
@@ -253,5 +274,21 @@ describe('run context', { timeout: 240_000 }, () => {
       [new Date(hourBefore).toISOString().replace('.000Z', 'Z'), end],
       [new Date(hourBefore).toISOString().replace('.000Z', 'Z'), end],
     ]);
+  });
+
+  it('MELTANO_RUN_FULL_REFRESH in a schedule env gives a full refresh; "true" is not masked, the secrets are', async () => {
+    // The runs above left a state for dev:tap-ctx-to-target-null; an incremental run gets it.
+    expect(seen('hourly.jsonl').at(-1)?.state).toBe(true);
+    const r = await cli(['schedule', 'run', 'weekly-full']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // Both tasks ran without the state: the real `meltano run` read the variable as --full-refresh.
+    expect(seen('weekly-full.jsonl').map((l) => l.state)).toEqual([false, false]);
+    const [run] = await completedRuns('weekly-full', 1);
+    const logs = await cli(['runs', 'logs', run?.workflowId ?? '']);
+    expect(logs.exitCode, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('tap-ctx: full refresh true, token ***, password ***');
+    expect(logs.stdout + logs.stderr).not.toMatch(/hunter2-token|12345678/u);
+    expect(worker.output()).toContain('tap-ctx: full refresh true, token ***, password ***');
+    expect(worker.output()).not.toMatch(/hunter2-token|12345678/u);
   });
 });
