@@ -8,7 +8,7 @@
  * Real dev server, real worker, real `meltano`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
@@ -35,6 +35,8 @@ config = json.load(open(args[args.index('--config') + 1])) if '--config' in args
 with open(os.environ['TAP_CTX_OUT'], 'a') as f:
     f.write(json.dumps({"config": config, "state": '--state' in args,
         "env": {k: v for k, v in os.environ.items() if k.startswith('MT_')}}) + '\\n')
+if os.path.exists(os.environ.get('TAP_CTX_FAIL_WHILE', '/nonexistent')):
+    sys.stderr.write('tap-ctx: failing on purpose\\n'); sys.exit(1)
 # What the logs show: the full-refresh flag's value and two secrets of the schedule's env.
 sys.stderr.write('tap-ctx: full refresh %s, token %s, password %s\\n' % (os.environ.get('MELTANO_RUN_FULL_REFRESH', 'unset'),
     os.environ.get('TAP_CTX_TOKEN', '-'), os.environ.get('TAP_CTX_PASSWORD', '-')))
@@ -93,6 +95,16 @@ schedules:
     temporal:
       paused: true
       timezone: Europe/Berlin
+- name: flaky
+  interval: '@hourly'
+  job: ctx
+  env:
+    TAP_CTX_OUT: ${root}/flaky.jsonl
+    TAP_CTX_FAIL_WHILE: ${root}/fail-flag
+  annotations:
+    temporal:
+      paused: true
+      attempts: 1
 - name: weekly-full
   interval: '@weekly'
   job: ctx
@@ -290,5 +302,46 @@ describe('run context', { timeout: 240_000 }, () => {
     expect(logs.stdout + logs.stderr).not.toMatch(/hunter2-token|12345678/u);
     expect(worker.output()).toContain('tap-ctx: full refresh true, token ***, password ***');
     expect(worker.output()).not.toMatch(/hunter2-token|12345678/u);
+  });
+
+  it('runs retry of a failed backfilled run stands for the slot of the run it retries', async () => {
+    writeFileSync(path.join(dir, 'fail-flag'), '');
+    const r = await cli([
+      'schedule',
+      'backfill',
+      'flaky',
+      '--start',
+      '2026-12-02T05:00:00Z',
+      '--end',
+      '2026-12-02T05:30:00Z',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const failed = await waitFor(
+      'the backfilled run of flaky to fail',
+      async () => {
+        const out = await cli(['runs', 'flaky', '--format=json']);
+        const runs = (JSON.parse(out.stdout) as Listed).runs;
+        return runs.find((x) => x.status === 'FAILED');
+      },
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
+    const slot = {
+      scheduledTime: '2026-12-02T05:00:00Z',
+      start: '2026-12-02T04:00:00Z',
+      end: '2026-12-02T05:00:00Z',
+      kind: 'schedule',
+    };
+    expect(failed.interval).toEqual(slot);
+    rmSync(path.join(dir, 'fail-flag'));
+    const retry = await cli(['runs', 'retry', failed.workflowId]);
+    expect(retry.exitCode, retry.stderr).toBe(0);
+    const lines = seen('flaky.jsonl');
+    // The failed attempt's first task, then the retry's two tasks: all on the original slot.
+    expect(lines.map((l) => [l.env.MT_INTERVAL_START, l.env.MT_INTERVAL_END])).toEqual([
+      [slot.start, slot.end],
+      [slot.start, slot.end],
+      [slot.start, slot.end],
+    ]);
+    expect(lines[2]?.env.MT_WORKFLOW_ID).not.toBe(failed.workflowId);
   });
 });
