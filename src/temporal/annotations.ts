@@ -30,6 +30,8 @@ export interface TemporalAnnotations {
   pauseOnFailure: boolean;
   /** `notify:` (webhook alerts); absent when the schedule has none of its own. */
   notify?: NotifySettings | false;
+  /** `environments:`: the Meltano environments the schedule exists in; absent: all of them. */
+  environments?: string[];
 }
 
 /** Documented defaults (docs/configuration.md, "Schedule annotations" and "Mapping"). */
@@ -57,6 +59,7 @@ const KNOWN = new Set([
   'paused',
   'pause_on_failure',
   'notify',
+  'environments',
 ]);
 
 function isTimezone(tz: string): boolean {
@@ -133,6 +136,18 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   }
   const jitter = a.jitter === undefined ? undefined : duration('jitter', '0s');
   const notify = a.notify === undefined ? undefined : parseNotifyAnnotation(a.notify, fail);
+  const environments = a.environments;
+  if (
+    environments !== undefined &&
+    (!Array.isArray(environments) ||
+      !environments.length ||
+      !environments.every((e) => typeof e === 'string' && e.length > 0))
+  ) {
+    fail(
+      `environments must be a list of Meltano environment names, not ${JSON.stringify(environments)}`,
+      'set environments: [prod] (or leave it out: every environment)',
+    );
+  }
   return {
     policy,
     overlap: overlap as OverlapPolicyName,
@@ -142,5 +157,21 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     ...(typeof timezone === 'string' ? { timezone } : {}),
     ...(jitter ? { jitter } : {}),
     ...(notify !== undefined ? { notify } : {}),
+    ...(environments ? { environments: environments as string[] } : {}),
   };
+}
+
+/**
+ * Why a schedule does not exist in `environment` (the one a sync or command is for), or
+ * undefined when it does: its `environments` annotation does not list it. A sync for no
+ * environment (`default`) has a schedule only when the list names `default`.
+ */
+export function notInEnvironment(
+  annotations: Pick<TemporalAnnotations, 'environments'>,
+  environment: string | undefined,
+): string | undefined {
+  const listed = annotations.environments;
+  const name = environment ?? 'default';
+  if (!listed || listed.includes(name)) return undefined;
+  return `annotations.temporal.environments is [${listed.join(', ')}], not ${name}`;
 }

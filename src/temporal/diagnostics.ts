@@ -12,6 +12,7 @@ import { isLocalDatabaseUri, systemDatabaseUri, type SettingValue } from '../pro
 import { locateMeltano } from '../meltano/executable.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
 import { desiredSchedule } from './schedule-mapping.js';
+import { notInEnvironment, temporalAnnotations } from './annotations.js';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
 import { activityPollers } from './task-queue.js';
@@ -69,6 +70,26 @@ function schedulesCheck(project: Project): Check {
 }
 
 /** Each configured webhook resolves from this host's environment (nothing is posted); no line when none is configured. */
+/** The schedules that do not exist in this environment by their `environments` annotation, and why. */
+function environmentsCheck(project: Project, environment: string | undefined): Check[] {
+  const absent = project.schedules.flatMap((s) => {
+    try {
+      const reason = notInEnvironment(temporalAnnotations(s), environment);
+      return reason ? [`${s.name} (${reason})`] : [];
+    } catch {
+      return []; // the schedules check reports it
+    }
+  });
+  if (!absent.length) return [];
+  return [
+    {
+      name: 'environments',
+      ok: true,
+      detail: `${absent.length} schedule(s) not in Temporal for environment ${environment ?? 'default'}, by their annotation: ${absent.join('; ')}`,
+    },
+  ];
+}
+
 function webhooksCheck(project: Project, env: NodeJS.ProcessEnv = process.env): Check[] {
   let result;
   try {
@@ -172,7 +193,9 @@ export async function serverChecks(
           }
         : { name: 'search attributes', ok: true, detail: SEARCH_ATTRIBUTE_NAMES.join(', ') },
     );
-    const queue = resolveScope(project, scopeOptions, env).taskQueue;
+    const scope = resolveScope(project, scopeOptions, env);
+    const queue = scope.taskQueue;
+    checks.push(...environmentsCheck(project, scope.environment));
     const pollers = await activityPollers(client, queue);
     checks.push(
       pollers.length

@@ -5,7 +5,8 @@
  * Every Temporal call about schedules goes through here.
  */
 import type { Client, ScheduleHandle } from '@temporalio/client';
-import { ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
+import { ScheduleNotInEnvironmentError, ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
+import { notInEnvironment, temporalAnnotations } from './annotations.js';
 import { findSchedule, type Project, type ScheduleDef } from '../project/model.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';
 import { desiredSchedule, scheduleId } from './schedule-mapping.js';
@@ -98,9 +99,32 @@ export class ScheduleService {
     try {
       return { id, handle, description: await handle.describe() };
     } catch (err) {
-      if (err instanceof NotOnServer) throw new ScheduleNotSyncedError(name, id, this.namespace, { cause: err });
+      if (err instanceof NotOnServer) {
+        this.requireInEnvironment(name);
+        throw new ScheduleNotSyncedError(name, id, this.namespace, { cause: err });
+      }
       throw err;
     }
+  }
+
+  /**
+   * @throws {ScheduleNotInEnvironmentError} its annotations.temporal.environments leaves this environment out
+   */
+  private requireInEnvironment(name: string): void {
+    let annotations;
+    try {
+      annotations = temporalAnnotations(this.require(name));
+    } catch {
+      return; // an invalid entry is sync's and describe's to report
+    }
+    const reason = notInEnvironment(annotations, this.scope.environment);
+    if (reason)
+      throw new ScheduleNotInEnvironmentError(
+        name,
+        this.scope.environment ?? 'default',
+        reason,
+        annotations.environments ?? [],
+      );
   }
 
   private async handle(name: string): Promise<{ id: string; handle: ScheduleHandle }> {
