@@ -32,6 +32,8 @@ export interface TemporalAnnotations {
   notify?: NotifySettings | false;
   /** `environments:`: the Meltano environments the schedule exists in; absent: all of them. */
   environments?: string[];
+  /** `task_queue:`: the queue its runs go to (workers polling it run them); absent: the scope's queue. */
+  taskQueue?: string;
 }
 
 /** Documented defaults (docs/configuration.md, "Schedule annotations" and "Mapping"). */
@@ -60,6 +62,7 @@ const KNOWN = new Set([
   'pause_on_failure',
   'notify',
   'environments',
+  'task_queue',
 ]);
 
 function isTimezone(tz: string): boolean {
@@ -136,6 +139,16 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
   }
   const jitter = a.jitter === undefined ? undefined : duration('jitter', '0s');
   const notify = a.notify === undefined ? undefined : parseNotifyAnnotation(a.notify, fail);
+  const taskQueue = a.task_queue;
+  if (
+    taskQueue !== undefined &&
+    (typeof taskQueue !== 'string' || !taskQueue.trim() || taskQueue.trim() !== taskQueue || taskQueue.includes(','))
+  ) {
+    fail(
+      `task_queue must be a task queue name (no spaces around it, no comma), not ${JSON.stringify(taskQueue)}`,
+      'set task_queue: heavy, and start a worker with --task-queue heavy (or --task-queue meltano,heavy)',
+    );
+  }
   const environments = a.environments;
   if (
     environments !== undefined &&
@@ -158,6 +171,7 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     ...(jitter ? { jitter } : {}),
     ...(notify !== undefined ? { notify } : {}),
     ...(environments ? { environments: environments as string[] } : {}),
+    ...(typeof taskQueue === 'string' ? { taskQueue } : {}),
   };
 }
 

@@ -90,6 +90,21 @@ function environmentsCheck(project: Project, environment: string | undefined): C
   ];
 }
 
+/** The other queues this environment's schedules route runs to (annotations.temporal.task_queue), with their schedules. */
+function routedQueues(project: Project, environment: string | undefined, own: string): Map<string, string[]> {
+  const queues = new Map<string, string[]>();
+  for (const s of project.schedules) {
+    try {
+      const a = temporalAnnotations(s);
+      if (!a.taskQueue || a.taskQueue === own || notInEnvironment(a, environment)) continue;
+      queues.set(a.taskQueue, [...(queues.get(a.taskQueue) ?? []), s.name]);
+    } catch {
+      // the schedules check reports it
+    }
+  }
+  return queues;
+}
+
 function webhooksCheck(project: Project, env: NodeJS.ProcessEnv = process.env): Check[] {
   let result;
   try {
@@ -211,6 +226,23 @@ export async function serverChecks(
             fix: 'start one: meltano-temporal worker',
           },
     );
+    for (const [routed, names] of routedQueues(project, scope.environment, queue)) {
+      const polling = await activityPollers(client, routed);
+      checks.push(
+        polling.length
+          ? {
+              name: 'workers',
+              ok: true,
+              detail: `${polling.length} polling task queue '${routed}' (schedules ${names.join(', ')}): ${polling.join(', ')}`,
+            }
+          : {
+              name: 'workers',
+              ok: false,
+              detail: `nobody polls task queue '${routed}', where annotations.temporal.task_queue sends schedules ${names.join(', ')}: their runs will wait`,
+              fix: `start one: meltano-temporal worker --task-queue ${routed} (or --task-queue ${queue},${routed})`,
+            },
+      );
+    }
     checks.push(systemDbCheck(pollers.length, queue, systemDatabaseUri(project, env)));
   } catch (err) {
     checks.push({

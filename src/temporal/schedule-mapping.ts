@@ -144,7 +144,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
             : schedule.interval.trim(),
         );
   const job = schedule.kind === 'job' ? schedule.job : `${schedule.extractor} ${schedule.loader}`;
-  const taskQueue = ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
+  // annotations.temporal.task_queue routes this schedule's runs (workflow and tasks) to the workers polling it.
+  const taskQueue = annotations.taskQueue ?? ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
   const input: JobRunInput = {
     project: ctx.projectKey,
     schedule: schedule.name,

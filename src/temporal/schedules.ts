@@ -44,6 +44,9 @@ export interface ScheduleView {
   recentRuns: Array<{ scheduledAt: string; takenAt: string; workflowId: string }>;
   running: string[];
   drift: string[];
+  /** The queue its runs go to (annotations.temporal.task_queue, else the scope's) and the workers polling it. */
+  taskQueue: string;
+  pollers: string[];
 }
 
 /** One line of `up`'s overview: a schedule and its next run, or why it is not in Temporal. */
@@ -159,6 +162,8 @@ export class ScheduleService {
       })),
       running: description.info.runningActions.map((a) => a.workflow.workflowId),
       drift: scheduleDrift(description, desired),
+      taskQueue: desired.taskQueue,
+      pollers: await activityPollers(this.client, desired.taskQueue),
     };
   }
 

@@ -125,7 +125,7 @@ describe('temporalAnnotations', () => {
   it('refuses unknown keys, listing them and the known ones', () => {
     expect(refusal({ retries: 2, Attempts: 3, attempts: 3 })).toEqual([
       `${WHERE}unknown key(s) retries, Attempts`,
-      'use only attempts, backoff, backoff_coefficient, max_backoff, task_timeout, heartbeat_timeout, timezone, overlap, catchup_window, jitter, paused, pause_on_failure, notify, environments',
+      'use only attempts, backoff, backoff_coefficient, max_backoff, task_timeout, heartbeat_timeout, timezone, overlap, catchup_window, jitter, paused, pause_on_failure, notify, environments, task_queue',
     ]);
   });
 
