@@ -5,6 +5,8 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { runContextOf } from '../src/temporal/run-interval.js';
+import { runProvenance } from '../src/meltano/provenance.js';
+import { locateMeltano } from '../src/meltano/executable.js';
 import { UserError } from '../src/errors.js';
 import { loadProject } from '../src/project/load.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
@@ -50,14 +52,19 @@ async function currentRunContext(): Promise<RunContext | undefined> {
 }
 
 export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {
-  const resolved = resolveTasks(deps, input);
-  const runContext = await currentRunContext();
-  return runContext ? { ...resolved, runContext } : resolved;
+  const root = input.projectRoot ?? deps.projectRoot;
+  const resolved = resolveTasks(root, input);
+  const located = locateMeltano(root);
+  const [runContext, provenance] = await Promise.all([
+    currentRunContext(),
+    runProvenance(loadProject({ root }), resolved.tasks, 'found' in located ? { meltano: located.found } : {}),
+  ]);
+  return { ...resolved, ...(runContext ? { runContext } : {}), provenance };
 }
 
-function resolveTasks(deps: ActivityDeps, input: JobRunInput): ResolvedJob {
+function resolveTasks(root: string, input: JobRunInput): ResolvedJob {
   try {
-    const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
+    const project = loadProject({ root });
     if (input.schedule) {
       const annotations = temporalAnnotations(requireSchedule(project, input.schedule));
       const notify = notifyPlanFor(annotations.notify);

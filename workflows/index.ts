@@ -20,7 +20,7 @@ import { RunTracker } from './progress.js';
 import { scheduledOrigin, taskSummary, type RunOrigin } from './summary.js';
 import type { Activities } from '../activities/index.js';
 import { notifyFinished, watchForLate, type NoticeBase } from './notify.js';
-import { withRunContext } from './run-context.js';
+import { runFacts, withRunContext } from './run-context.js';
 import { ACTIVITY, FAILURE, PATCH, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
 
@@ -127,7 +127,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         taskCount: resolved.tasks.length,
         job: resolved.job,
         completed: results,
-        ...withRunContext(resolved),
+        ...runFacts(resolved),
       };
       const message = `Task ${task.index + 1}/${resolved.tasks.length} '${details.task}' of job '${resolved.job}' failed: ${inner?.message ?? String(err)}`;
       await lateWatch?.stop();
@@ -155,7 +155,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     ...(input.environment ? { environment: input.environment } : {}),
     tasks: results,
     ...(fromTask ? { resumedFrom: fromTask } : {}),
-    ...withRunContext(resolved),
+    ...runFacts(resolved),
   };
 }
 

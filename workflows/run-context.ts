@@ -4,8 +4,16 @@
  * failure details for `runs`. Only data changes, no command: runs recorded before it
  * replay unchanged (their resolved job has no context, so nothing is added).
  */
-import type { ResolvedJob, RunContext } from './types.js';
+import type { Provenance, ResolvedJob, RunContext } from './types.js';
 
 export function withRunContext(resolved: Pick<ResolvedJob, 'runContext'>): { runContext?: RunContext } {
   return resolved.runContext ? { runContext: resolved.runContext } : {};
+}
+
+/** What a run's result and failure details keep of its resolved job: its time and what ran. */
+export function runFacts(resolved: Pick<ResolvedJob, 'runContext' | 'provenance'>): {
+  runContext?: RunContext;
+  provenance?: Provenance;
+} {
+  return { ...withRunContext(resolved), ...(resolved.provenance ? { provenance: resolved.provenance } : {}) };
 }

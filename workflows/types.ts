@@ -52,6 +52,24 @@ export interface ResolvedJob {
   notify?: NotifyPlan;
   /** The time the run stands for, worked out once when it starts (absent in runs older than it). */
   runContext?: RunContext;
+  /** What ran: configuration, code, tool versions (absent in runs older than it). */
+  provenance?: Provenance;
+}
+
+/** What a run ran, recorded once when it starts (src/meltano/provenance.ts); never a secret. */
+export interface Provenance {
+  /** sha256 of meltano.yml and every file it includes, as loaded (first 16 hex digits). */
+  configHash: string;
+  /** The project's files the hash covers, relative to the root. */
+  configFiles: string[];
+  /** The project's git commit and whether the work tree differs from it; absent outside a repository. */
+  git?: { commit: string; dirty: boolean };
+  /** `meltano --version` on the worker. */
+  meltanoVersion?: string;
+  /** The plugins the run's tasks use: pip_url (credentials in it masked) and variant, as meltano.yml says. */
+  plugins: Array<{ name: string; pipUrl?: string; variant?: string }>;
+  /** The worker that started the run: `pid@host` and this tool's version. */
+  worker: { identity: string; version: string };
 }
 
 /**
@@ -117,6 +135,7 @@ export interface JobRunResult {
   resumedFrom?: number;
   /** The time the run stood for, as its tasks got it. */
   runContext?: RunContext;
+  provenance?: Provenance;
 }
 
 /**
@@ -135,6 +154,7 @@ export interface TaskFailureDetails {
   completed: TaskResult[];
   /** The time the run stood for, as its tasks got it. */
   runContext?: RunContext;
+  provenance?: Provenance;
 }
 
 /** Rows per stream counted so far by one attempt of one task (cumulative, not an increment). */

@@ -4,7 +4,7 @@
  * structured details, see `TaskFailureDetails`).
  */
 import type { Client } from '@temporalio/client';
-import type { JobRunResult, RunContext, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
+import type { JobRunResult, Provenance, RunContext, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
 import { FAILURE, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
 import { totalRows } from '../../workflows/summary.js';
 import type { Scope } from './scope.js';
@@ -25,6 +25,8 @@ export interface RunRow {
   rows: number | null;
   /** The time the run stood for, as its tasks got it (docs/run-context.md); null while running or before it existed. */
   interval: RunInterval | null;
+  /** What the run ran (configuration hash, git commit, versions, plugins, worker); null while running or before it existed. */
+  provenance: Provenance | null;
 }
 
 /** A finished run's scheduled time and data interval, RFC 3339 UTC. */
@@ -86,18 +88,33 @@ export async function runOutcome(
   client: Client,
   workflowId: string,
   runId: string,
-): Promise<{ failedTask: string | null; rows: number | null; interval: RunInterval | null }> {
+): Promise<{
+  failedTask: string | null;
+  rows: number | null;
+  interval: RunInterval | null;
+  provenance: Provenance | null;
+}> {
   try {
     const result = (await client.workflow.getHandle(workflowId, runId).result()) as JobRunResult | undefined;
-    return { failedTask: null, rows: sumRows(result?.tasks), interval: intervalOf(result?.runContext) };
+    return {
+      failedTask: null,
+      rows: sumRows(result?.tasks),
+      interval: intervalOf(result?.runContext),
+      provenance: result?.provenance ?? null,
+    };
   } catch (err) {
     const cause = (err as { cause?: Error & { type?: string; details?: unknown[] } }).cause;
     if (cause?.type === FAILURE.taskFailed) {
       const details = cause.details?.[0] as TaskFailureDetails | undefined;
       if (details && typeof details.task === 'string')
-        return { failedTask: details.task, rows: sumRows(details.completed), interval: intervalOf(details.runContext) };
+        return {
+          failedTask: details.task,
+          rows: sumRows(details.completed),
+          interval: intervalOf(details.runContext),
+          provenance: details.provenance ?? null,
+        };
     }
-    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null, interval: null };
+    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null, interval: null, provenance: null };
   }
 }
 
@@ -136,7 +153,7 @@ export async function listRuns(
       durationMs: wf.closeTime ? wf.closeTime.getTime() - wf.startTime.getTime() : null,
       ...(wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED'
         ? await runOutcome(client, wf.workflowId, wf.runId)
-        : { failedTask: null, rows: null, interval: null }),
+        : { failedTask: null, rows: null, interval: null, provenance: null }),
     });
     if (rows.length >= options.limit) break;
   }

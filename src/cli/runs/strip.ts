@@ -4,6 +4,7 @@
  * view, in text). Pure: rows in, text out; colour only when asked.
  */
 import { formatDuration } from '../../../workflows/summary.js';
+import type { Provenance } from '../../../workflows/types.js';
 
 export interface StripRun {
   workflowId: string;
@@ -17,6 +18,20 @@ export interface StripRun {
   rows: number | null;
   /** The data interval the run stood for (RFC 3339 UTC), when known. */
   interval?: { start: string; end: string } | null;
+  /** What the run ran, when known. */
+  provenance?: Provenance | null;
+}
+
+/** `config 3f9a1c2b4d5e6f70, git 1a2b3c4 (dirty), meltano 4.4.1, worker 123@host`. */
+export function provenanceText(p: Provenance): string {
+  return [
+    `config ${p.configHash}`,
+    p.git ? `git ${p.git.commit.slice(0, 7)}${p.git.dirty ? ' (dirty)' : ''}` : 'no git',
+    p.meltanoVersion ? p.meltanoVersion.replace(/^meltano, version /u, 'meltano ') : undefined,
+    `worker ${p.worker.identity}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export interface StripOptions {
@@ -97,6 +112,9 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
         `  ${(i === list.findIndex((x) => x.interval) ? 'interval' : '').padEnd(LABEL + 1)}${paint(s.color, s.mark)} ${shortTime(r.interval.start)} → ${shortTime(r.interval.end)}`,
       );
     });
+    // What the newest run that knows it ran: a changed hash or commit between runs shows here.
+    const ran = newestFirst.find((r) => r.provenance)?.provenance;
+    if (ran) out.push(`  ${'ran'.padEnd(LABEL + 1)}${provenanceText(ran)}`);
     const lastFailure = newestFirst.find((r) => r.status === 'FAILED');
     if (lastFailure) {
       out.push(
