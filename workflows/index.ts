@@ -20,7 +20,7 @@ import { RunTracker } from './progress.js';
 import { scheduledOrigin, taskSummary, type RunOrigin } from './summary.js';
 import type { Activities } from '../activities/index.js';
 import { notifyFinished, watchForLate, type NoticeBase } from './notify.js';
-import { runFacts, withRunContext } from './run-context.js';
+import { runFacts, runFactsDetails, withRunContext } from './run-context.js';
 import { ACTIVITY, FAILURE, PATCH, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
 
@@ -75,7 +75,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   };
   const { [ACTIVITY.runMeltanoTask]: runMeltanoTask } = proxyActivities<Activities>(taskOptions);
   // The UI's current details: which task of how many, rows so far (reported by the running task).
-  const tracker = new RunTracker(resolved.tasks, runOrigin());
+  const tracker = new RunTracker(resolved.tasks, runOrigin(), runFactsDetails(resolved));
   setHandler(taskRowsSignal, (update) => tracker.rows(update));
 
   const results: TaskResult[] = [];

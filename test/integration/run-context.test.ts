@@ -233,6 +233,16 @@ describe('run context', { timeout: 240_000 }, () => {
       }
     }
 
+    // The UI's current details of a run show its interval and what ran.
+    const client = await server.client();
+    const meta = await client.workflow
+      .getHandle(`${id('hourly')}-${slots[1]}`)
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toContain(`**Interval** ${previous[1]} → ${slots[1]} (scheduled ${slots[1]})`);
+    expect(meta.currentDetails).toMatch(
+      /\*\*Ran\*\* config `[0-9a-f]{16}` \(meltano\.yml\), no git, meltano, version /u,
+    );
+
     // The text form lists the intervals oldest first.
     const text = await cli(['runs', 'hourly']);
     expect(text.exitCode, text.stderr).toBe(0);
