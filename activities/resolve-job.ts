@@ -3,12 +3,15 @@
  * always uses the deployed configuration; the history records the result
  * (task words and retry settings, never env values).
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { runContextOf } from '../src/temporal/run-interval.js';
+import { runProvenance } from '../src/meltano/provenance.js';
+import { locateMeltano } from '../src/meltano/executable.js';
 import { UserError } from '../src/errors.js';
 import { loadProject } from '../src/project/load.js';
 import { jobTasks, requireSchedule, scheduleTasks } from '../src/project/resolve.js';
 import { DEFAULT_POLICY, temporalAnnotations } from '../src/temporal/annotations.js';
-import type { JobRunInput, ResolvedJob } from '../workflows/types.js';
+import type { JobRunInput, ResolvedJob, RunContext } from '../workflows/types.js';
 import { FAILURE } from '../workflows/contract.js';
 import { effectiveNotifySettings, notifyPlan, projectNotifySettings, type NotifyPlan } from '../src/notify/settings.js';
 import type { Project, ScheduleDef } from '../src/project/model.js';
@@ -36,9 +39,37 @@ function configError(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: FAILURE.meltanoConfig, message, nonRetryable: true });
 }
 
-export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {
+/**
+ * The time the run stands for (src/temporal/run-interval.ts), worked out once here so every
+ * task of the run gets the same one and the history records it. None without a client
+ * (an activity test environment).
+ */
+async function currentRunContext(): Promise<RunContext | undefined> {
+  const ctx = Context.current();
+  let client: Context['client'];
   try {
-    const project = loadProject({ root: input.projectRoot ?? deps.projectRoot });
+    client = ctx.client;
+  } catch {
+    return undefined;
+  }
+  const run = ctx.info.workflowExecution;
+  return run ? runContextOf(client, run.workflowId, run.runId) : undefined;
+}
+
+export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {
+  const root = input.projectRoot ?? deps.projectRoot;
+  const resolved = resolveTasks(root, input);
+  const located = locateMeltano(root);
+  const [runContext, provenance] = await Promise.all([
+    currentRunContext(),
+    runProvenance(loadProject({ root }), resolved.tasks, 'found' in located ? { meltano: located.found } : {}),
+  ]);
+  return { ...resolved, ...(runContext ? { runContext } : {}), provenance };
+}
+
+function resolveTasks(root: string, input: JobRunInput): ResolvedJob {
+  try {
+    const project = loadProject({ root });
     if (input.schedule) {
       const schedule = requireSchedule(project, input.schedule);
       const annotations = temporalAnnotations(schedule);

@@ -46,6 +46,12 @@ export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInpu
       cancellationSignal: ctx.cancellationSignal,
       log: ctx.log,
       onRows: (rows) => reporter.update(rows),
+      run: {
+        ...(ctx.info.workflowExecution ? { workflowId: ctx.info.workflowExecution.workflowId } : {}),
+        ...(ctx.info.workflowExecution ? { workflowRunId: ctx.info.workflowExecution.runId } : {}),
+        ...(ctx.info.workflowNamespace ? { namespace: ctx.info.workflowNamespace } : {}),
+        ...(deps.uiUrl ? { uiBase: deps.uiUrl } : {}),
+      },
     });
   } catch (err) {
     throw err instanceof MeltanoTaskFailure ? applicationFailure(err) : err;

@@ -129,6 +129,21 @@ export class ScheduleNotSyncedError extends UserError {
   }
 }
 
+/** In meltano.yml, but its `annotations.temporal.environments` leaves out the environment in use: not in Temporal here. */
+export class ScheduleNotInEnvironmentError extends UserError {
+  constructor(
+    readonly schedule: string,
+    readonly environment: string,
+    reason: string,
+    listed: readonly string[],
+  ) {
+    super(`Schedule '${schedule}' does not exist in environment ${environment}: ${reason}.`, {
+      hint: `use --environment ${listed[0] ?? 'NAME'}, or add ${environment} to its annotations.temporal.environments and run meltano-temporal sync`,
+    });
+    this.name = 'ScheduleNotInEnvironmentError';
+  }
+}
+
 /** A Temporal Schedule at this project's id was made by another project: never updated or deleted. */
 export class ScheduleOwnedElsewhereError extends UserError {
   constructor(

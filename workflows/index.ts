@@ -33,6 +33,7 @@ import {
 import { markHeld, releaseDownstreams } from './after-release.js';
 import { pauseIfFailingInARow } from './pause.js';
 import { showPoolWait, takePoolSlot } from './pool-slot.js';
+import { runFacts, runFactsDetails, withRunContext } from './run-context.js';
 import type { JobProgress, JobRunInput, JobRunResult, TaskFailureDetails, TaskResult } from './types.js';
 
 /** The pools' and the after-coordinators' workflows, registered with the job workflow (the bundle holds every export of this module). */
@@ -93,7 +94,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
   };
   const { [ACTIVITY.runMeltanoTask]: runMeltanoTask } = proxyActivities<Activities>(taskOptions);
   // The UI's current details: which task of how many, rows so far (reported by the running task).
-  const tracker = new RunTracker(resolved.tasks, runOrigin());
+  const tracker = new RunTracker(resolved.tasks, runOrigin(), runFactsDetails(resolved));
   setHandler(taskRowsSignal, (update) => tracker.rows(update));
   // A pool (annotations.temporal.pool): the run holds one of its slots from its first task to its end.
   const slot =
@@ -123,6 +124,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
             runId: uuid4(),
             ...(input.runOptions ? { runOptions: input.runOptions } : {}),
             ...(resolved.policy.stallTimeout ? { stallTimeout: resolved.policy.stallTimeout } : {}),
+            ...withRunContext(resolved),
           },
         ],
       );
@@ -151,6 +153,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
         taskCount: resolved.tasks.length,
         job: resolved.job,
         completed: results,
+        ...runFacts(resolved),
       };
       // annotations.temporal.after: the alert and `runs` name the schedules this failure holds back.
       const holds = input.downstreams?.length && patched(AFTER_PATCH) ? markHeld(input.downstreams) : [];
@@ -191,6 +194,7 @@ export async function meltanoJob(input: JobRunInput): Promise<JobRunResult> {
     ...(input.environment ? { environment: input.environment } : {}),
     tasks: results,
     ...(fromTask ? { resumedFrom: fromTask } : {}),
+    ...runFacts(resolved),
   };
 }
 

@@ -16,6 +16,8 @@ export class RunTracker {
   constructor(
     tasks: readonly ResolvedTask[],
     private readonly origin?: RunOrigin,
+    /** Lines shown under the progress for the whole run (its interval and what ran: run-context.ts). */
+    private readonly footer?: string,
   ) {
     this.tasks = tasks.map((t) => ({ text: taskText(t), state: 'pending' }));
     this.publish();
@@ -66,6 +68,7 @@ export class RunTracker {
   }
 
   private publish(): void {
-    setCurrentDetails(runCurrentDetails(this.snapshot()));
+    const details = runCurrentDetails(this.snapshot());
+    setCurrentDetails(this.footer ? `${details}\n\n${this.footer}` : details);
   }
 }

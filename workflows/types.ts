@@ -68,6 +68,41 @@ export interface ResolvedJob {
   notify?: NotifyPlan;
   /** `pause_after_failures`: the run that makes this many failed runs in a row pauses the schedule. */
   pauseAfterFailures?: number;
+  /** The time the run stands for, worked out once when it starts (absent in runs older than it). */
+  runContext?: RunContext;
+  /** What ran: configuration, code, tool versions (absent in runs older than it). */
+  provenance?: Provenance;
+}
+
+/** What a run ran, recorded once when it starts (src/meltano/provenance.ts); never a secret. */
+export interface Provenance {
+  /** sha256 of meltano.yml and every file it includes, as loaded (first 16 hex digits). */
+  configHash: string;
+  /** The project's files the hash covers, relative to the root. */
+  configFiles: string[];
+  /** The project's git commit and whether the work tree differs from it; absent outside a repository. */
+  git?: { commit: string; dirty: boolean };
+  /** `meltano --version` on the worker. */
+  meltanoVersion?: string;
+  /** The plugins the run's tasks use: pip_url (credentials in it masked) and variant, as meltano.yml says. */
+  plugins: Array<{ name: string; pipUrl?: string; variant?: string }>;
+  /** The worker that started the run: `pid@host` and this tool's version. */
+  worker: { identity: string; version: string };
+}
+
+/**
+ * The time a run stands for (Airflow's logical date and data interval), RFC 3339 UTC.
+ * `scheduledTime` is the interval's end. See src/temporal/run-interval.ts for the rules.
+ */
+export interface RunContext {
+  /** The nominal time: the slot a schedule started the run for (backfills included), else when it started. */
+  scheduledTime: string;
+  intervalStart: string;
+  intervalEnd: string;
+  /** How the interval was found: `schedule` (a slot of the spec), `trigger` (started now, by hand), `none` (no spec: start = end). */
+  kind: 'schedule' | 'trigger' | 'none';
+  /** The Temporal Schedule whose spec gave the interval. */
+  scheduleId?: string;
 }
 
 export interface TaskActivityInput {
@@ -82,6 +117,8 @@ export interface TaskActivityInput {
   stallTimeout?: string;
   /** Extra variables a custom workflow's `meltanoRun` gives the task (over the schedule's env; masked in logs). */
   env?: Record<string, string>;
+  /** The run's time (names and times only: it lands in history). */
+  runContext?: RunContext;
 }
 
 export interface TaskResult {
@@ -128,6 +165,9 @@ export interface JobRunResult {
   tasks: TaskResult[];
   /** `runs retry`: the tasks before this one were skipped (done by the original run). */
   resumedFrom?: number;
+  /** The time the run stood for, as its tasks got it. */
+  runContext?: RunContext;
+  provenance?: Provenance;
 }
 
 /**
@@ -144,6 +184,9 @@ export interface TaskFailureDetails {
   job: string;
   /** The tasks that finished before it. */
   completed: TaskResult[];
+  /** The time the run stood for, as its tasks got it. */
+  runContext?: RunContext;
+  provenance?: Provenance;
 }
 
 /** Rows per stream counted so far by one attempt of one task (cumulative, not an increment). */

@@ -131,14 +131,20 @@ export function captureTaskBaseEnvironment(): TaskBaseEnvironment {
   return captured;
 }
 
-/** The environment of one task's `meltano run`: the base, the schedule's env, the schedule's environment. */
+/**
+ * The environment of one task's `meltano run`: the base, the schedule's env, the run context
+ * (run-context-env.ts: ours, so a schedule's env cannot fake the interval), the schedule's
+ * environment.
+ */
 export function meltanoRunEnvironment(
   scheduleEnv: Readonly<Record<string, string>>,
   environment: string | undefined,
+  runContext: Readonly<Record<string, string>> = {},
 ): NodeJS.ProcessEnv {
   return {
     ...captureTaskBaseEnvironment().env,
     ...scheduleEnv,
+    ...runContext,
     ...(environment ? { MELTANO_ENVIRONMENT: environment } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { requireSchedule, scheduleTasks, type RunnableTask } from '../project/re
 import { effectiveStallTimeout } from '../temporal/stall-timeout.js';
 import type { MeltanoRunOptions } from './run-options.js';
 import type { TaskResult } from '../../workflows/types.js';
+import { emptyRunContext } from './run-context-env.js';
 
 export type LocalTaskEvent =
   | { type: 'started'; task: RunnableTask; total: number }
@@ -38,6 +39,8 @@ export async function runScheduleLocally(project: Project, name: string, options
   // Loaded only now: the runner reads its settings from the environment when it loads.
   const { executeTask } = await import('./task-runner.js');
   const runKey = `local-${name}-${new Date().toISOString()}`;
+  // No server, so no spec to read slots from: an empty interval at the start (docs/run-context.md).
+  const runContext = emptyRunContext(Date.now());
   const total = tasks.length;
   for (const task of tasks) {
     options.onEvent({ type: 'started', task, total });
@@ -51,6 +54,7 @@ export async function runScheduleLocally(project: Project, name: string, options
           runId: randomUUID(),
           ...(options.runOptions ? { runOptions: options.runOptions } : {}),
           ...(stall ? { stallTimeout: stall.value } : {}),
+          runContext,
         },
         {
           attempt: 1,

@@ -14,8 +14,9 @@ import { findSchedule } from '../project/model.js';
 import { loadProject } from '../project/load.js';
 import { locateMeltano } from './executable.js';
 import { meltanoRunEnvironment } from './child-env.js';
+import { runContextEnvironment, type TaskRunContext } from './run-context-env.js';
 import { RowCounter } from './metrics.js';
-import { scheduleEnv, secretMasker } from './mask.js';
+import { maskedEnvValues, scheduleEnv, secretMasker } from './mask.js';
 import { taskLogPath } from './task-logs.js';
 import { startGroupProcess } from './process-group.js';
 import { ownRunIsStale } from './stale-run.js';
@@ -96,6 +97,8 @@ export interface TaskRuntime {
   onLine?: (line: string) => void;
   /** Rows per stream counted so far, each time a METRIC line changes them. */
   onRows?: (rows: Record<string, number>) => void;
+  /** The run this task belongs to (ids, the UI's base); its time comes with the input. */
+  run?: Omit<TaskRunContext, 'attempt' | 'context'>;
 }
 
 /**
@@ -115,9 +118,14 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
   }
   const meltano = located.found;
   const extraEnv = { ...taskScheduleEnv(input, root), ...(input.env ?? {}) };
-  const mask = secretMasker(Object.values(extraEnv));
+  const mask = secretMasker(maskedEnvValues(extraEnv));
   // What `meltano run` gets from a plain shell for the schedule's environment (child-env.ts).
-  const env = meltanoRunEnvironment(extraEnv, input.environment);
+  const contextEnv = runContextEnvironment({
+    ...ctx.run,
+    ...(input.runContext ? { context: input.runContext } : {}),
+    attempt,
+  });
+  const env = meltanoRunEnvironment(extraEnv, input.environment, contextEnv);
   let force = false;
   const buildArgs = (): string[] =>
     input.task.command === 'run'

@@ -10,7 +10,7 @@ import { loadProject } from '../project/load.js';
 import type { Project, ScheduleDef } from '../project/model.js';
 import { temporalAnnotations } from '../temporal/annotations.js';
 import { projectName } from '../temporal/schedule-mapping.js';
-import { scheduleEnv, secretMasker } from '../meltano/mask.js';
+import { maskedEnvValues, scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { destinationLabel } from './destinations.js';
 import { resolveSecret, sendNotice, sendTestNotice } from './dispatch.js';
 import type { NotifyEvent } from './event-names.js';
@@ -114,7 +114,7 @@ function resolveTarget(root: string, scheduleName: string, env: NodeJS.ProcessEn
       return [];
     }
   });
-  return { project, schedule, settings, env: merged, mask: secretMasker([...Object.values(ownEnv), ...secrets]) };
+  return { project, schedule, settings, env: merged, mask: secretMasker([...maskedEnvValues(ownEnv), ...secrets]) };
 }
 
 /** Destinations already reached for a notice on this worker: a retried attempt does not send to them again. */

@@ -37,6 +37,10 @@ export interface TemporalAnnotations {
   notify?: NotifySettings | false;
   /** `workflow:` the custom workflow (an exported function of the workflows folder) the schedule starts instead of its job. */
   workflow?: string;
+  /** `environments:`: the Meltano environments the schedule exists in; absent: all of them. */
+  environments?: string[];
+  /** `task_queue:`: the queue its runs go to (workers polling it run them); absent: the scope's queue. */
+  taskQueue?: string;
 }
 
 /** Documented defaults (docs/configuration.md, "Schedule annotations" and "Mapping"). */
@@ -62,6 +66,8 @@ const KNOWN = new Set([
   'pool',
   'after',
   'workflow',
+  'environments',
+  'task_queue',
 ]);
 
 function isTimezone(tz: string): boolean {
@@ -147,6 +153,28 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
       `workflow must be the name of a function exported from a custom workflow file, not ${JSON.stringify(workflow)}`,
       'set workflow: nightly (see `meltano-temporal workflows list`)',
     );
+  const taskQueue = a.task_queue;
+  if (
+    taskQueue !== undefined &&
+    (typeof taskQueue !== 'string' || !taskQueue.trim() || taskQueue.trim() !== taskQueue || taskQueue.includes(','))
+  ) {
+    fail(
+      `task_queue must be a task queue name (no spaces around it, no comma), not ${JSON.stringify(taskQueue)}`,
+      'set task_queue: heavy, and start a worker with --task-queue heavy (or --task-queue meltano,heavy)',
+    );
+  }
+  const environments = a.environments;
+  if (
+    environments !== undefined &&
+    (!Array.isArray(environments) ||
+      !environments.length ||
+      !environments.every((e) => typeof e === 'string' && e.length > 0))
+  ) {
+    fail(
+      `environments must be a list of Meltano environment names, not ${JSON.stringify(environments)}`,
+      'set environments: [prod] (or leave it out: every environment)',
+    );
+  }
   return {
     policy,
     overlap: overlap as OverlapPolicyName,
@@ -159,5 +187,22 @@ export function temporalAnnotations(schedule: Pick<ScheduleDef, 'name' | 'file' 
     ...(pauseAfterFailures !== undefined ? { pauseAfterFailures } : {}),
     ...(stallTimeout ? { stallTimeout } : {}),
     ...(typeof workflow === 'string' ? { workflow } : {}),
+    ...(environments ? { environments: environments as string[] } : {}),
+    ...(typeof taskQueue === 'string' ? { taskQueue } : {}),
   };
+}
+
+/**
+ * Why a schedule does not exist in `environment` (the one a sync or command is for), or
+ * undefined when it does: its `environments` annotation does not list it. A sync for no
+ * environment (`default`) has a schedule only when the list names `default`.
+ */
+export function notInEnvironment(
+  annotations: Pick<TemporalAnnotations, 'environments'>,
+  environment: string | undefined,
+): string | undefined {
+  const listed = annotations.environments;
+  const name = environment ?? 'default';
+  if (!listed || listed.includes(name)) return undefined;
+  return `annotations.temporal.environments is [${listed.join(', ')}], not ${name}`;
 }

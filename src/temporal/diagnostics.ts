@@ -12,6 +12,7 @@ import { isLocalDatabaseUri, systemDatabaseUri, type SettingValue } from '../pro
 import { locateMeltano } from '../meltano/executable.js';
 import { connectClient, type ConnectionSettings } from './connection.js';
 import { desiredSchedule } from './schedule-mapping.js';
+import { notInEnvironment, temporalAnnotations } from './annotations.js';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/contract.js';
 import { resolveScope, type ScopeOptions } from './scope.js';
 import { activityPollers } from './task-queue.js';
@@ -66,6 +67,41 @@ function schedulesCheck(project: Project): Check {
         fix: 'fix the entries named (meltano-temporal schedule set / job add)',
       }
     : { name: 'schedules', ok: true, detail: `all ${project.schedules.length} have their job and valid settings` };
+}
+
+/** The schedules that do not exist in this environment by their `environments` annotation, and why. */
+function environmentsCheck(project: Project, environment: string | undefined): Check[] {
+  const absent = project.schedules.flatMap((s) => {
+    try {
+      const reason = notInEnvironment(temporalAnnotations(s), environment);
+      return reason ? [`${s.name} (${reason})`] : [];
+    } catch {
+      return []; // the schedules check reports it
+    }
+  });
+  if (!absent.length) return [];
+  return [
+    {
+      name: 'environments',
+      ok: true,
+      detail: `${absent.length} schedule(s) not in Temporal for environment ${environment ?? 'default'}, by their annotation: ${absent.join('; ')}`,
+    },
+  ];
+}
+
+/** The other queues this environment's schedules route runs to (annotations.temporal.task_queue), with their schedules. */
+function routedQueues(project: Project, environment: string | undefined, own: string): Map<string, string[]> {
+  const queues = new Map<string, string[]>();
+  for (const s of project.schedules) {
+    try {
+      const a = temporalAnnotations(s);
+      if (!a.taskQueue || a.taskQueue === own || notInEnvironment(a, environment)) continue;
+      queues.set(a.taskQueue, [...(queues.get(a.taskQueue) ?? []), s.name]);
+    } catch {
+      // the schedules check reports it
+    }
+  }
+  return queues;
 }
 
 /** Each notify destination resolves from this host's environment (nothing is sent); no line when none is configured. */
@@ -172,7 +208,9 @@ export async function serverChecks(
           }
         : { name: 'search attributes', ok: true, detail: SEARCH_ATTRIBUTE_NAMES.join(', ') },
     );
-    const queue = resolveScope(project, scopeOptions, env).taskQueue;
+    const scope = resolveScope(project, scopeOptions, env);
+    const queue = scope.taskQueue;
+    checks.push(...environmentsCheck(project, scope.environment));
     const pollers = await activityPollers(client, queue);
     checks.push(
       pollers.length
@@ -188,6 +226,23 @@ export async function serverChecks(
             fix: 'start one: meltano-temporal worker',
           },
     );
+    for (const [routed, names] of routedQueues(project, scope.environment, queue)) {
+      const polling = await activityPollers(client, routed);
+      checks.push(
+        polling.length
+          ? {
+              name: 'workers',
+              ok: true,
+              detail: `${polling.length} polling task queue '${routed}' (schedules ${names.join(', ')}): ${polling.join(', ')}`,
+            }
+          : {
+              name: 'workers',
+              ok: false,
+              detail: `nobody polls task queue '${routed}', where annotations.temporal.task_queue sends schedules ${names.join(', ')}: their runs will wait`,
+              fix: `start one: meltano-temporal worker --task-queue ${routed} (or --task-queue ${queue},${routed})`,
+            },
+      );
+    }
     checks.push(systemDbCheck(pollers.length, queue, systemDatabaseUri(project, env)));
   } catch (err) {
     checks.push({

@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import os from 'node:os';
 import { RunNotFoundError, RunOutcomeUnknownError, UserError } from '../errors.js';
 import { findSchedule, type Project } from '../project/model.js';
-import { scheduleEnv, secretMasker } from '../meltano/mask.js';
+import { maskedEnvValues, scheduleEnv, secretMasker } from '../meltano/mask.js';
 import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 import type { ResolvedJob, TaskActivityInput, TaskResult } from '../../workflows/types.js';
@@ -144,7 +144,9 @@ export async function printRunLogs(
     throw err;
   }
   const scheduleName = description.typedSearchAttributes.get(SEARCH_ATTRIBUTE.schedule);
-  const mask = secretMasker(Object.values(scheduleEnv(scheduleName ? findSchedule(project, scheduleName) : undefined)));
+  const mask = secretMasker(
+    maskedEnvValues(scheduleEnv(scheduleName ? findSchedule(project, scheduleName) : undefined)),
+  );
   const records = await taskRecords(client, workflowId);
   if (options.task !== undefined && records.length && !records.some((r) => r.task === options.task)) {
     throw new UserError(

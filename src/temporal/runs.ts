@@ -4,7 +4,7 @@
  * structured details, see `TaskFailureDetails`).
  */
 import type { Client } from '@temporalio/client';
-import type { JobRunResult, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
+import type { JobRunResult, Provenance, RunContext, TaskFailureDetails, TaskResult } from '../../workflows/types.js';
 import {
   FAILURE,
   SEARCH_ATTRIBUTE,
@@ -40,6 +40,10 @@ export interface RunRow {
   failureType: string | null;
   /** A run started by `runs retry`: what it retries, where it started, the tasks skipped by hand and who skipped them. */
   retry: RunRetry | null;
+  /** The time the run stood for, as its tasks got it (docs/run-context.md); null while running or before it existed. */
+  interval: RunInterval | null;
+  /** What the run ran (configuration hash, git commit, versions, plugins, worker); null while running or before it existed. */
+  provenance: Provenance | null;
 }
 
 export interface RunRetry {
@@ -72,6 +76,17 @@ function innermostType(err: unknown): string | null {
   }
   return type;
 }
+
+/** A finished run's scheduled time and data interval, RFC 3339 UTC. */
+export interface RunInterval {
+  scheduledTime: string;
+  start: string;
+  end: string;
+  kind: RunContext['kind'];
+}
+
+const intervalOf = (c: RunContext | undefined): RunInterval | null =>
+  c ? { scheduledTime: c.scheduledTime, start: c.intervalStart, end: c.intervalEnd, kind: c.kind } : null;
 
 const quote = (v: string): string => `"${v.replace(/\\/gu, '\\\\').replace(/"/gu, '\\"')}"`;
 
@@ -121,19 +136,43 @@ export async function runOutcome(
   client: Client,
   workflowId: string,
   runId: string,
-): Promise<{ failedTask: string | null; rows: number | null; failureType: string | null }> {
+): Promise<{
+  failedTask: string | null;
+  rows: number | null;
+  failureType: string | null;
+  interval: RunInterval | null;
+  provenance: Provenance | null;
+}> {
   try {
     const result = (await client.workflow.getHandle(workflowId, runId).result()) as JobRunResult | undefined;
-    return { failedTask: null, rows: sumRows(result?.tasks), failureType: null };
+    return {
+      failedTask: null,
+      rows: sumRows(result?.tasks),
+      failureType: null,
+      interval: intervalOf(result?.runContext),
+      provenance: result?.provenance ?? null,
+    };
   } catch (err) {
     const cause = (err as { cause?: Error & { type?: string; details?: unknown[] } }).cause;
     const failureType = innermostType(cause);
     if (cause?.type === FAILURE.taskFailed) {
       const details = cause.details?.[0] as TaskFailureDetails | undefined;
       if (details && typeof details.task === 'string')
-        return { failedTask: details.task, rows: sumRows(details.completed), failureType };
+        return {
+          failedTask: details.task,
+          rows: sumRows(details.completed),
+          failureType,
+          interval: intervalOf(details.runContext),
+          provenance: details.provenance ?? null,
+        };
     }
-    return { failedTask: (cause?.message ?? '').split('\n')[0] || null, rows: null, failureType };
+    return {
+      failedTask: (cause?.message ?? '').split('\n')[0] || null,
+      rows: null,
+      failureType,
+      interval: null,
+      provenance: null,
+    };
   }
 }
 
@@ -185,7 +224,7 @@ export async function listRuns(
       durationMs: wf.closeTime ? wf.closeTime.getTime() - wf.startTime.getTime() : null,
       ...(wf.status.name === 'COMPLETED' || wf.status.name === 'FAILED'
         ? await runOutcome(client, wf.workflowId, wf.runId)
-        : { failedTask: null, rows: null, failureType: null }),
+        : { failedTask: null, rows: null, failureType: null, interval: null, provenance: null }),
       waiting: wf.status.name === 'RUNNING' ? poolWaiting(wf.memo) : null,
       ...afterLinks(wf.memo),
       retry: retryOf(wf.memo),

@@ -154,7 +154,8 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
             : schedule.interval.trim(),
         );
   const job = schedule.kind === 'job' ? schedule.job : `${schedule.extractor} ${schedule.loader}`;
-  const taskQueue = ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
+  // annotations.temporal.task_queue routes this schedule's runs (workflow and tasks) to the workers polling it.
+  const taskQueue = annotations.taskQueue ?? ctx.taskQueue ?? TASK_QUEUE_DEFAULT;
   // Only a schedule in a pool carries one: the input of every other schedule stays as it was.
   const pool = schedulePool(ctx.project, schedule, ctx.environment);
   // annotations.temporal.after: an upstream's input names the downstreams its success releases.

@@ -5,7 +5,8 @@
  * Every Temporal call about schedules goes through here.
  */
 import type { Client, ScheduleHandle } from '@temporalio/client';
-import { ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
+import { ScheduleNotInEnvironmentError, ScheduleNotInProjectError, ScheduleNotSyncedError } from '../errors.js';
+import { notInEnvironment, temporalAnnotations } from './annotations.js';
 import { findSchedule, type Project, type ScheduleDef } from '../project/model.js';
 import type { MeltanoRunOptions } from '../meltano/run-options.js';
 import { effectiveStallTimeout } from './stall-timeout.js';
@@ -48,6 +49,9 @@ export interface ScheduleView {
   pauseAfterFailures: number | null;
   /** The stall_timeout its tasks get and where it is set (the schedule, its job, the project); null: none. */
   stallTimeout: { value: string; source: string } | null;
+  /** The queue its runs go to (annotations.temporal.task_queue, else the scope's) and the workers polling it. */
+  taskQueue: string;
+  pollers: string[];
 }
 
 /** One line of `up`'s overview: a schedule and its next run, or why it is not in Temporal. */
@@ -103,9 +107,32 @@ export class ScheduleService {
     try {
       return { id, handle, description: await handle.describe() };
     } catch (err) {
-      if (err instanceof NotOnServer) throw new ScheduleNotSyncedError(name, id, this.namespace, { cause: err });
+      if (err instanceof NotOnServer) {
+        this.requireInEnvironment(name);
+        throw new ScheduleNotSyncedError(name, id, this.namespace, { cause: err });
+      }
       throw err;
     }
+  }
+
+  /**
+   * @throws {ScheduleNotInEnvironmentError} its annotations.temporal.environments leaves this environment out
+   */
+  private requireInEnvironment(name: string): void {
+    let annotations;
+    try {
+      annotations = temporalAnnotations(this.require(name));
+    } catch {
+      return; // an invalid entry is sync's and describe's to report
+    }
+    const reason = notInEnvironment(annotations, this.scope.environment);
+    if (reason)
+      throw new ScheduleNotInEnvironmentError(
+        name,
+        this.scope.environment ?? 'default',
+        reason,
+        annotations.environments ?? [],
+      );
   }
 
   private async handle(name: string): Promise<{ id: string; handle: ScheduleHandle }> {
@@ -142,6 +169,8 @@ export class ScheduleService {
       drift: scheduleDrift(description, desired),
       pauseAfterFailures: desired.annotations.pauseAfterFailures ?? null,
       stallTimeout: effectiveStallTimeout(this.project, { schedule: desired.schedule }) ?? null,
+      taskQueue: desired.taskQueue,
+      pollers: await activityPollers(this.client, desired.taskQueue),
     };
   }
 

@@ -55,6 +55,16 @@ export function resolveScope(
   };
 }
 
+/**
+ * The queues a worker polls: `--task-queue a,b` (or MELTANO_TEMPORAL_TASK_QUEUE=a,b), each a
+ * name as `parseTaskQueue` takes it; the first is the worker's own, the rest are extra.
+ * @throws {InvalidValueError} an empty name in the list (`a,,b`, `a, b`)
+ */
+export function taskQueueList(value: string): [string, ...string[]] {
+  const [first, ...rest] = value.split(',').map((name) => parseTaskQueue(name, '--task-queue'));
+  return [first as string, ...rest];
+}
+
 export function mappingContext(project: Project, scope: Scope): MappingContext {
   return { project, ...scope };
 }

@@ -30,7 +30,12 @@ export interface WorkerOptions {
   projectRoot: string;
   connection: ConnectionSettings;
   taskQueue: string;
-  /** At most this many `meltano` tasks at once on this worker. */
+  /**
+   * More queues this process polls besides `taskQueue` (`worker --task-queue a,b`), for schedules
+   * routed by `annotations.temporal.task_queue`: one SDK worker per queue, on one connection.
+   */
+  extraTaskQueues?: readonly string[];
+  /** At most this many `meltano` tasks at once on this worker (per queue). */
   maxConcurrentTasks?: number;
   /** How long running tasks may finish after a shutdown request, in ms. */
   shutdownGraceTime?: number;
@@ -54,7 +59,7 @@ export interface WorkerOptions {
   /** Folder of custom workflow files (relative to the project); default: meltano.yml's, else orchestrate/workflows. */
   workflowsDir?: string;
   /** Called once the worker polls. */
-  onReady?: (info: { taskQueue: string; namespace: string; address: string }) => void;
+  onReady?: (info: { taskQueue: string; taskQueues: string[]; namespace: string; address: string }) => void;
 }
 
 export const WORKFLOW_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'workflow-bundle.js');
@@ -153,6 +158,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const { createAfterActivities } = await import('../../activities/after.js');
   const connection = await connectWorker(options.connection);
   const { taskQueue } = options;
+  const taskQueues = [...new Set([taskQueue, ...(options.extraTaskQueues ?? [])])];
   // The prebuilt bundle starts in well under a second; building from source
   // (development checkouts without `npm run build`) takes several.
   // From the package root, not this file: in the bundled CLI this code lives in dist/cli/chunks/.
@@ -170,39 +176,43 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   checkNotifyDefault(log);
   const grace = options.shutdownGraceTime ?? 5 * 60_000;
   const slots = options.maxConcurrentTasks ?? 4;
-  let worker;
+  const workers: Array<import('@temporalio/worker').Worker> = [];
   try {
-    worker = await Worker.create({
-      connection,
-      namespace: options.connection.namespace,
-      taskQueue,
-      ...workflowSource,
-      activities: {
-        ...createActivities({
-          projectRoot: options.projectRoot,
-          ...(uiUrl ? { uiUrl } : {}),
+    for (const queue of taskQueues) {
+      workers.push(
+        await Worker.create({
+          connection,
+          namespace: options.connection.namespace,
+          taskQueue: queue,
+          ...workflowSource,
+          activities: {
+            ...createActivities({
+              projectRoot: options.projectRoot,
+              ...(uiUrl ? { uiUrl } : {}),
+            }),
+            // The pools' own (annotations.temporal.pool): local activities of the pool and of its runs.
+            ...createPoolActivities(),
+            // annotations.temporal.after: local activities of the upstream runs and of the coordinators.
+            ...createAfterActivities(),
+          },
+          // Slots of `meltano` tasks; resolveJob and notifyRun are local activities with slots of their own.
+          maxConcurrentActivityTaskExecutions: slots,
+          // Fewer pollers than slots, so a slot is free for eager dispatch (worker-tuning.ts).
+          activityTaskPollerBehavior: {
+            type: 'simple-maximum',
+            maximum: options.activityPollers ?? activityPollers(slots),
+          },
+          shutdownGraceTime: grace,
+          // A task that ignores its cancellation must not keep the worker up for ever.
+          shutdownForceTime: grace + FORCE_AFTER_GRACE_MS,
+          // Heartbeats carry cancellation back: send them often enough that a cancel
+          // reaches a running task within seconds, not the SDK's default minute.
+          maxHeartbeatThrottleInterval: '10s',
+          defaultHeartbeatThrottleInterval: '10s',
+          ...(dc ? { dataConverter: dc } : {}),
         }),
-        // The pools' own (annotations.temporal.pool): local activities of the pool and of its runs.
-        ...createPoolActivities(),
-        // annotations.temporal.after: local activities of the upstream runs and of the coordinators.
-        ...createAfterActivities(),
-      },
-      // Slots of `meltano` tasks; resolveJob and notifyRun are local activities with slots of their own.
-      maxConcurrentActivityTaskExecutions: slots,
-      // Fewer pollers than slots, so a slot is free for eager dispatch (worker-tuning.ts).
-      activityTaskPollerBehavior: {
-        type: 'simple-maximum',
-        maximum: options.activityPollers ?? activityPollers(slots),
-      },
-      shutdownGraceTime: grace,
-      // A task that ignores its cancellation must not keep the worker up for ever.
-      shutdownForceTime: grace + FORCE_AFTER_GRACE_MS,
-      // Heartbeats carry cancellation back: send them often enough that a cancel
-      // reaches a running task within seconds, not the SDK's default minute.
-      maxHeartbeatThrottleInterval: '10s',
-      defaultHeartbeatThrottleInterval: '10s',
-      ...(dc ? { dataConverter: dc } : {}),
-    });
+      );
+    }
   } catch (err) {
     await connection.close();
     throw namespaceError(err, options.connection.namespace, options.connection.address) ?? err;
@@ -213,20 +223,37 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     return;
   }
   const pruner = await startTaskLogPruner(options, connection, log);
-  const stop = (): void => worker.shutdown();
+  const stop = (): void => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
   options.signal?.addEventListener('abort', stop, { once: true });
   const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
   const compaction = startIdleCompaction({
-    load: () => worker.getStatus(),
+    load: () => {
+      const statuses = workers.map((w) => w.getStatus());
+      return {
+        ...statuses[0]!,
+        numInFlightActivities: statuses.reduce((n, s) => n + s.numInFlightActivities, 0),
+        numInFlightWorkflowActivations: statuses.reduce((n, s) => n + s.numInFlightWorkflowActivations, 0),
+      };
+    },
     onCompact: (c) =>
       log.debug(
         `idle: full garbage collection, heap used ${mib(c.heapUsedBefore)} -> ${mib(c.heapUsedAfter)}, resident memory now ${mib(c.residentAfter)}`,
       ),
   });
   try {
-    const running = worker.run();
-    options.onReady?.({ taskQueue, namespace: options.connection.namespace, address: options.connection.address });
-    await running;
+    // One worker that stops (a fatal error, shutdown) stops the others: the process serves all its queues or none.
+    const running = workers.map((w) => w.run().finally(stop));
+    options.onReady?.({
+      taskQueue,
+      taskQueues,
+      namespace: options.connection.namespace,
+      address: options.connection.address,
+    });
+    // Every worker drains before the connection closes; the first failure is the one reported.
+    const failed = (await Promise.allSettled(running)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     compaction.stop();

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  notInEnvironment,
   DEFAULT_CATCHUP_WINDOW,
   DEFAULT_POLICY,
   OVERLAP_POLICIES,
@@ -124,7 +125,7 @@ describe('temporalAnnotations', () => {
   it('refuses unknown keys, listing them and the known ones', () => {
     expect(refusal({ retries: 2, Attempts: 3, attempts: 3 })).toEqual([
       `${WHERE}unknown key(s) retries, Attempts`,
-      'use only attempts, backoff, backoff_coefficient, max_backoff, task_timeout, heartbeat_timeout, timezone, overlap, catchup_window, jitter, paused, pause_on_failure, pause_after_failures, stall_timeout, notify, pool, after, workflow',
+      'use only attempts, backoff, backoff_coefficient, max_backoff, task_timeout, heartbeat_timeout, timezone, overlap, catchup_window, jitter, paused, pause_on_failure, pause_after_failures, stall_timeout, notify, pool, after, workflow, environments, task_queue',
     ]);
   });
 
@@ -220,5 +221,24 @@ describe('temporalAnnotations', () => {
   it('reports the first problem in reading order: the policy before overlap, time zone and the rest', () => {
     expect(refusal({ overlap: 'x', attempts: 0, timezone: 'x' })[0]).toMatch(/attempts must be/u);
     expect(refusal({ overlap: 'x', timezone: 'x' })[0]).toMatch(/overlap must be/u);
+  });
+});
+
+describe('notInEnvironment', () => {
+  it('no list: every environment; a list: only those named, a sync without environment counting as default', () => {
+    expect(notInEnvironment({}, 'dev')).toBeUndefined();
+    expect(notInEnvironment({ environments: ['prod', 'dev'] }, 'dev')).toBeUndefined();
+    expect(notInEnvironment({ environments: ['prod'] }, 'dev')).toBe(
+      'annotations.temporal.environments is [prod], not dev',
+    );
+    expect(notInEnvironment({ environments: ['prod'] }, undefined)).toBe(
+      'annotations.temporal.environments is [prod], not default',
+    );
+    expect(notInEnvironment({ environments: ['default'] }, undefined)).toBeUndefined();
+  });
+
+  it('refuses an environments value that is not a non-empty list of names', () => {
+    for (const value of ['prod', [], [''], [1]])
+      expect(refusal({ environments: value })[0]).toMatch(/environments must be a list of Meltano environment names/u);
   });
 });

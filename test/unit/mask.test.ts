@@ -1,6 +1,6 @@
 /** The one masker: a schedule's env values (and a webhook URL) never leave the worker in plain text. */
 import { describe, expect, it } from 'vitest';
-import { MASK, scheduleEnv, secretMasker } from '../../src/meltano/mask.js';
+import { MASK, maskedEnvValues, scheduleEnv, secretMasker } from '../../src/meltano/mask.js';
 
 describe('secretMasker', () => {
   it('replaces every occurrence of every value', () => {
@@ -46,5 +46,32 @@ describe('scheduleEnv', () => {
 
   it('is empty without a schedule', () => {
     expect(scheduleEnv(undefined)).toEqual({});
+  });
+});
+
+describe('maskedEnvValues', () => {
+  it("masks every value but meltano run's options and booleans or numbers under keys that do not look secret", () => {
+    const env = {
+      MELTANO_RUN_FULL_REFRESH: 'true',
+      MELTANO_RUN_STATE_ID_SUFFIX: 'weekly-full',
+      TAP_X_BATCH_SIZE: '10000',
+      TAP_X_INCREMENTAL: 'False',
+      TAP_X_HOST: 'db.internal.example',
+      TAP_X_PASSWORD: '12345678',
+      TAP_X_API_KEY: 'true',
+      TAP_X_PIN: '4242',
+      TARGET_Y_TOKEN: 'abc-def-ghi',
+    };
+    expect(maskedEnvValues(env).sort()).toEqual(['12345678', '4242', 'abc-def-ghi', 'db.internal.example', 'true']);
+  });
+
+  it('a value shared by a plain key and a secret key stays masked everywhere', () => {
+    const mask = secretMasker(maskedEnvValues({ DEBUG_LEVEL: '20260101', DB_PASSWORD: '20260101' }));
+    expect(mask('level 20260101')).toBe(`level ${MASK}`);
+  });
+
+  it('leaves "true" of a full-refresh schedule readable in the logs', () => {
+    const mask = secretMasker(maskedEnvValues({ MELTANO_RUN_FULL_REFRESH: 'true', TAP_TOKEN: 'tok-secret' }));
+    expect(mask('full_refresh=true token=tok-secret')).toBe(`full_refresh=true token=${MASK}`);
   });
 });

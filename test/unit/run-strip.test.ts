@@ -95,4 +95,23 @@ describe('runs status strip', () => {
       '42M',
     ]);
   });
+
+  it('one interval line per run that knows its interval, oldest first, labelled once', () => {
+    const withInterval = (start: string, from: string, to: string): StripRun => ({
+      ...run('hourly', start, 'COMPLETED', 5000, 1),
+      interval: { start: from, end: to },
+    });
+    const text = renderRunStrips(
+      [
+        withInterval('2026-12-05T21:40:10.000Z', '2026-12-01T08:00:00Z', '2026-12-01T09:00:00Z'),
+        run('hourly', '2026-12-05T21:40:05.000Z', 'RUNNING', null, null),
+        withInterval('2026-12-05T21:40:00.000Z', '2026-12-01T06:00:00Z', '2026-12-01T07:00:00Z'),
+      ],
+      { color: false, perSchedule: 5, now: new Date('2026-12-05T21:41:00.000Z') },
+    );
+    expect(text.split('\n').filter((l) => l.includes('→'))).toEqual([
+      '  interval ✓ 2026-12-01 06:00Z → 2026-12-01 07:00Z',
+      '           ✓ 2026-12-01 08:00Z → 2026-12-01 09:00Z',
+    ]);
+  });
 });

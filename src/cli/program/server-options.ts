@@ -14,7 +14,10 @@ export function addServerOptions(cmd: Command): Command {
       '--environment <name>',
       'Meltano environment the schedules run in (default: MELTANO_ENVIRONMENT from the environment or .env, else default_environment)',
     )
-    .option('--task-queue <name>', 'task queue of the workers (env MELTANO_TEMPORAL_TASK_QUEUE, default meltano)');
+    .option(
+      '--task-queue <name>',
+      'task queue of the workers (env MELTANO_TEMPORAL_TASK_QUEUE, default meltano); worker: a comma-separated list polls each',
+    );
 }
 
 export function serverFlags(cmd: Command): ServerFlags {

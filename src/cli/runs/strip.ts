@@ -5,6 +5,8 @@
  */
 import { formatDuration } from '../../../workflows/summary.js';
 import { FAILURE } from '../../../workflows/contract.js';
+import type { Provenance } from '../../../workflows/types.js';
+import { provenanceText } from './provenance-text.js';
 
 export interface StripRun {
   workflowId: string;
@@ -26,6 +28,10 @@ export interface StripRun {
   failureType?: string | null;
   /** `runs retry` facts (1-based task numbers); absent or null for other runs. */
   retry?: { of: string; fromTask: number; skippedTasks: number[]; by: string | null } | null;
+  /** The data interval the run stood for (RFC 3339 UTC), when known. */
+  interval?: { start: string; end: string } | null;
+  /** What the run ran, when known. */
+  provenance?: Provenance | null;
 }
 
 export interface StripOptions {
@@ -98,6 +104,17 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
     out.push(`  ${'status'.padEnd(LABEL)}${statusCells.join('').trimEnd()}`);
     out.push(`  ${'time'.padEnd(LABEL)}${timeCells.join('').trimEnd()}`);
     out.push(`  ${'rows'.padEnd(LABEL)}${rowCells.join('').trimEnd()}`);
+    // One line per run that knows its interval, oldest first: a backfill reads slot by slot.
+    list.forEach((r, i) => {
+      if (!r.interval) return;
+      const s = STATUS[r.status] ?? { mark: '?', color: 90 };
+      out.push(
+        `  ${(i === list.findIndex((x) => x.interval) ? 'interval' : '').padEnd(LABEL + 1)}${paint(s.color, s.mark)} ${shortTime(r.interval.start)} → ${shortTime(r.interval.end)}`,
+      );
+    });
+    // What the newest run that knows it ran: a changed hash or commit between runs shows here.
+    const ran = newestFirst.find((r) => r.provenance)?.provenance;
+    if (ran) out.push(`  ${'ran'.padEnd(LABEL + 1)}${provenanceText(ran)}`);
     for (const r of newestFirst.filter((run) => run.status === 'RUNNING' && run.waiting))
       out.push(`  ${paint(36, '…')} ${shortTime(r.startTime)} ${r.waiting ?? ''}: ${r.workflowId}`);
     if (latest?.after?.length)

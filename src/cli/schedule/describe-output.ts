@@ -24,6 +24,11 @@ export function describeText(v: ScheduleView): string {
         ]
       : []),
     `overlap    ${v.overlap}`,
+    `task queue ${v.taskQueue}: ${
+      v.pollers.length
+        ? `${v.pollers.length} worker(s) polling (${v.pollers.join(', ')})`
+        : `WARNING: no worker polls it, runs will wait; start one: meltano-temporal worker --task-queue ${v.taskQueue}`
+    }`,
     `next runs  ${nextRunsText(v)}`,
     `running    ${v.running.join(', ') || '(none)'}`,
     `recent     ${v.recentRuns.length ? '' : '(none)'}`,

@@ -8,7 +8,7 @@ import type { SyncItem, SyncReport } from '../../temporal/sync/report.js';
 
 type FormatSyncItem = (item: SyncItem) => string;
 
-const ACTIONS = ['create', 'update', 'delete', 'unchanged', 'error'] as const;
+const ACTIONS = ['create', 'update', 'delete', 'unchanged', 'skip', 'error'] as const;
 const BAR_WIDTH = 30;
 /** Redraw the bar at most this often (a terminal redraw per schedule slows a 1,000-schedule sync). */
 const REDRAW_MS = 100;
@@ -39,7 +39,10 @@ export class SyncOutput {
   /** The summary line, the plan's warnings, and the rate limiter's refusals when there were any. */
   finish(report: SyncReport, extra: { concurrency?: number; rateLimited?: number } = {}): void {
     this.clearBar();
-    const summary = ACTIONS.map((a) => `${this.counts.get(a) ?? 0} ${a}`).join(', ');
+    // `skip` (annotations.temporal.environments) only counts in projects that use it.
+    const summary = ACTIONS.filter((a) => a !== 'skip' || this.counts.get(a))
+      .map((a) => `${this.counts.get(a) ?? 0} ${a}`)
+      .join(', ');
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1);
     const pace = report.dryRun ? '' : ` (${seconds}s${extra.concurrency ? `, ${extra.concurrency} at a time` : ''})`;
     process.stdout.write(

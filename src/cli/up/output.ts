@@ -48,7 +48,7 @@ function printSynced(report: SyncReport, formatSyncItem: FormatSyncItem, say: Re
     if (item.action !== 'unchanged') say(formatSyncItem(item), item.action === 'error' ? 'ERROR' : 'INFO');
   const count = (f: (a: string) => boolean): number => report.items.filter((i) => f(i.action)).length;
   say(
-    `sync: ${count((a) => a === 'unchanged')} unchanged, ${count((a) => a !== 'unchanged' && a !== 'error')} changed, ${count((a) => a === 'error')} error(s)`,
+    `sync: ${count((a) => a === 'unchanged')} unchanged, ${count((a) => a !== 'unchanged' && a !== 'skip' && a !== 'error')} changed, ${count((a) => a === 'error')} error(s)`,
   );
   for (const warning of report.warnings) say(`warning: ${warning}`, 'WARN');
 }

@@ -1,7 +1,7 @@
 /** What `meltano-temporal worker` does when it runs (its flags are in command.ts). */
 import type { Command } from 'commander';
 import { loadProject } from '../../project/load.js';
-import { resolveScope } from '../../temporal/scope.js';
+import { resolveScope, taskQueueList } from '../../temporal/scope.js';
 import { projectOptions } from '../program/action.js';
 import { errorReport } from '../program/error-report.js';
 import { settingsOf } from '../program/server-context.js';
@@ -64,25 +64,28 @@ export async function runWorkerCommand(flags: WorkerFlags, cmd: Command): Promis
     const project = loadProject(projectOptions(cmd));
     const settings = workerSettings(flags);
     const connection = await settingsOf(cmd);
-    const { taskQueue } = resolveScope(project, serverFlags(cmd));
+    const [taskQueue, ...extraTaskQueues] = taskQueueList(resolveScope(project, serverFlags(cmd)).taskQueue);
     const { runWorker } = await import('../../temporal/worker.js');
     await runWorker({
       projectRoot: project.root,
       connection,
       taskQueue,
+      extraTaskQueues,
       ...settings,
       signal: stop.signal,
       onReady: (i) => {
         ready = true;
         say(
           'INFO',
-          `project ${project.root}, polling task queue '${i.taskQueue}' on ${i.address} (namespace ${i.namespace}); Ctrl-C stops it`,
+          `project ${project.root}, polling task queue ${i.taskQueues.map((q) => `'${q}'`).join(', ')} on ${i.address} (namespace ${i.namespace}); Ctrl-C stops it`,
         );
         // Several workers on one queue with local SQLite: state and the run lock are not shared.
         const warn = async (): Promise<void> => {
           const { unsharedStateWarning } = await import('../../temporal/diagnostics.js');
-          const warning = await unsharedStateWarning(connection, i.taskQueue, project.settings.databaseUri);
-          if (warning) say('WARN', warning);
+          for (const queue of i.taskQueues) {
+            const warning = await unsharedStateWarning(connection, queue, project.settings.databaseUri);
+            if (warning) say('WARN', warning);
+          }
         };
         setTimeout(() => void warn().catch(() => undefined), 5000).unref();
       },

@@ -117,7 +117,7 @@ async function applyItem(
   item: PlannedItem,
   specs: CompiledSpecs,
 ): Promise<SyncItem> {
-  if (item.action === 'unchanged' || item.action === 'error') return item;
+  if (item.action === 'unchanged' || item.action === 'skip' || item.action === 'error') return item;
   const d = item.desired;
   if (item.action !== 'delete' && !d)
     throw new InternalError(`sync plan: ${item.action} of '${item.schedule}' without its desired schedule`);

@@ -17,6 +17,7 @@ import {
   type MappingContext,
 } from '../schedule-mapping.js';
 import { simultaneousStarts, simultaneousStartsWarning } from '../simultaneous-starts.js';
+import { notInEnvironment } from '../annotations.js';
 import { carriedHash, inStepByListing, scheduleDrift } from './drift.js';
 import { ownership, ownerText } from './ownership.js';
 import { byActionThenName, errorItem, type ReportHeader, type SyncItem } from './report.js';
@@ -99,6 +100,7 @@ export function toDescribe(wanted: WantedForm[], listing: ServerListing, options
   const verify = Boolean(options.verify);
   return wanted.flatMap((w) => {
     if ('error' in w || inStepByListing(listing.ours.get(w.desired.id), w.hash, verify)) return [];
+    if (notInEnvironment(w.desired.annotations, w.desired.input.environment)) return [];
     return verify || listing.ids.has(w.desired.id) ? [w.desired.id] : [];
   });
 }
@@ -113,6 +115,20 @@ function planSchedule(
 ): { item: PlannedItem; takesOver?: string } {
   const { desired: d, schedule } = w;
   const base = { schedule: schedule.name, scheduleId: d.id, applied: false, desired: d };
+  const excluded = notInEnvironment(d.annotations, ctx.environment);
+  if (excluded) {
+    // Listed for other environments only: never created here, and deleted where an earlier list had it.
+    const onServer = listing.ours.has(d.id);
+    return {
+      item: {
+        action: onServer ? 'delete' : 'skip',
+        schedule: schedule.name,
+        scheduleId: d.id,
+        changes: [excluded],
+        applied: false,
+      },
+    };
+  }
   if (inStepByListing(listing.ours.get(d.id), w.hash, verify)) {
     return { item: { ...base, action: 'unchanged', changes: [] } };
   }

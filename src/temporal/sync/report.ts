@@ -3,7 +3,8 @@
  * line per schedule in text. The JSON shape is machine output: keep it stable.
  */
 
-export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'error';
+/** `skip`: in meltano.yml, but not for this environment (annotations.temporal.environments): nothing on the server. */
+export type SyncAction = 'create' | 'update' | 'delete' | 'unchanged' | 'skip' | 'error';
 
 export interface SyncItem {
   action: SyncAction;
@@ -36,7 +37,7 @@ export interface ReportHeader {
 }
 
 /** Errors first (what needs the reader), then changes, then what is in step. */
-const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, unchanged: 4 };
+const ORDER: Record<SyncAction, number> = { error: 0, create: 1, update: 2, delete: 3, skip: 4, unchanged: 5 };
 
 /** The order items are shown in: by action (ORDER), then by schedule name. */
 export function byActionThenName(a: SyncItem, b: SyncItem): number {
@@ -70,13 +71,20 @@ export function syncReport(header: ReportHeader, items: SyncItem[], dryRun: bool
   };
 }
 
-const SYMBOL: Record<SyncAction, string> = { create: '+', update: '~', delete: '-', unchanged: '=', error: '!' };
+const SYMBOL: Record<SyncAction, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  unchanged: '=',
+  skip: '.',
+  error: '!',
+};
 
 /** One item as text: `+ create nightly (meltano:elt:dev:nightly): @daily (0 0 * * *), job el`. */
 export function formatSyncItem(item: SyncItem): string {
   const head = `${SYMBOL[item.action]} ${item.action} ${item.schedule}${item.scheduleId ? ` (${item.scheduleId})` : ''}`;
   if (item.action === 'error') return `${head}: ${item.error}`;
   if (item.action === 'update') return `${head}\n${item.changes.map((c) => `    ${c}`).join('\n')}`;
-  if (item.action === 'create') return `${head}: ${item.changes.join(', ')}`;
+  if (item.action === 'create' || item.changes.length) return `${head}: ${item.changes.join(', ')}`;
   return head;
 }

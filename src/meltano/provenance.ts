@@ -1,0 +1,119 @@
+/**
+ * What a run ran, recorded once when it starts (by the `resolveJob` activity, so it is in
+ * the run's history, result and failure details): a hash of the project's configuration
+ * as the worker loaded it (meltano.yml and every file it includes), the git commit and
+ * whether the work tree differs from it, the `meltano` version, the pip_url and variant of
+ * each plugin the tasks use, and the worker. Never a secret: no env values, no `.env`, and
+ * credentials in a pip_url (`git+https://user:token@host/...`) are masked.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { hostname } from 'node:os';
+import { execa } from 'execa';
+import type { Project } from '../project/model.js';
+import type { Provenance, ResolvedTask } from '../../workflows/types.js';
+import { MASK } from './mask.js';
+import { PACKAGE_ROOT } from '../util/paths.js';
+
+/** This tool's version, from its package.json. */
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** sha256 of each file's path and text, in path order (first 16 hex digits), and the paths. */
+export function configHash(project: Pick<Project, 'files'>): { configHash: string; configFiles: string[] } {
+  const files = [...project.files].sort((a, b) => a.relPath.localeCompare(b.relPath));
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.relPath}\0${f.text}\0`);
+  return { configHash: hash.digest('hex').slice(0, 16), configFiles: files.map((f) => f.relPath) };
+}
+
+/** `scheme://user:secret@host` -> `scheme://***@host`, wherever it stands in a pip_url. */
+export function withoutCredentials(pipUrl: string): string {
+  return pipUrl.replace(/(\/\/)[^/@\s]+@/gu, `$1${MASK}@`);
+}
+
+type RawPlugin = { name?: unknown; pip_url?: unknown; variant?: unknown; inherit_from?: unknown };
+
+/** Every plugin entry of the project's files, by name (meltano.yml's `plugins: {type: [...]}`). */
+function rawPlugins(project: Pick<Project, 'files'>): Map<string, RawPlugin> {
+  const out = new Map<string, RawPlugin>();
+  for (const file of project.files) {
+    const plugins = (file.data as { plugins?: Record<string, unknown> } | null)?.plugins;
+    if (!plugins || typeof plugins !== 'object') continue;
+    for (const list of Object.values(plugins)) {
+      if (!Array.isArray(list)) continue;
+      for (const p of list as RawPlugin[]) if (p && typeof p.name === 'string') out.set(p.name, p);
+    }
+  }
+  return out;
+}
+
+/** The plugins a run's tasks name (`tap-x`, `dbt:run` -> `dbt`), with the pip_url and variant they or their parent set. */
+export function usedPlugins(project: Pick<Project, 'files'>, tasks: readonly ResolvedTask[]): Provenance['plugins'] {
+  const raw = rawPlugins(project);
+  const names = [
+    ...new Set(tasks.flatMap((t) => t.args.filter((a) => !a.startsWith('-')).map((a) => a.split(':')[0] ?? a))),
+  ];
+  return names.flatMap((name) => {
+    let entry = raw.get(name);
+    if (!entry) return [];
+    const own = entry;
+    // An inheriting plugin installs its parent's package unless it names its own.
+    for (let depth = 0; depth < 5 && entry.pip_url === undefined && typeof entry.inherit_from === 'string'; depth++)
+      entry = raw.get(entry.inherit_from) ?? entry;
+    const pipUrl = typeof entry.pip_url === 'string' ? withoutCredentials(entry.pip_url) : undefined;
+    const variant =
+      typeof own.variant === 'string' ? own.variant : typeof entry.variant === 'string' ? entry.variant : undefined;
+    return [{ name, ...(pipUrl ? { pipUrl } : {}), ...(variant ? { variant } : {}) }];
+  });
+}
+
+/** The commit of the repository the project is in, and whether its tracked files differ; undefined outside one. */
+export async function gitState(root: string): Promise<Provenance['git']> {
+  const git = (args: string[]) => execa('git', ['-C', root, ...args], { reject: false, timeout: 20_000 });
+  const head = await git(['rev-parse', '--verify', 'HEAD']);
+  if (head.exitCode !== 0) return undefined;
+  // Tracked files only: a run's own output (`.meltano/`, logs) must not make every project dirty;
+  // an include not yet committed still changes configHash.
+  const status = await git(['status', '--porcelain', '--untracked-files=no']);
+  return { commit: String(head.stdout).trim(), dirty: status.exitCode !== 0 || String(status.stdout).trim() !== '' };
+}
+
+const meltanoVersions = new Map<string, string | undefined>();
+
+/** `meltano --version`, once per executable and modification time (a new install is seen at the next run). */
+export async function meltanoVersion(meltano: string): Promise<string | undefined> {
+  let key = meltano;
+  try {
+    key = `${meltano}@${statSync(meltano).mtimeMs}`;
+  } catch {
+    // not a path (found on PATH): cached by name
+  }
+  if (!meltanoVersions.has(key)) {
+    const r = await execa(meltano, ['--version'], { reject: false, timeout: 60_000 });
+    meltanoVersions.set(key, r.exitCode === 0 ? String(r.stdout).trim() : undefined);
+  }
+  return meltanoVersions.get(key);
+}
+
+/** The whole record for a run of `tasks` in `project`. */
+export async function runProvenance(
+  project: Pick<Project, 'root' | 'files'>,
+  tasks: readonly ResolvedTask[],
+  worker: { meltano?: string; version?: string },
+): Promise<Provenance> {
+  const [git, version] = await Promise.all([
+    gitState(project.root),
+    worker.meltano ? meltanoVersion(worker.meltano) : undefined,
+  ]);
+  return {
+    ...configHash(project),
+    ...(git ? { git } : {}),
+    ...(version ? { meltanoVersion: version } : {}),
+    plugins: usedPlugins(project, tasks),
+    // The SDK's own default worker identity.
+    worker: { identity: `${process.pid}@${hostname()}`, version: worker.version ?? toolVersion() },
+  };
+}
