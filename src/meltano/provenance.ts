@@ -7,7 +7,7 @@
  * credentials in a pip_url (`git+https://user:token@host/...`) are masked.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { execa } from 'execa';
@@ -83,19 +83,44 @@ export async function gitState(root: string): Promise<Provenance['git']> {
 
 const meltanoVersions = new Map<string, string | undefined>();
 
-/** `meltano --version`, once per executable and modification time (a new install is seen at the next run). */
-export async function meltanoVersion(meltano: string): Promise<string | undefined> {
-  let key = meltano;
+/**
+ * The version of the `meltano` package installed beside the executable, read from its
+ * metadata (`meltano, version 4.4.1`, as `meltano --version` prints it): the executable's
+ * shebang names its virtualenv's Python, whose site-packages hold `meltano-X.dist-info`.
+ * Read, not run: `meltano --version` would start Python (a second or more) at the first
+ * run of every worker, and a wrapper script would take it for a task. Unknown (absent
+ * from the record) for an executable that is not a Python entry point of a virtualenv.
+ * Cached per executable and modification time: a new install is seen at the next run.
+ */
+export function meltanoVersion(meltano: string): string | undefined {
+  let real: string;
+  let key: string;
   try {
-    key = `${meltano}@${statSync(meltano).mtimeMs}`;
+    real = realpathSync(meltano);
+    key = `${real}@${statSync(real).mtimeMs}`;
   } catch {
-    // not a path (found on PATH): cached by name
+    return undefined; // not a path: nothing to read
   }
-  if (!meltanoVersions.has(key)) {
-    const r = await execa(meltano, ['--version'], { reject: false, timeout: 60_000 });
-    meltanoVersions.set(key, r.exitCode === 0 ? String(r.stdout).trim() : undefined);
-  }
+  if (!meltanoVersions.has(key)) meltanoVersions.set(key, installedVersion(real));
   return meltanoVersions.get(key);
+}
+
+function installedVersion(executable: string): string | undefined {
+  try {
+    const shebang = /^#!(\S+)/u.exec(readFileSync(executable, 'utf8').slice(0, 512))?.[1];
+    if (!shebang || !path.isAbsolute(shebang)) return undefined;
+    const lib = path.join(path.dirname(path.dirname(shebang)), 'lib');
+    for (const python of readdirSync(lib).filter((d) => d.startsWith('python'))) {
+      const site = path.join(lib, python, 'site-packages');
+      const info = readdirSync(site).find((d) => /^meltano-[^-]+\.dist-info$/u.test(d));
+      if (!info) continue;
+      const version = /^Version: (\S+)$/mu.exec(readFileSync(path.join(site, info, 'METADATA'), 'utf8'))?.[1];
+      if (version) return `meltano, version ${version}`;
+    }
+  } catch {
+    // not a virtualenv's entry point, or unreadable: unknown
+  }
+  return undefined;
 }
 
 /** The whole record for a run of `tasks` in `project`. */
@@ -104,10 +129,8 @@ export async function runProvenance(
   tasks: readonly ResolvedTask[],
   worker: { meltano?: string; version?: string },
 ): Promise<Provenance> {
-  const [git, version] = await Promise.all([
-    gitState(project.root),
-    worker.meltano ? meltanoVersion(worker.meltano) : undefined,
-  ]);
+  const git = await gitState(project.root);
+  const version = worker.meltano ? meltanoVersion(worker.meltano) : undefined;
   return {
     ...configHash(project),
     ...(git ? { git } : {}),

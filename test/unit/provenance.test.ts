@@ -1,6 +1,9 @@
 /** The pure parts of a run's provenance (src/meltano/provenance.ts). */
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configHash, usedPlugins, withoutCredentials } from '../../src/meltano/provenance.js';
+import { configHash, meltanoVersion, usedPlugins, withoutCredentials } from '../../src/meltano/provenance.js';
 import type { ProjectFile } from '../../src/project/model.js';
 
 const file = (relPath: string, text: string, data: unknown = {}): ProjectFile =>
@@ -44,5 +47,23 @@ describe('provenance', () => {
       { name: 'dbt', pipUrl: 'dbt-core' },
       { name: 'tap-x', pipUrl: 'tap-x==1', variant: 'meltanolabs' },
     ]);
+  });
+
+  it('reads the meltano version from the metadata beside the executable, never running it', () => {
+    const venv = mkdtempSync(path.join(os.tmpdir(), 'prov-venv-'));
+    const bin = path.join(venv, 'bin');
+    const info = path.join(venv, 'lib', 'python3.11', 'site-packages', 'meltano-4.4.1.dist-info');
+    mkdirSync(bin, { recursive: true });
+    mkdirSync(info, { recursive: true });
+    writeFileSync(path.join(info, 'METADATA'), 'Metadata-Version: 2.1\nName: meltano\nVersion: 4.4.1\n');
+    // An entry point that would fail loudly if it were run.
+    writeFileSync(path.join(bin, 'meltano'), `#!${path.join(bin, 'python3')}\nraise SystemExit(99)\n`);
+    symlinkSync(path.join(bin, 'meltano'), path.join(venv, 'meltano-link'));
+    expect(meltanoVersion(path.join(bin, 'meltano'))).toBe('meltano, version 4.4.1');
+    expect(meltanoVersion(path.join(venv, 'meltano-link'))).toBe('meltano, version 4.4.1');
+    // A wrapper script (a stand-in, a shell shim) and a name that is not a path: unknown, not guessed.
+    writeFileSync(path.join(venv, 'wrapper'), '#!/bin/sh\nexec meltano "$@"\n');
+    expect(meltanoVersion(path.join(venv, 'wrapper'))).toBeUndefined();
+    expect(meltanoVersion('meltano-not-a-path')).toBeUndefined();
   });
 });
