@@ -82,7 +82,7 @@ export interface Provenance {
   configFiles: string[];
   /** The project's git commit and whether the work tree differs from it; absent outside a repository. */
   git?: { commit: string; dirty: boolean };
-  /** `meltano --version` on the worker. */
+  /** The worker's `meltano` version (`meltano, version 4.4.1`), read from its package metadata; absent when unknown. */
   meltanoVersion?: string;
   /** The plugins the run's tasks use: pip_url (credentials in it masked) and variant, as meltano.yml says. */
   plugins: Array<{ name: string; pipUrl?: string; variant?: string }>;
