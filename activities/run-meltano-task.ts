@@ -46,6 +46,7 @@ export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInpu
       cancellationSignal: ctx.cancellationSignal,
       log: ctx.log,
       onRows: (rows) => reporter.update(rows),
+      ...(deps.logArchive ? { logArchive: deps.logArchive } : {}),
     });
   } catch (err) {
     throw err instanceof MeltanoTaskFailure ? applicationFailure(err) : err;

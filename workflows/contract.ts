@@ -35,8 +35,19 @@ export const ACTIVITY = {
   runMeltanoTask: 'runMeltanoTask',
   /** Sends a run's notification (a local activity since LOCAL_NOTIFY_PATCH). */
   notifyRun: 'notifyRun',
+  /** Reads a run's task log files on the worker that wrote them (served on that worker's log queue). */
+  readTaskLog: 'readTaskLog',
 } as const;
 export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
+
+/** The short workflow `runs logs` starts to fetch task logs from another worker (./read-logs.ts). */
+export const READ_LOGS_WORKFLOW_TYPE = 'readTaskLogs';
+
+/**
+ * The task queue each worker also polls to serve its task logs (`readTaskLog` only): one per
+ * worker identity (`pid@host`), the identity the run's history records for each task.
+ */
+export const logQueueOf = (workerIdentity: string): string => `meltano-temporal-logs@${workerIdentity}`;
 
 /** `ApplicationFailure` types: the retry policies name some, clients read the rest. */
 export const FAILURE = {

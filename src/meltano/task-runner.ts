@@ -21,6 +21,7 @@ import { startGroupProcess } from './process-group.js';
 import { ownRunIsStale } from './stale-run.js';
 import { runOptionArgs } from './run-options.js';
 import { TaskLog } from './task-log.js';
+import { archiveTaskLog } from '../logs/archive.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../../workflows/types.js';
 import { FAILURE } from '../../workflows/contract.js';
 import { parseDuration } from '../util/duration.js';
@@ -91,6 +92,8 @@ export interface TaskRuntime {
   onLine?: (line: string) => void;
   /** Rows per stream counted so far, each time a METRIC line changes them. */
   onRows?: (rows: Record<string, number>) => void;
+  /** The shared log archive: each finished attempt's log is copied there (src/logs/archive.ts). */
+  logArchive?: string;
 }
 
 /**
@@ -179,6 +182,11 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       clearInterval(timer);
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       await log.end();
+      // A copy that fails costs the archived log, not the task.
+      if (ctx.logArchive && log.written)
+        await archiveTaskLog(ctx.logArchive, ctx.runKey, logFile).catch((err: unknown) =>
+          ctx.log.warn(`task log not archived: ${String(err)}`, { task: label, attempt }),
+        );
     }
     const durationMs = Math.round(performance.now() - started);
     if (cancelled) throw cancelled;

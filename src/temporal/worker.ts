@@ -5,6 +5,7 @@
  * them (which stops their process groups).
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import type { LogLevel } from '../util/values.js';
@@ -19,6 +20,8 @@ import { durationMs } from '../util/duration.js';
 import { formatDuration } from '../../workflows/summary.js';
 import { workerSdk } from './sdk.js';
 import { startIdleCompaction } from './idle-compaction.js';
+import { logArchiveDir } from '../logs/archive.js';
+import { logQueueOf } from '../../workflows/contract.js';
 
 /** When neither --log-retention nor the namespace says: 30 days. */
 const FALLBACK_LOG_RETENTION_MS = 30 * 86_400_000;
@@ -107,12 +110,16 @@ function checkNotifyDefault(log: Logger): void {
   }
 }
 
-/** Prune task logs at start and hourly: for --log-retention, else as long as the namespace keeps history. */
+/**
+ * Prune task logs at start and hourly: for --log-retention, else as long as the namespace keeps history.
+ * The shared log archive, when set, is pruned with the same retention.
+ */
 async function startTaskLogPruner(
   options: WorkerOptions,
   connection: import('@temporalio/worker').NativeConnection,
   log: Logger,
-): Promise<LogPruner> {
+  logArchive: string | undefined,
+): Promise<LogPruner[]> {
   let retentionMs = options.logRetention ? durationMs(options.logRetention) : undefined;
   let label = options.logRetention;
   if (retentionMs === undefined) {
@@ -123,23 +130,26 @@ async function startTaskLogPruner(
     retentionMs = FALLBACK_LOG_RETENTION_MS;
     label = `${formatDuration(retentionMs)} (the namespace's retention is unknown)`;
   }
-  return startLogPruner({
-    projectRoot: options.projectRoot,
-    retentionMs,
-    onPrune: (r) => {
-      if (r.removed.length)
-        log.info(
-          `task logs: removed ${r.removed.length} run ${r.removed.length === 1 ? 'directory' : 'directories'} older than ${label}`,
-        );
-    },
-    onError: (err) => log.warn(`task logs: pruning failed: ${String(err)}`),
-  });
+  const pruner = (what: string, logRoot?: string): LogPruner =>
+    startLogPruner({
+      projectRoot: options.projectRoot,
+      ...(logRoot ? { logRoot } : {}),
+      retentionMs,
+      onPrune: (r) => {
+        if (r.removed.length)
+          log.info(
+            `${what}: removed ${r.removed.length} run ${r.removed.length === 1 ? 'directory' : 'directories'} older than ${label}`,
+          );
+      },
+      onError: (err) => log.warn(`${what}: pruning failed: ${String(err)}`),
+    });
+  return [pruner('task logs'), ...(logArchive ? [pruner(`log archive ${logArchive}`, logArchive)] : [])];
 }
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind, options.logLevel ?? 'INFO', options.logFormat ?? 'text');
   const { Worker } = workerSdk();
-  const { createActivities } = await import('../../activities/index.js');
+  const { createActivities, createLogActivities } = await import('../../activities/index.js');
   const connection = await connectWorker(options.connection);
   const { taskQueue } = options;
   // The prebuilt bundle starts in well under a second; building from source
@@ -154,16 +164,22 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const log = workerSdk().Runtime.instance().logger;
   checkNotifyDefault(log);
   const grace = options.shutdownGraceTime ?? 5 * 60_000;
+  const logArchive = logArchiveDir();
+  // Set, not defaulted: the history records it for each task, and `runs logs` derives the log queue from it.
+  const identity = `${process.pid}@${os.hostname()}`;
   let worker;
+  let logServer;
   try {
     worker = await Worker.create({
       connection,
       namespace: options.connection.namespace,
       taskQueue,
       ...workflowSource,
+      identity,
       activities: createActivities({
         projectRoot: options.projectRoot,
         ...(uiUrl ? { uiUrl } : {}),
+        ...(logArchive ? { logArchive } : {}),
       }),
       // Slots of `meltano` tasks; resolveJob and notifyRun are local activities with slots of their own.
       maxConcurrentActivityTaskExecutions: options.maxConcurrentTasks ?? 4,
@@ -176,6 +192,17 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       defaultHeartbeatThrottleInterval: '10s',
       ...(dc ? { dataConverter: dc } : {}),
     });
+    // Serves this worker's task logs to `runs logs` on other hosts, on a queue of its own: reading a
+    // log never waits behind `meltano` tasks for a slot.
+    logServer = await Worker.create({
+      connection,
+      namespace: options.connection.namespace,
+      taskQueue: logQueueOf(identity),
+      identity,
+      activities: createLogActivities({ projectRoot: options.projectRoot }),
+      maxConcurrentActivityTaskExecutions: 2,
+      ...(dc ? { dataConverter: dc } : {}),
+    });
   } catch (err) {
     await connection.close();
     throw namespaceError(err, options.connection.namespace, options.connection.address) ?? err;
@@ -185,8 +212,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await connection.close();
     return;
   }
-  const pruner = await startTaskLogPruner(options, connection, log);
-  const stop = (): void => worker.shutdown();
+  const pruners = await startTaskLogPruner(options, connection, log, logArchive);
+  const logs = logServer;
+  const stop = (): void => {
+    worker.shutdown();
+    logs.shutdown();
+  };
   options.signal?.addEventListener('abort', stop, { once: true });
   const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MiB`;
   const compaction = startIdleCompaction({
@@ -197,13 +228,13 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       ),
   });
   try {
-    const running = worker.run();
+    const running = Promise.all([worker.run(), logs.run()]);
     options.onReady?.({ taskQueue, namespace: options.connection.namespace, address: options.connection.address });
     await running;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     compaction.stop();
-    pruner.stop();
+    for (const p of pruners) p.stop();
     await connection.close();
   }
 }

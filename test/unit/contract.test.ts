@@ -10,9 +10,11 @@ import {
   ACTIVITY,
   ENCRYPTED_PAYLOAD,
   FAILURE,
+  logQueueOf,
   MANAGED_BY,
   PATCH,
   progressQuery,
+  READ_LOGS_WORKFLOW_TYPE,
   REGISTERED_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE,
   SEARCH_ATTRIBUTE_NAMES,
@@ -22,7 +24,7 @@ import {
   WORKFLOW_TYPE,
 } from '../../workflows/contract.js';
 import * as workflows from '../../workflows/index.js';
-import { createActivities } from '../../activities/index.js';
+import { createActivities, createLogActivities } from '../../activities/index.js';
 
 describe('wire contract', () => {
   it('workflow type and default task queue', () => {
@@ -31,12 +33,26 @@ describe('wire contract', () => {
 
   it('the workflow module exports the workflow under its type name, and nothing else as a function', () => {
     const functions = Object.entries(workflows).filter(([, v]) => typeof v === 'function');
-    expect(functions.map(([k]) => k)).toEqual([WORKFLOW_TYPE]);
+    expect(functions.map(([k]) => k)).toEqual([WORKFLOW_TYPE, READ_LOGS_WORKFLOW_TYPE]);
   });
 
   it('activity names are the keys the worker registers', () => {
-    expect(ACTIVITY).toEqual({ resolveJob: 'resolveJob', runMeltanoTask: 'runMeltanoTask', notifyRun: 'notifyRun' });
-    expect(Object.keys(createActivities({ projectRoot: '/nowhere' })).sort()).toEqual(Object.values(ACTIVITY).sort());
+    expect(ACTIVITY).toEqual({
+      resolveJob: 'resolveJob',
+      runMeltanoTask: 'runMeltanoTask',
+      notifyRun: 'notifyRun',
+      readTaskLog: 'readTaskLog',
+    });
+    const registered = [
+      ...Object.keys(createActivities({ projectRoot: '/nowhere' })),
+      ...Object.keys(createLogActivities({ projectRoot: '/nowhere' })),
+    ];
+    expect(registered.sort()).toEqual(Object.values(ACTIVITY).sort());
+  });
+
+  it('the log reader: its workflow type and the log queue of a worker identity', () => {
+    expect(READ_LOGS_WORKFLOW_TYPE).toBe('readTaskLogs');
+    expect(logQueueOf('41@host-b')).toBe('meltano-temporal-logs@41@host-b');
   });
 
   it('failure types', () => {
