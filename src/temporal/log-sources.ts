@@ -17,6 +17,8 @@ export class LogSources {
   private readonly mirror: RemoteLogMirror;
   /** Tasks whose worker did not answer, by task number. */
   private readonly gone = new Map<number, TaskRecord>();
+  /** Worker identities that did not answer: not asked again (each question waits for its timeout). */
+  private readonly goneWorkers = new Set<string>();
 
   constructor(
     client: Client,
@@ -48,7 +50,10 @@ export class LogSources {
       const archived = this.archived(r.task);
       const lastArchived = r.logFile && archived.some((l) => path.basename(l.file) === path.basename(r.logFile ?? ''));
       if (archived.length && (closed || lastArchived)) continue;
-      if (!(await this.mirror.sync(r.worker, r.task))) this.gone.set(r.task, r);
+      if (this.goneWorkers.has(r.worker) || !(await this.mirror.sync(r.worker, r.task))) {
+        this.gone.set(r.task, r);
+        this.goneWorkers.add(r.worker);
+      }
     }
   }
 

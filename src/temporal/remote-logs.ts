@@ -5,7 +5,7 @@
  * chunk from the offsets already fetched. The bytes land in a local mirror
  * folder, so the printer reads (and follows) them like local files.
  */
-import type { Client } from '@temporalio/client';
+import { TimeoutFailure, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
@@ -19,10 +19,12 @@ import type { ReadTaskLogResult } from '../../workflows/types.js';
 /** Per request: well under Temporal's payload limit (base64 adds a third). */
 const CHUNK_BYTES = 512 * 1024;
 
-/** Whether the failure chain says the activity was never picked up: no worker polls that log queue. */
+/**
+ * Whether the failure chain is a timeout: the activity was never picked up (no worker polls that
+ * log queue), or no worker took the short workflow at all.
+ */
 function neverStarted(err: unknown): boolean {
-  for (let e = err as { cause?: unknown; name?: string; timeoutType?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.name === 'TimeoutFailure') return true;
+  for (let e = err; e instanceof Error; e = e.cause) if (e instanceof TimeoutFailure) return true;
   return false;
 }
 
@@ -62,8 +64,8 @@ export class RemoteLogMirror {
           taskQueue: this.runQueue,
           workflowId: `meltano-temporal-read-logs-${randomUUID()}`,
           args: [input],
-          // No worker on the run's queue at all: give up rather than wait for ever.
-          workflowExecutionTimeout: '1 minute',
+          // No worker on the run's queue at all (a live one takes it within a second): give up, it is gone.
+          workflowExecutionTimeout: '20s',
         });
       } catch (err) {
         if (neverStarted(err)) return false;

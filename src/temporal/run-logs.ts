@@ -50,7 +50,7 @@ const KEEP_LOGS_HINT = `to keep task logs readable after their worker is gone, s
 
 function goneNote(r: TaskRecord, workflowId: string): string {
   const where = r.logFile ?? taskLogDir('<its project>', workflowId);
-  return `task ${r.task} '${r.text}' ran on worker ${r.worker ?? '?'}, which is gone (nothing answers on its log queue): its log stayed on host ${hostOf(r.worker) ?? '?'}, ${where}; ${KEEP_LOGS_HINT}`;
+  return `task ${r.task} '${r.text}' ran on worker ${r.worker ?? '?'}, which is gone (nothing answers on its log queue): its log stayed on host ${hostOf(r.worker) ?? '?'}, ${where}`;
 }
 
 /** Run `step` every `everyMs` (one at a time) until stopped; `stop()` waits for the step under way. */
@@ -237,14 +237,16 @@ export async function printRunLogs(
     await syncing?.stop();
     sources.close();
   }
-  for (const gone of sources.unreachable()) options.note(goneNote(gone, workflowId));
+  const unreachable = sources.unreachable();
+  for (const gone of unreachable) options.note(goneNote(gone, workflowId));
+  if (unreachable.length && printed.length) options.note(KEEP_LOGS_HINT);
   if (gaveUpAfterMs !== undefined)
     throw new RunOutcomeUnknownError(
       workflowId,
       `the Temporal server has not answered for ${Math.round(gaveUpAfterMs / 1000)}s`,
     );
   if (!printed.length) {
-    const gone = sources.unreachable().length > 0;
+    const gone = unreachable.length > 0;
     throw new UserError(
       `No task log of run '${workflowId}'${options.task !== undefined ? ` for task ${options.task}` : ''} ${gone ? 'is reachable: the worker that ran it is gone' : `under ${taskLogDir(project.root, workflowId)}`}.`,
       {
