@@ -8,11 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
+import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { copyProject, tempDir } from '../helpers/project.js';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { ours } from '../helpers/run.js';
+import { CLI, ours } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   interval: '@daily'
   job: count
   env:
-    TAP_COUNT_SLEEP: '3'
+    TAP_COUNT_SLEEP: '8'
 `);
   dirB = copyProject(dirA, 'mt-host-b-');
 });
@@ -103,8 +104,24 @@ describe('runs logs from any host', () => {
     await waitFor('the slow run to start its first task', async () =>
       (await slow.describe()).raw.pendingActivities?.length ? true : undefined,
     );
-    const followed = await logs(dirA, [slow.workflowId, '--follow']);
+    const follow = execa('node', [CLI, 'runs', 'logs', slow.workflowId, '--follow'], {
+      cwd: dirA,
+      env: server.env,
+      reject: false,
+      stdin: 'ignore',
+      buffer: true,
+    });
+    let streamed = '';
+    follow.stdout?.on('data', (d: Buffer) => {
+      streamed += d.toString();
+    });
+    // Lines of the first task arrive while the run is still going on (each task sleeps 8s).
+    await waitFor('the first lines of the running task on host A', () =>
+      streamed.includes('==> task 1, attempt 1: worker') ? true : undefined,
+    );
+    expect((await slow.describe()).status.name).toBe('RUNNING');
     await slow.result();
+    const followed = await follow;
     expect(followed.exitCode).toBe(0);
     const files = written(dirB, slow.workflowId);
     expect(files).toHaveLength(2);
