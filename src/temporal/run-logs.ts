@@ -215,8 +215,11 @@ export async function printRunLogs(
     );
   const following = Boolean(options.follow) && !closed;
   // While following, what other workers write is fetched every few seconds, and once more when the run ends.
-  const refresh = async (over: boolean): Promise<void> =>
-    sources.fetchRemote(await taskRecords(client, workflowId), over).catch(() => undefined);
+  // A server that is away is the follower's business (`running`): a fetch that fails is tried again.
+  const refresh = (over: boolean): Promise<void> =>
+    taskRecords(client, workflowId)
+      .then((latest) => sources.fetchRemote(latest, over))
+      .catch(() => undefined);
   const syncing = following ? repeatUntil(REMOTE_FOLLOW_MS, () => refresh(false), options.signal) : undefined;
   const done = async (): Promise<boolean> => {
     if (!(await running())) return false;
