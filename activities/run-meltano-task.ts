@@ -52,6 +52,7 @@ export async function runMeltanoTask(deps: ActivityDeps, input: TaskActivityInpu
         ...(ctx.info.workflowNamespace ? { namespace: ctx.info.workflowNamespace } : {}),
         ...(deps.uiUrl ? { uiBase: deps.uiUrl } : {}),
       },
+      ...(deps.logArchive ? { logArchive: deps.logArchive } : {}),
     });
   } catch (err) {
     throw err instanceof MeltanoTaskFailure ? applicationFailure(err) : err;

@@ -39,8 +39,19 @@ export const ACTIVITY = {
   notifyRun: 'notifyRun',
   /** After a failed run: counts the schedule's failed runs in a row and pauses it at `pause_after_failures` (local). */
   pauseAfterFailures: 'pauseAfterFailures',
+  /** Reads a run's task log files on the worker that wrote them (served on that worker's log queue). */
+  readTaskLog: 'readTaskLog',
 } as const;
 export type ActivityName = (typeof ACTIVITY)[keyof typeof ACTIVITY];
+
+/** The short workflow `runs logs` starts to fetch task logs from another worker (./read-logs.ts). */
+export const READ_LOGS_WORKFLOW_TYPE = 'readTaskLogs';
+
+/**
+ * The task queue each worker also polls to serve its task logs (`readTaskLog` only): one per
+ * worker identity (`pid@host`), the identity the run's history records for each task.
+ */
+export const logQueueOf = (workerIdentity: string): string => `meltano-temporal-logs@${workerIdentity}`;
 
 /** `ApplicationFailure` types: the retry policies name some, clients read the rest. */
 export const FAILURE = {

@@ -209,3 +209,5 @@ function runOrigin(): RunOrigin | undefined {
     info.startTime,
   );
 }
+
+export { readTaskLogs } from './read-logs.js';

@@ -195,3 +195,23 @@ export interface TaskRowsUpdate {
   attempt: number;
   rows: Record<string, number>;
 }
+
+/** What `runs logs` asks a worker for: the run's log files from these byte offsets (by file name). */
+export interface ReadTaskLogInput {
+  workflowId: string;
+  /** 1-based task; every task of the run when omitted. */
+  task?: number;
+  /** Where to start in each file, by file name (`task-1-attempt-1.log`); 0 for files not named. */
+  offsets: Record<string, number>;
+  /** At most this many bytes in all (a payload stays well under Temporal's size limit). */
+  maxBytes: number;
+}
+
+/** A chunk of each log file, base64 (a chunk may end inside a UTF-8 character). */
+export interface ReadTaskLogResult {
+  /** The run's log folder on the worker's host. */
+  dir: string;
+  files: Array<{ name: string; task: number; attempt: number; offset: number; size: number; data: string }>;
+  /** Bytes were left out for `maxBytes`: ask again from the new offsets. */
+  more: boolean;
+}

@@ -26,8 +26,12 @@ async function newestMtime(dir: string): Promise<number> {
   return newest ?? (await lstat(dir)).mtimeMs;
 }
 
-export async function pruneTaskLogs(projectRoot: string, retentionMs: number, now = Date.now()): Promise<PruneReport> {
-  const root = taskLogRoot(projectRoot);
+export function pruneTaskLogs(projectRoot: string, retentionMs: number, now = Date.now()): Promise<PruneReport> {
+  return pruneRunDirs(taskLogRoot(projectRoot), retentionMs, now);
+}
+
+/** Remove the run folders directly under `root` (a project's log folder, or the shared archive) past retention. */
+export async function pruneRunDirs(root: string, retentionMs: number, now = Date.now()): Promise<PruneReport> {
   const report: PruneReport = { removed: [], kept: 0 };
   let names: string[];
   try {
@@ -57,6 +61,8 @@ export interface LogPruner {
 /** Prune now, then every `everyMs` (default hourly), reporting each pass that removed something. */
 export function startLogPruner(options: {
   projectRoot: string;
+  /** Prune this folder of run folders instead of the project's (the shared log archive). */
+  logRoot?: string;
   retentionMs: number;
   everyMs?: number;
   onPrune?: (report: PruneReport) => void;
@@ -68,7 +74,10 @@ export function startLogPruner(options: {
   const pass = (): void => {
     if (running) return;
     running = true;
-    pruneTaskLogs(options.projectRoot, options.retentionMs)
+    (options.logRoot
+      ? pruneRunDirs(options.logRoot, options.retentionMs)
+      : pruneTaskLogs(options.projectRoot, options.retentionMs)
+    )
       .then(
         (r) => options.onPrune?.(r),
         (err: unknown) => options.onError?.(err),

@@ -16,12 +16,19 @@ export interface TaskLog {
   task: number;
   attempt: number;
   file: string;
+  /** How the header names it when `file` is a local copy (`worker pid@host: /its/path`). */
+  shownAs?: string;
 }
 
 const LOG_NAME = /^task-(\d+)-attempt-(\d+)\.log$/u;
 
+/** The folder name of a run's logs (under the project's log folder, or the shared log archive). */
+export function runDirName(workflowId: string): string {
+  return workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_');
+}
+
 export function taskLogDir(root: string, workflowId: string): string {
-  return path.join(root, '.meltano', 'logs', 'temporal', workflowId.replace(/[^A-Za-z0-9._-]+/gu, '_'));
+  return path.join(root, '.meltano', 'logs', 'temporal', runDirName(workflowId));
 }
 
 /** Where attempt `attempt` of the task at 0-based `index` writes its output. */
@@ -31,7 +38,11 @@ export function taskLogPath(root: string, workflowId: string, index: number, att
 
 /** The run's log files in task, then attempt order; `task` (1-based) keeps that task's only. */
 export function listTaskLogs(root: string, workflowId: string, task?: number): TaskLog[] {
-  const dir = taskLogDir(root, workflowId);
+  return listLogFiles(taskLogDir(root, workflowId), task);
+}
+
+/** The task log files in one run folder, in task, then attempt order. */
+export function listLogFiles(dir: string, task?: number): TaskLog[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((name) => {
@@ -48,6 +59,8 @@ export interface PrintOptions {
   write: (text: string) => void;
   /** 1-based task; all tasks when omitted. */
   task?: number;
+  /** The files to read (default: the run's folder in the project); asked again on every pass. */
+  list?: () => TaskLog[];
   /** Keep reading until `done()` says the run is over, printing what the files gain. */
   follow?: {
     done: () => Promise<boolean> | boolean;
@@ -77,7 +90,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 function header(log: TaskLog): string {
-  return `==> task ${log.task}, attempt ${log.attempt}: ${log.file} <==\n`;
+  return `==> task ${log.task}, attempt ${log.attempt}: ${log.shownAs ?? log.file} <==\n`;
 }
 
 /**
@@ -89,8 +102,8 @@ export async function printTaskLogs(root: string, workflowId: string, options: P
   const cursors = new Map<string, Cursor>();
   const printed: TaskLog[] = [];
   let current: string | undefined;
-  const multiple = (): boolean =>
-    options.follow !== undefined || listTaskLogs(root, workflowId, options.task).length > 1;
+  const list = options.list ?? ((): TaskLog[] => listTaskLogs(root, workflowId, options.task));
+  const multiple = (): boolean => options.follow !== undefined || list().length > 1;
 
   const emit = (log: TaskLog, text: string): void => {
     if (current !== log.file) {
@@ -104,7 +117,7 @@ export async function printTaskLogs(root: string, workflowId: string, options: P
   /** Read what each file gained since last time; `flush` also prints a last line without newline. */
   const drain = async (flush: boolean): Promise<boolean> => {
     let gained = false;
-    for (const log of listTaskLogs(root, workflowId, options.task)) {
+    for (const log of list()) {
       let cursor = cursors.get(log.file);
       if (!cursor) {
         cursor = { offset: 0, partial: '', decoder: new StringDecoder('utf8') };

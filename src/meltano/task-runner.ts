@@ -22,6 +22,7 @@ import { startGroupProcess } from './process-group.js';
 import { ownRunIsStale } from './stale-run.js';
 import { runOptionArgs } from './run-options.js';
 import { TaskLog } from './task-log.js';
+import { archiveTaskLog } from '../logs/archive.js';
 import type { TaskActivityInput, TaskHeartbeat, TaskResult } from '../../workflows/types.js';
 import { FAILURE } from '../../workflows/contract.js';
 import { durationMs, parseDuration } from '../util/duration.js';
@@ -99,6 +100,8 @@ export interface TaskRuntime {
   onRows?: (rows: Record<string, number>) => void;
   /** The run this task belongs to (ids, the UI's base); its time comes with the input. */
   run?: Omit<TaskRunContext, 'attempt' | 'context'>;
+  /** The shared log archive: each finished attempt's log is copied there (src/logs/archive.ts). */
+  logArchive?: string;
 }
 
 /**
@@ -214,6 +217,11 @@ export async function executeTask(root: string, input: TaskActivityInput, ctx: T
       watch.stop();
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
       await log.end();
+      // A copy that fails costs the archived log, not the task.
+      if (ctx.logArchive && log.written)
+        await archiveTaskLog(ctx.logArchive, ctx.runKey, logFile).catch((err: unknown) =>
+          ctx.log.warn(`task log not archived: ${String(err)}`, { task: label, attempt }),
+        );
     }
     const elapsedMs = Math.round(performance.now() - started);
     if (cancelled) throw cancelled;

@@ -1,16 +1,18 @@
 /**
- * `runs logs`: a run's task logs from the worker's log folder, masked with
- * the schedule's env values. Temporal says which tasks the run has, which
- * worker ran each (its identity, `pid@host`) and where that worker wrote the
- * log; the files themselves are read from this host's project, and a task
- * that ran on another host is named with that host and path instead.
+ * `runs logs`: a run's task logs, masked with the schedule's env values.
+ * Temporal says which tasks the run has, which worker ran each (its identity,
+ * `pid@host`) and where that worker wrote the log. Each file is read from
+ * this host's project, else the shared log archive, else over Temporal from
+ * the worker that wrote it (log-sources.ts); a worker that is gone is named
+ * with its host and path.
  */
 import type { Client } from '@temporalio/client';
-import os from 'node:os';
 import { RunNotFoundError, RunOutcomeUnknownError, UserError } from '../errors.js';
 import { findSchedule, type Project } from '../project/model.js';
 import { maskedEnvValues, scheduleEnv, secretMasker } from '../meltano/mask.js';
-import { listTaskLogs, printTaskLogs, taskLogDir, type TaskLog } from '../meltano/task-logs.js';
+import { printTaskLogs, taskLogDir } from '../meltano/task-logs.js';
+import { LOG_ARCHIVE_ENV } from '../logs/archive.js';
+import { LogSources } from './log-sources.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 import type { ResolvedJob, TaskActivityInput, TaskResult } from '../../workflows/types.js';
 import { ACTIVITY, SEARCH_ATTRIBUTE } from '../../workflows/contract.js';
@@ -40,6 +42,41 @@ export interface RunLogsOptions {
 
 const hostOf = (identity: string | undefined): string | undefined =>
   identity?.split('@').slice(1).join('@') || undefined;
+
+/** How often `--follow` fetches what workers on other hosts wrote. */
+const REMOTE_FOLLOW_MS = 2000;
+
+const KEEP_LOGS_HINT = `to keep task logs readable after their worker is gone, set ${LOG_ARCHIVE_ENV} to a folder every host shares, for the workers and for runs logs (docs/operations.md#task-logs)`;
+
+function goneNote(r: TaskRecord, workflowId: string): string {
+  const where = r.logFile ?? taskLogDir('<its project>', workflowId);
+  return `task ${r.task} '${r.text}' ran on worker ${r.worker ?? '?'}, which is gone (nothing answers on its log queue): its log stayed on host ${hostOf(r.worker) ?? '?'}, ${where}`;
+}
+
+/** Run `step` every `everyMs` (one at a time) until stopped; `stop()` waits for the step under way. */
+function repeatUntil(everyMs: number, step: () => Promise<void>, signal?: AbortSignal): { stop: () => Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped && !signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, everyMs);
+      });
+      if (stopped || signal?.aborted) break;
+      await step();
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      wake?.();
+      await loop;
+    },
+  };
+}
 
 /** The marker the SDK records for a completed local activity. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
@@ -154,18 +191,9 @@ export async function printRunLogs(
       { hint: `pass --task 1 to --task ${records.length}, or leave --task out for all of them` },
     );
   }
-  // Tasks that ran on another host: say where their logs are.
-  const here = os.hostname();
-  const local = new Set(listTaskLogs(project.root, workflowId).map((l: TaskLog) => l.task));
-  for (const r of records) {
-    if (options.task !== undefined && r.task !== options.task) continue;
-    const host = hostOf(r.worker);
-    if (!local.has(r.task) && host && host !== here) {
-      options.note(
-        `task ${r.task} '${r.text}' ran on worker ${r.worker}: its log is on host ${host}, ${r.logFile ?? `in ${taskLogDir('<its project>', workflowId)}`}`,
-      );
-    }
-  }
+  const sources = new LogSources(client, project.root, workflowId, description.taskQueue, options.task);
+  const closed = description.status.name !== 'RUNNING';
+  await sources.fetchRemote(records, closed);
   // Ended when the run is closed; a server that went away (restarted) is waited for, up to the reconnect window.
   let lostAt: number | undefined;
   let gaveUpAfterMs: number | undefined;
@@ -187,26 +215,51 @@ export async function printRunLogs(
         return true;
       },
     );
-  const printed = await printTaskLogs(project.root, workflowId, {
-    mask,
-    write: options.write,
-    ...(options.task !== undefined ? { task: options.task } : {}),
-    ...(options.follow && description.status.name === 'RUNNING'
-      ? { follow: { done: running, ...(options.signal ? { signal: options.signal } : {}) } }
-      : {}),
-  });
+  const following = Boolean(options.follow) && !closed;
+  // While following, what other workers write is fetched every few seconds, and once more when the run ends.
+  // A server that is away is the follower's business (`running`): a fetch that fails is tried again.
+  const refresh = (over: boolean): Promise<void> =>
+    taskRecords(client, workflowId)
+      .then((latest) => sources.fetchRemote(latest, over))
+      .catch(() => undefined);
+  const syncing = following ? repeatUntil(REMOTE_FOLLOW_MS, () => refresh(false), options.signal) : undefined;
+  const done = async (): Promise<boolean> => {
+    if (!(await running())) return false;
+    await syncing?.stop();
+    if (gaveUpAfterMs === undefined) await refresh(true);
+    return true;
+  };
+  let printed;
+  try {
+    printed = await printTaskLogs(project.root, workflowId, {
+      mask,
+      write: options.write,
+      list: () => sources.list(),
+      ...(options.task !== undefined ? { task: options.task } : {}),
+      ...(following ? { follow: { done, ...(options.signal ? { signal: options.signal } : {}) } } : {}),
+    });
+  } finally {
+    await syncing?.stop();
+    sources.close();
+  }
+  const unreachable = sources.unreachable();
+  for (const gone of unreachable) options.note(goneNote(gone, workflowId));
+  if (unreachable.length && printed.length) options.note(KEEP_LOGS_HINT);
   if (gaveUpAfterMs !== undefined)
     throw new RunOutcomeUnknownError(
       workflowId,
       `the Temporal server has not answered for ${Math.round(gaveUpAfterMs / 1000)}s`,
     );
-  if (!printed.length && !records.some((r) => hostOf(r.worker) && hostOf(r.worker) !== here)) {
+  if (!printed.length) {
+    const gone = unreachable.length > 0;
     throw new UserError(
-      `No task log of run '${workflowId}'${options.task !== undefined ? ` for task ${options.task}` : ''} under ${taskLogDir(project.root, workflowId)}.`,
+      `No task log of run '${workflowId}'${options.task !== undefined ? ` for task ${options.task}` : ''} ${gone ? 'is reachable: the worker that ran it is gone' : `under ${taskLogDir(project.root, workflowId)}`}.`,
       {
-        hint: records.length
-          ? 'the task has not started yet, or its worker serves another project directory: run this where that worker runs'
-          : 'the run has not resolved its tasks yet (no worker polling?)',
+        hint: gone
+          ? KEEP_LOGS_HINT
+          : records.length
+            ? 'the task has not started yet, or printed nothing'
+            : 'the run has not resolved its tasks yet (no worker polling?)',
       },
     );
   }

@@ -5,6 +5,7 @@
  * them (which stops their process groups).
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../util/paths.js';
 import type { LogLevel } from '../util/values.js';
@@ -21,6 +22,8 @@ import { workerSdk } from './sdk.js';
 import { startIdleCompaction } from './idle-compaction.js';
 import { activityPollers } from './worker-tuning.js';
 import { customWorkflowCode } from './custom-workflows.js';
+import { logArchiveDir } from '../logs/archive.js';
+import { logQueueOf } from '../../workflows/contract.js';
 
 /** When neither --log-retention nor the namespace says: 30 days. */
 const FALLBACK_LOG_RETENTION_MS = 30 * 86_400_000;
@@ -121,12 +124,16 @@ function checkNotifyDefault(log: Logger): void {
   }
 }
 
-/** Prune task logs at start and hourly: for --log-retention, else as long as the namespace keeps history. */
+/**
+ * Prune task logs at start and hourly: for --log-retention, else as long as the namespace keeps history.
+ * The shared log archive, when set, is pruned with the same retention.
+ */
 async function startTaskLogPruner(
   options: WorkerOptions,
   connection: import('@temporalio/worker').NativeConnection,
   log: Logger,
-): Promise<LogPruner> {
+  logArchive: string | undefined,
+): Promise<LogPruner[]> {
   let retentionMs = options.logRetention ? durationMs(options.logRetention) : undefined;
   let label = options.logRetention;
   if (retentionMs === undefined) {
@@ -137,23 +144,26 @@ async function startTaskLogPruner(
     retentionMs = FALLBACK_LOG_RETENTION_MS;
     label = `${formatDuration(retentionMs)} (the namespace's retention is unknown)`;
   }
-  return startLogPruner({
-    projectRoot: options.projectRoot,
-    retentionMs,
-    onPrune: (r) => {
-      if (r.removed.length)
-        log.info(
-          `task logs: removed ${r.removed.length} run ${r.removed.length === 1 ? 'directory' : 'directories'} older than ${label}`,
-        );
-    },
-    onError: (err) => log.warn(`task logs: pruning failed: ${String(err)}`),
-  });
+  const pruner = (what: string, logRoot?: string): LogPruner =>
+    startLogPruner({
+      projectRoot: options.projectRoot,
+      ...(logRoot ? { logRoot } : {}),
+      retentionMs,
+      onPrune: (r) => {
+        if (r.removed.length)
+          log.info(
+            `${what}: removed ${r.removed.length} run ${r.removed.length === 1 ? 'directory' : 'directories'} older than ${label}`,
+          );
+      },
+      onError: (err) => log.warn(`${what}: pruning failed: ${String(err)}`),
+    });
+  return [pruner('task logs'), ...(logArchive ? [pruner(`log archive ${logArchive}`, logArchive)] : [])];
 }
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
   await installRuntime(options.metricsBind, options.logLevel ?? 'INFO', options.logFormat ?? 'text');
   const { Worker } = workerSdk();
-  const { createActivities } = await import('../../activities/index.js');
+  const { createActivities, createLogActivities } = await import('../../activities/index.js');
   const { createPoolActivities } = await import('../../activities/pool.js');
   const { createAfterActivities } = await import('../../activities/after.js');
   const connection = await connectWorker(options.connection);
@@ -176,6 +186,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   checkNotifyDefault(log);
   const grace = options.shutdownGraceTime ?? 5 * 60_000;
   const slots = options.maxConcurrentTasks ?? 4;
+  const logArchive = logArchiveDir();
+  // Set, not defaulted: the history records it for each task, and `runs logs` derives the log queue from it.
+  const identity = `${process.pid}@${os.hostname()}`;
   const workers: Array<import('@temporalio/worker').Worker> = [];
   try {
     for (const queue of taskQueues) {
@@ -185,10 +198,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
           namespace: options.connection.namespace,
           taskQueue: queue,
           ...workflowSource,
+          identity,
           activities: {
             ...createActivities({
               projectRoot: options.projectRoot,
               ...(uiUrl ? { uiUrl } : {}),
+              ...(logArchive ? { logArchive } : {}),
             }),
             // The pools' own (annotations.temporal.pool): local activities of the pool and of its runs.
             ...createPoolActivities(),
@@ -213,6 +228,19 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         }),
       );
     }
+    // Serves this worker's task logs to `runs logs` on other hosts, on a queue of its own: reading a
+    // log never waits behind `meltano` tasks for a slot. It runs, drains and stops with the others.
+    workers.push(
+      await Worker.create({
+        connection,
+        namespace: options.connection.namespace,
+        taskQueue: logQueueOf(identity),
+        identity,
+        activities: createLogActivities({ projectRoot: options.projectRoot }),
+        maxConcurrentActivityTaskExecutions: 2,
+        ...(dc ? { dataConverter: dc } : {}),
+      }),
+    );
   } catch (err) {
     await connection.close();
     throw namespaceError(err, options.connection.namespace, options.connection.address) ?? err;
@@ -222,7 +250,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await connection.close();
     return;
   }
-  const pruner = await startTaskLogPruner(options, connection, log);
+  const pruners = await startTaskLogPruner(options, connection, log, logArchive);
   const stop = (): void => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
@@ -257,7 +285,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   } finally {
     options.signal?.removeEventListener('abort', stop);
     compaction.stop();
-    pruner.stop();
+    for (const p of pruners) p.stop();
     await connection.close();
   }
 }

@@ -10,9 +10,11 @@ import {
   ACTIVITY,
   ENCRYPTED_PAYLOAD,
   FAILURE,
+  logQueueOf,
   MANAGED_BY,
   PATCH,
   progressQuery,
+  READ_LOGS_WORKFLOW_TYPE,
   REGISTERED_SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE,
   SEARCH_ATTRIBUTE_NAMES,
@@ -37,7 +39,7 @@ import {
 import { createPoolActivities } from '../../activities/pool.js';
 import { createAfterActivities } from '../../activities/after.js';
 import * as workflows from '../../workflows/index.js';
-import { createActivities } from '../../activities/index.js';
+import { createActivities, createLogActivities } from '../../activities/index.js';
 
 describe('wire contract', () => {
   it('workflow type and default task queue', () => {
@@ -46,7 +48,9 @@ describe('wire contract', () => {
 
   it('the workflow module exports the workflows under their type names, and nothing else as a function', () => {
     const functions = Object.entries(workflows).filter(([, v]) => typeof v === 'function');
-    expect(functions.map(([k]) => k).sort()).toEqual([WORKFLOW_TYPE, POOL_WORKFLOW_TYPE, AFTER_WORKFLOW_TYPE].sort());
+    expect(functions.map(([k]) => k).sort()).toEqual(
+      [WORKFLOW_TYPE, POOL_WORKFLOW_TYPE, AFTER_WORKFLOW_TYPE, READ_LOGS_WORKFLOW_TYPE].sort(),
+    );
     expect(POOL_WORKFLOW_TYPE).toBe('meltanoPool');
   });
 
@@ -79,8 +83,18 @@ describe('wire contract', () => {
       runMeltanoTask: 'runMeltanoTask',
       notifyRun: 'notifyRun',
       pauseAfterFailures: 'pauseAfterFailures',
+      readTaskLog: 'readTaskLog',
     });
-    expect(Object.keys(createActivities({ projectRoot: '/nowhere' })).sort()).toEqual(Object.values(ACTIVITY).sort());
+    const registered = [
+      ...Object.keys(createActivities({ projectRoot: '/nowhere' })),
+      ...Object.keys(createLogActivities({ projectRoot: '/nowhere' })),
+    ];
+    expect(registered.sort()).toEqual(Object.values(ACTIVITY).sort());
+  });
+
+  it('the log reader: its workflow type and the log queue of a worker identity', () => {
+    expect(READ_LOGS_WORKFLOW_TYPE).toBe('readTaskLogs');
+    expect(logQueueOf('41@host-b')).toBe('meltano-temporal-logs@41@host-b');
   });
 
   it('failure types', () => {

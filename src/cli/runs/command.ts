@@ -33,7 +33,7 @@ function addRetryCommand(runs: Command): void {
 function logsCommand(): Command {
   return addServerOptions(new Command('logs'))
     .description(
-      "Print a run's task logs from this host's worker log folder (.meltano/logs/temporal/<workflow id>/), with the schedule's env values masked; --follow streams a running run until it ends. A task that ran on another host is named with that worker and where its log is.",
+      "Print a run's task logs, with the schedule's env values masked; --follow streams a running run until it ends. Each log is read from this project's log folder (.meltano/logs/temporal/<workflow id>/), else the shared log archive ($MELTANO_TEMPORAL_LOG_ARCHIVE), else over Temporal from the worker on another host that ran the task, while that worker runs.",
     )
     .argument('<workflow-id>', 'the run (see `meltano-temporal runs --format=json`)')
     .option('--task <n>', 'only this task (1-based), all its attempts')
