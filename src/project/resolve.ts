@@ -79,7 +79,11 @@ export function scheduleTasks(project: Project, name: string): RunnableJob {
  * `annotations.temporal.parallel: true` on a job: the items of its inner task lists run at the same time.
  * @throws {ProjectFileError} the value is not true or false
  */
-function jobRunsInParallel(annotations: Record<string, unknown> | undefined, file: string, job: string): boolean {
+export function jobRunsInParallel(
+  annotations: Record<string, unknown> | undefined,
+  file: string,
+  job: string,
+): boolean {
   const temporal = annotations?.temporal;
   const value = temporal && typeof temporal === 'object' ? (temporal as Record<string, unknown>).parallel : undefined;
   if (value === undefined || typeof value === 'boolean') return value === true;

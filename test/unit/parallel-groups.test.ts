@@ -8,6 +8,8 @@ import { buildProject } from '../../src/project/build.js';
 import { parseProjectFile } from '../../src/project/files.js';
 import { ProjectFileError } from '../../src/errors.js';
 import { jobTasks } from '../../src/project/resolve.js';
+import { desiredSchedule } from '../../src/temporal/schedule-mapping.js';
+import type { Project } from '../../src/project/model.js';
 import { parallelTaskArgs, taskArgs } from '../../src/project/tasks.js';
 import { groupRetryPlan, retryDetails } from '../../src/temporal/retry-plan.js';
 import { groupLabel, taskSummary, taskText } from '../../workflows/summary.js';
@@ -17,12 +19,20 @@ import type { ResolvedTask } from '../../workflows/types.js';
 const ROOT = '/srv/elt/shop';
 const TASKS = [['tap-a target-pg', 'tap-b target-pg', 'tap-c target-pg'], 'dbt:run', ['dbt:test']];
 
-function job(annotations: string): ReturnType<typeof jobTasks> {
-  const text = `jobs:\n- name: fan\n  tasks: ${JSON.stringify(TASKS)}\n${annotations}`;
+function projectWith(annotations: string): Project {
+  const text = `jobs:\n- name: fan\n  tasks: ${JSON.stringify(TASKS)}\n${annotations}schedules:\n- name: nightly\n  interval: '@daily'\n  job: fan\n`;
   const p = buildProject(ROOT, [parseProjectFile(path.join(ROOT, 'meltano.yml'), ROOT, text)]);
   expect(p.problems).toEqual([]);
-  return jobTasks(p, 'fan');
+  return p;
 }
+const job = (annotations: string): ReturnType<typeof jobTasks> => jobTasks(projectWith(annotations), 'fan');
+const ctx = (p: Project) => ({
+  project: p,
+  projectKey: 'shop',
+  owner: 'dir:shop',
+  legacyProjectKey: 'shop',
+  environment: 'dev',
+});
 
 describe('parallel groups: the tasks', () => {
   it('without the opt-in, an inner list is one task, as meltano run and taskArgs have it', () => {
@@ -57,6 +67,18 @@ describe('parallel groups: the tasks', () => {
       `meltano.yml: job 'fan' annotations.temporal.parallel: must be true or false, not "yes"`,
     );
     expect((err as ProjectFileError).describe()).toContain('parallel: true');
+  });
+
+  it('sync refuses the bad value too; a good one leaves the schedule as it was', () => {
+    const bad = projectWith('  annotations:\n    temporal:\n      parallel: 1\n');
+    expect(() => desiredSchedule(ctx(bad), bad.schedules[0]!)).toThrow(
+      "job 'fan' annotations.temporal.parallel: must be true or false, not 1",
+    );
+    const plain = projectWith('');
+    const parallel = projectWith('  annotations:\n    temporal:\n      parallel: true\n');
+    expect(desiredSchedule(ctx(parallel), parallel.schedules[0]!)).toEqual(
+      desiredSchedule(ctx(plain), plain.schedules[0]!),
+    );
   });
 });
 
