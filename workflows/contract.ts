@@ -197,6 +197,8 @@ export type RetryRunMemo = {
   skipTasks?: number[];
   fromTaskChosen?: boolean;
   by?: string;
+  /** Parallel groups: 0-based tasks after `fromTask` that completed in the original's group (not run again). */
+  doneTasks?: number[];
 };
 
 /** Memo the run that paused its schedule (`pause_after_failures`) adds to itself: the count restarts after it. */
@@ -257,3 +259,9 @@ export const AFTER_PATCH = 'after-v1';
 
 /** What an upstream's failed run adds to its memo: the downstreams it holds back, for `runs` and alerts. */
 export type HoldsMemo = { holds?: string[] };
+
+/**
+ * `annotations.temporal.parallel`: the items of a job's inner task list run as activities started together
+ * (./group.ts). Asked only of runs whose job has a group, so every other run's commands are unchanged.
+ */
+export const GROUP_PATCH = 'parallel-group-v1';

@@ -58,13 +58,27 @@ function code(text: string): string {
 }
 
 /** The task as the user wrote it: `tap-mysql target-postgres`, `dbt-postgres:run`; elt schedules read like the command. */
-export function taskText(task: Pick<ResolvedTask, 'args' | 'command'>): string {
+export function taskText(task: Pick<ResolvedTask, 'args' | 'command' | 'group'>): string {
   if (task.command === 'elt') return `elt ${task.args.filter((a) => !a.startsWith('--state-id=')).join(' ')}`;
-  return task.args.join(' ');
+  const text = task.args.join(' ');
+  return task.group ? `${groupLabel(task)} ${text}` : text;
+}
+
+/** `[2a/3]`: the item's step of how many, its letter in the group; empty for a task outside a group. */
+export function groupLabel(task: Pick<ResolvedTask, 'group'>): string {
+  const g = task.group;
+  if (!g) return '';
+  return `[${g.step + 1}${itemLetter(g.item)}/${g.steps}]`;
+}
+
+/** a, b, ... z, aa, ab, ...: the item's letter (groups wider than 26 stay readable). */
+function itemLetter(item: number): string {
+  const letter = String.fromCharCode(97 + (item % 26));
+  return item < 26 ? letter : `${itemLetter(Math.floor(item / 26) - 1)}${letter}`;
 }
 
 /** The activity summary of one task (single line; the task's position helps when the same task appears twice). */
-export function taskSummary(task: Pick<ResolvedTask, 'args' | 'command' | 'index'>, total: number): string {
+export function taskSummary(task: Pick<ResolvedTask, 'args' | 'command' | 'index' | 'group'>, total: number): string {
   const text = taskText(task);
   return truncate(total > 1 ? `${text} (${task.index + 1}/${total})` : text);
 }

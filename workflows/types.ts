@@ -1,4 +1,5 @@
 import type { MeltanoRunOptions } from '../src/meltano/run-options.js';
+import type { GroupPlace } from '../src/project/tasks.js';
 import type { NotifyPlan } from '../src/notify/settings.js';
 import type { PoolNeed } from './pool-types.js';
 import type { DownstreamRelease } from './after-types.js';
@@ -32,6 +33,8 @@ export interface JobRunInput {
     retryOf: { workflowId: string; runId: string };
     skipTasks?: number[];
     by?: string;
+    /** Items of a parallel group that completed in the original run: not run again (./group.ts). */
+    doneTasks?: number[];
   };
   /** `annotations.temporal.pool`: the pool the run takes a slot of, and its size at the last sync. */
   pool?: PoolNeed;
@@ -57,6 +60,8 @@ export interface ResolvedTask {
   /** Words after `meltano run` (or after `meltano elt` for legacy elt schedules). */
   args: string[];
   command: 'run' | 'elt';
+  /** `annotations.temporal.parallel`: the task is one item of a group that runs at the same time (./group.ts). */
+  group?: GroupPlace;
 }
 
 export interface ResolvedJob {

@@ -5,7 +5,7 @@
  */
 import { JobNotFoundError, ProjectFileError, ScheduleNotInProjectError } from '../errors.js';
 import { findJob, findSchedule, type EltSchedule, type Project, type ScheduleDef } from './model.js';
-import { taskArgs } from './tasks.js';
+import { parallelTaskArgs, taskArgs, type GroupPlace } from './tasks.js';
 import { lookupJob, unusableJobError } from './jobs.js';
 
 export interface RunnableTask {
@@ -14,6 +14,8 @@ export interface RunnableTask {
   command: 'run' | 'elt';
   /** Words after `meltano run` (or after `meltano elt`). */
   args: string[];
+  /** `annotations.temporal.parallel`: the item's place in its parallel group. */
+  group?: GroupPlace;
 }
 
 export interface RunnableJob {
@@ -52,7 +54,9 @@ export function jobTasks(project: Project, name: string, schedule?: string): Run
     if ('invalid' in lookupJob(project, name)) throw unusableJobError(project, name, schedule);
     throw new JobNotFoundError(name, schedule);
   }
-  const tasks = taskArgs(job.tasks).map((args, index) => ({ index, command: 'run' as const, args }));
+  const tasks = jobRunsInParallel(job.annotations, job.file, name)
+    ? parallelTaskArgs(job.tasks).map((t, index) => ({ index, command: 'run' as const, ...t }))
+    : taskArgs(job.tasks).map((args, index) => ({ index, command: 'run' as const, args }));
   if (tasks.length === 0) throw new ProjectFileError(job.file, `job '${name}'`, 'has no tasks');
   return { job: name, tasks };
 }
@@ -69,4 +73,26 @@ export function scheduleTasks(project: Project, name: string): RunnableJob {
     return { job: schedule.name, tasks: [{ index: 0, command: 'elt', args: eltArgs(schedule) }] };
   }
   return jobTasks(project, schedule.job, schedule.name);
+}
+
+/**
+ * `annotations.temporal.parallel: true` on a job: the items of its inner task lists run at the same time.
+ * @throws {ProjectFileError} the value is not true or false
+ */
+export function jobRunsInParallel(
+  annotations: Record<string, unknown> | undefined,
+  file: string,
+  job: string,
+): boolean {
+  const temporal = annotations?.temporal;
+  const value = temporal && typeof temporal === 'object' ? (temporal as Record<string, unknown>).parallel : undefined;
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  throw new ProjectFileError(
+    file,
+    `job '${job}' annotations.temporal.parallel`,
+    `must be true or false, not ${JSON.stringify(value)}`,
+    {
+      hint: 'write annotations: {temporal: {parallel: true}} on the job, or remove the key',
+    },
+  );
 }

@@ -53,3 +53,30 @@ export function taskArgs(tasks: TasksValue): string[][] {
   const items: TaskItem[] = typeof tasks === 'string' ? [tasks] : tasks;
   return items.map((item) => (typeof item === 'string' ? words(item) : item.flatMap(words)));
 }
+
+/**
+ * Where a task sits in a parallel group (`annotations.temporal.parallel`): the top-level step it belongs
+ * to (0-based) of how many, and its item (0-based) of how many the inner list holds.
+ */
+export interface GroupPlace {
+  step: number;
+  steps: number;
+  item: number;
+  size: number;
+}
+
+/**
+ * The tasks of a job whose inner lists run in parallel: each item of an inner list of two or more is a task
+ * of its own, placed in its group; a string or an inner list of one stays one task, as in `taskArgs`.
+ */
+export function parallelTaskArgs(tasks: TasksValue): Array<{ args: string[]; group?: GroupPlace }> {
+  const items: TaskItem[] = typeof tasks === 'string' ? [tasks] : tasks;
+  return items.flatMap((item, step) =>
+    typeof item === 'string' || item.length < 2
+      ? [{ args: typeof item === 'string' ? words(item) : item.flatMap(words) }]
+      : item.map((inner, i) => ({
+          args: words(inner),
+          group: { step, steps: items.length, item: i, size: item.length },
+        })),
+  );
+}

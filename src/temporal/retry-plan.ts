@@ -35,6 +35,22 @@ export function completedTaskCount(events: HistoryEvent[]): number {
  * The 0-based task the retry starts at: the original skipped `originalFromTask`
  * tasks itself (when it was a retry too) and completed `completed` more.
  */
+/**
+ * The retry of a run whose job has parallel groups (`annotations.temporal.parallel`): items of a group end in
+ * any order, so a count of completed tasks says nothing; the retry starts at the first task that did not
+ * complete and skips the later ones that did (`doneTasks`: completed siblings of the failed group).
+ * `completed` are the 0-based tasks the original completed; its own skipped tasks stay skipped.
+ */
+export function groupRetryPlan(
+  original: { fromTask: number; skipTasks?: number[]; doneTasks?: number[] },
+  completed: readonly number[],
+): { fromTask: number; doneTasks: number[] } {
+  const done = new Set([...completed, ...(original.skipTasks ?? []), ...(original.doneTasks ?? [])]);
+  let fromTask = original.fromTask;
+  while (done.has(fromTask)) fromTask++;
+  return { fromTask, doneTasks: [...done].filter((i) => i > fromTask).sort((a, b) => a - b) };
+}
+
 export function retryFromTask(originalFromTask: number, completed: number, fromStart: boolean): number {
   return fromStart ? 0 : originalFromTask + completed;
 }
@@ -59,6 +75,8 @@ export interface RetryOrigin {
   fromTaskChosen?: boolean;
   /** `--skip-task`: 0-based tasks marked done by hand. */
   skipTasks?: number[];
+  /** Parallel groups: 0-based tasks after `fromTask` that completed in the original (not run again). */
+  doneTasks?: number[];
   /** Who chose `--from-task` / `--skip-task`: `user@host`. */
   by?: string;
 }
@@ -135,5 +153,8 @@ export function retryDetails(origin: RetryOrigin, totalTasks?: number): string {
     ? `, skipping task${origin.skipTasks.length === 1 ? '' : 's'} ${origin.skipTasks.map((i) => i + 1).join(', ')} (--skip-task)`
     : '';
   const by = origin.by && (chosen || skipped) ? `, by ${origin.by}` : '';
-  return `Retry of ${origin.workflowId} (run ${origin.runId}) ${where}${chosen}${skipped}${by}`;
+  const done = origin.doneTasks?.length
+    ? `, skipping task${origin.doneTasks.length === 1 ? '' : 's'} ${origin.doneTasks.map((i) => i + 1).join(', ')} (completed in its group)`
+    : '';
+  return `Retry of ${origin.workflowId} (run ${origin.runId}) ${where}${chosen}${skipped}${by}${done}`;
 }

@@ -10,14 +10,15 @@
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { RunNotFoundError, RunNotRetryableError } from '../errors.js';
-import type { JobRunInput } from '../../workflows/types.js';
-import { SEARCH_ATTRIBUTE_NAMES, WORKFLOW_TYPE, type RetryRunMemo } from '../../workflows/contract.js';
+import type { JobRunInput, TaskActivityInput } from '../../workflows/types.js';
+import { ACTIVITY, SEARCH_ATTRIBUTE_NAMES, WORKFLOW_TYPE, type RetryRunMemo } from '../../workflows/contract.js';
 import { hostname, userInfo } from 'node:os';
 import type { Project } from '../project/model.js';
 import { jobTasks, scheduleTasks } from '../project/resolve.js';
 import {
   chooseTasks,
   completedTaskCount,
+  groupRetryPlan,
   RETRYABLE_STATUSES,
   retryDetails,
   retryFromTask,
@@ -105,8 +106,14 @@ export async function retryRun(
   if (!original) throw new RunNotRetryableError(workflowId, 'has no input in its history: it cannot be retried.');
   const completed = completedTaskCount(events);
   const choice = options.choice ?? {};
-  const defaultFrom = retryFromTask(original.resume?.fromTask ?? 0, completed, choice.fromStart ?? false);
   const byHand = choice.fromTask !== undefined || Boolean(choice.skipTasks?.length);
+  // Parallel groups end out of order: resume at the first task that did not complete, skip the siblings that did.
+  const ran = await ranTasks(client, events);
+  const grouped =
+    ran.grouped && !choice.fromStart ? groupRetryPlan({ fromTask: 0, ...original.resume }, ran.completed) : undefined;
+  const defaultFrom =
+    grouped?.fromTask ?? retryFromTask(original.resume?.fromTask ?? 0, completed, choice.fromStart ?? false);
+  const doneTasks = grouped && !byHand && grouped.doneTasks.length ? grouped.doneTasks : undefined;
   if (byHand && !options.project) throw new Error('retryRun: --from-task and --skip-task need the project');
   const chosen =
     byHand && options.project ? chooseTasks(choice, defaultFrom, currentTasks(options.project, original)) : undefined;
@@ -118,6 +125,7 @@ export async function retryRun(
     ...(chosen?.fromTaskChosen ? { fromTaskChosen: true } : {}),
     ...(chosen?.skipTasks.length ? { skipTasks: chosen.skipTasks } : {}),
     ...(by ? { by } : {}),
+    ...(doneTasks ? { doneTasks } : {}),
   };
   const input: JobRunInput = {
     ...original,
@@ -126,6 +134,7 @@ export async function retryRun(
       retryOf: { workflowId: origin.workflowId, runId: origin.runId },
       ...(origin.skipTasks ? { skipTasks: origin.skipTasks } : {}),
       ...(by ? { by } : {}),
+      ...(doneTasks ? { doneTasks } : {}),
     },
   };
   const id = retryWorkflowId(workflowId, options.now ?? new Date());
@@ -145,9 +154,40 @@ export async function retryRun(
       ...(origin.fromTaskChosen ? { fromTaskChosen: true } : {}),
       ...(origin.skipTasks ? { skipTasks: origin.skipTasks } : {}),
       ...(by ? { by } : {}),
+      ...(doneTasks ? { doneTasks } : {}),
     } satisfies RetryRunMemo,
     staticSummary: details,
     staticDetails: details,
   });
   return { workflowId: id, runId: started.firstExecutionRunId, origin, completedInOriginal: completed };
+}
+
+/** The 0-based tasks whose activity completed in the run, and whether its job had parallel groups. */
+async function ranTasks(
+  client: Client,
+  events: ReadonlyArray<{
+    eventId?: unknown;
+    activityTaskScheduledEventAttributes?: {
+      activityType?: { name?: string | null } | null;
+      input?: { payloads?: unknown[] | null } | null;
+    } | null;
+    activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
+  }>,
+): Promise<{ completed: number[]; grouped: boolean }> {
+  const tasks = new Map<string, TaskActivityInput['task']>();
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name !== ACTIVITY.runMeltanoTask || e.eventId == null) continue;
+    const [input] = (await decodeArrayFromPayloads(
+      client.workflow.options.loadedDataConverter,
+      scheduled.input?.payloads as Parameters<typeof decodeArrayFromPayloads>[1],
+    )) as [TaskActivityInput | undefined];
+    if (input) tasks.set(String(e.eventId), input.task);
+  }
+  const completed = events.flatMap((e) => {
+    const id = e.activityTaskCompletedEventAttributes?.scheduledEventId;
+    const task = id == null ? undefined : tasks.get(String(id));
+    return task ? [task.index] : [];
+  });
+  return { completed, grouped: [...tasks.values()].some((t) => t.group !== undefined) };
 }

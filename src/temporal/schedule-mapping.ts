@@ -30,7 +30,7 @@ import {
   type ScheduledRunMemo,
 } from '../../workflows/contract.js';
 import { runStaticDetails, runStaticSummary, taskText } from '../../workflows/summary.js';
-import { eltArgs } from '../project/resolve.js';
+import { eltArgs, jobRunsInParallel } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
 import { durationMs } from '../util/duration.js';
 import { schedulePool } from './pools.js';
@@ -142,6 +142,9 @@ export function desiredSchedule(ctx: MappingContext, schedule: ScheduleDef): Des
   const annotations = temporalAnnotations(schedule);
   // A bad stall_timeout of its job or of the project is refused here, at sync, not at the first run.
   effectiveStallTimeout(ctx.project, { schedule });
+  // So is a job's annotations.temporal.parallel that is not true or false.
+  const parallelJob = schedule.kind === 'job' ? ctx.project.jobs.find((j) => j.name === schedule.job) : undefined;
+  if (parallelJob) jobRunsInParallel(parallelJob.annotations, parallelJob.file, parallelJob.name);
   if (annotations.workflow) requireCustomWorkflow(ctx.project, schedule, annotations.workflow);
   const workflowType = annotations.workflow ?? WORKFLOW_TYPE;
   // Meltano lower-cases intervals before validating them; Temporal needs the cron itself.

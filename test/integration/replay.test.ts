@@ -14,6 +14,8 @@
  * `oncall-*` were recorded with `pause-after-failures-v1` and `skip-tasks-v1`: a task
  * failed as stalled after its retries, the third failed run in a row pausing its schedule
  * (its memo upsert and the `paused` notice), and a `runs retry --skip-task 1`.
+ * `parallel-group-v1-*` hold a job with a parallel group (`parallel-group-v1`): three items run together,
+ * one failing while its siblings finish, and the `runs retry` that re-ran only it.
  * The replay runs in its own process, like a user would before an upgrade
  * (scripts/replay-histories.ts).
  */

@@ -24,6 +24,7 @@ import {
   WORKFLOW_TYPE,
   AFTER_ACTIVITY,
   AFTER_PATCH,
+  GROUP_PATCH,
   AFTER_WORKFLOW_TYPE,
   afterStateQuery,
   upstreamSucceededSignal,
@@ -75,6 +76,10 @@ describe('wire contract', () => {
     expect(upstreamSucceededSignal).toEqual(defineSignal('upstreamSucceeded'));
     expect(afterStateQuery).toEqual(defineQuery('afterState'));
     expect(AFTER_PATCH).toBe('after-v1');
+  });
+
+  it('parallel groups: the patch id', () => {
+    expect(GROUP_PATCH).toBe('parallel-group-v1');
   });
 
   it('activity names are the keys the worker registers', () => {
