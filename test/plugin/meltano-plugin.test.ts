@@ -11,6 +11,7 @@
  * in one environment running another environment's schedule with exactly that environment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_CONTEXT_ENV } from '../../src/meltano/run-context-env.js';
 import { execa, type ResultPromise } from 'execa';
 import { Client, Connection } from '@temporalio/client';
 import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -464,9 +465,15 @@ describe('meltano config set temporal ..., then meltano invoke temporal:sync and
     const fromShell = JSON.parse(readFileSync(path.join(dir, 'env-shell.json'), 'utf8')) as Record<string, string>;
     // Differ by nature: the files named here, and the id Meltano gives each run's telemetry context.
     const perRun = ['TAP_COUNT_ENV_FILE', 'TARGET_LINES_FILE', 'MELTANO_PARENT_CONTEXT_UUID'];
+    // On top of the shell's environment a task gets the run context (docs/run-context.md), and nothing else.
+    const runContext: string[] = Object.values(RUN_CONTEXT_ENV);
     const strip = (env: Record<string, string>) =>
-      Object.fromEntries(Object.entries(env).filter(([k]) => !perRun.includes(k)));
+      Object.fromEntries(Object.entries(env).filter(([k]) => !perRun.includes(k) && !runContext.includes(k)));
     expect(strip(fromWorker)).toEqual(strip(fromShell));
+    expect(Object.keys(fromWorker).filter((k) => runContext.includes(k))).toEqual(
+      expect.arrayContaining(['MT_SCHEDULED_TIME', 'MT_INTERVAL_START', 'MT_INTERVAL_END', 'MT_WORKFLOW_ID']),
+    );
+    expect(Object.keys(fromShell).filter((k) => runContext.includes(k))).toEqual([]);
     expect(fromWorker.MELTANO_ENVIRONMENT).toBe('prod');
     expect(fromWorker.MELTANO_DATABASE_URI).toBe(`sqlite:///${path.join(dir, '.meltano')}/meltano-prod.db`);
     // State went to prod's system database only (the invoking dev's was exported to the worker).
