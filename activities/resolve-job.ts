@@ -42,12 +42,13 @@ function configError(message: string): ApplicationFailure {
 /**
  * The time the run stands for (src/temporal/run-interval.ts), worked out once here so every
  * task of the run gets the same one and the history records it. None without a client
- * (an activity test environment).
+ * (an activity test environment) or outside an activity (the orchestration bench times it in-process).
  */
 async function currentRunContext(): Promise<RunContext | undefined> {
-  const ctx = Context.current();
+  let ctx: Context;
   let client: Context['client'];
   try {
+    ctx = Context.current();
     client = ctx.client;
   } catch {
     return undefined;
