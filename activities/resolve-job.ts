@@ -59,40 +59,46 @@ async function currentRunContext(): Promise<RunContext | undefined> {
 
 export async function resolveJob(deps: ActivityDeps, input: JobRunInput): Promise<ResolvedJob> {
   const root = input.projectRoot ?? deps.projectRoot;
-  const resolved = resolveTasks(root, input);
+  // Read once: the tasks and the provenance's configuration hash come from the same files.
+  const project = configErrors(() => loadProject({ root }));
+  const resolved = configErrors(() => resolveTasks(project, input));
   const located = locateMeltano(root);
   const [runContext, provenance] = await Promise.all([
     currentRunContext(),
-    runProvenance(loadProject({ root }), resolved.tasks, 'found' in located ? { meltano: located.found } : {}),
+    runProvenance(project, resolved.tasks, 'found' in located ? { meltano: located.found } : {}),
   ]);
   return { ...resolved, ...(runContext ? { runContext } : {}), provenance };
 }
 
-function resolveTasks(root: string, input: JobRunInput): ResolvedJob {
+/** A bad meltano.yml fails the run as a configuration error: not retried, its message and fix kept. */
+function configErrors<T>(fn: () => T): T {
   try {
-    const project = loadProject({ root });
-    if (input.schedule) {
-      const schedule = requireSchedule(project, input.schedule);
-      const annotations = temporalAnnotations(schedule);
-      const notify = notifyPlanFor(project, schedule);
-      const stall = effectiveStallTimeout(project, { schedule });
-      return {
-        ...scheduleTasks(project, input.schedule),
-        schedule: input.schedule,
-        // Keys only when set: a run's recorded policy stays as before for schedules without them.
-        policy: { ...annotations.policy, ...(stall ? { stallTimeout: stall.value } : {}) },
-        ...(notify ? { notify } : {}),
-        ...(annotations.pauseAfterFailures ? { pauseAfterFailures: annotations.pauseAfterFailures } : {}),
-      };
-    }
-    if (!input.job) throw configError('The run names neither a schedule nor a job.');
-    const stall = effectiveStallTimeout(project, { job: input.job });
-    return {
-      ...jobTasks(project, input.job),
-      policy: { ...DEFAULT_POLICY, ...(stall ? { stallTimeout: stall.value } : {}) },
-    };
+    return fn();
   } catch (err) {
     if (err instanceof UserError) throw configError(err.describe());
     throw err;
   }
+}
+
+function resolveTasks(project: Project, input: JobRunInput): ResolvedJob {
+  if (input.schedule) {
+    const schedule = requireSchedule(project, input.schedule);
+    const annotations = temporalAnnotations(schedule);
+    const notify = notifyPlanFor(project, schedule);
+    const stall = effectiveStallTimeout(project, { schedule });
+    return {
+      ...scheduleTasks(project, input.schedule),
+      schedule: input.schedule,
+      // Keys only when set: a run's recorded policy stays as before for schedules without them.
+      policy: { ...annotations.policy, ...(stall ? { stallTimeout: stall.value } : {}) },
+      ...(notify ? { notify } : {}),
+      ...(annotations.pauseAfterFailures ? { pauseAfterFailures: annotations.pauseAfterFailures } : {}),
+    };
+  }
+  if (!input.job) throw configError('The run names neither a schedule nor a job.');
+  const stall = effectiveStallTimeout(project, { job: input.job });
+  return {
+    ...jobTasks(project, input.job),
+    policy: { ...DEFAULT_POLICY, ...(stall ? { stallTimeout: stall.value } : {}) },
+  };
 }
