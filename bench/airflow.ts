@@ -310,7 +310,7 @@ function report(
   network: string,
 ): void {
   const ms = (values: number[]): string =>
-    `${median(values).toFixed(0)} ms (${Math.min(...values)}-${Math.max(...values)})`;
+    `${median(values).toFixed(1)} ms (${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)})`;
   const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}x`;
   const row = (label: string, a: string, b: string, r: string): string =>
     `  ${label.padEnd(40)}${a.padEnd(24)}${b.padEnd(24)}${r}`;

@@ -114,7 +114,7 @@ for (let i = 0; i < 50; i++) {
 }
 
 const spread = (v: number[]): string =>
-  `median ${median(v).toFixed(0)} ms   (min ${Math.min(...v)} max ${Math.max(...v)})`;
+  `median ${median(v).toFixed(1)} ms   (min ${Math.min(...v).toFixed(1)} max ${Math.max(...v).toFixed(1)})`;
 const kind = taskSeconds > 0 ? `${taskSeconds}-second tasks` : 'no-op tasks';
 const rhythm =
   pauseMs > 0

@@ -7,7 +7,7 @@
  * credentials in a pip_url (`git+https://user:token@host/...`) are masked.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { execa } from 'execa';
@@ -70,15 +70,34 @@ export function usedPlugins(project: Pick<Project, 'files'>, tasks: readonly Res
   });
 }
 
-/** The commit of the repository the project is in, and whether its tracked files differ; undefined outside one. */
+/** Whether git could find a repository for `root`: a `.git` in it or a folder above, or GIT_DIR set. */
+function mayBeInRepository(root: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/**
+ * The commit of the repository the project is in, and whether its tracked files differ; undefined outside one
+ * or before its first commit. This runs before every run's first task, so it costs one `git` process at most
+ * (the commit comes with the status, `--branch`) and none outside a repository: a process started from the
+ * worker costs a few milliseconds (bench/RESULTS.md, issue 27).
+ */
 export async function gitState(root: string): Promise<Provenance['git']> {
-  const git = (args: string[]) => execa('git', ['-C', root, ...args], { reject: false, timeout: 20_000 });
-  const head = await git(['rev-parse', '--verify', 'HEAD']);
-  if (head.exitCode !== 0) return undefined;
+  if (!mayBeInRepository(root)) return undefined;
   // Tracked files only: a run's own output (`.meltano/`, logs) must not make every project dirty;
   // an include not yet committed still changes configHash.
-  const status = await git(['status', '--porcelain', '--untracked-files=no']);
-  return { commit: String(head.stdout).trim(), dirty: status.exitCode !== 0 || String(status.stdout).trim() !== '' };
+  const status = await execa('git', ['-C', root, 'status', '--porcelain=v2', '--branch', '--untracked-files=no'], {
+    reject: false,
+    timeout: 20_000,
+  });
+  if (status.exitCode !== 0) return undefined;
+  const lines = String(status.stdout).split('\n').filter(Boolean);
+  const commit = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
+  if (!commit || commit === '(initial)') return undefined;
+  return { commit, dirty: lines.some((l) => !l.startsWith('#')) };
 }
 
 const meltanoVersions = new Map<string, string | undefined>();
