@@ -1,7 +1,8 @@
 /**
  * Many schedules on an every-minute cron, on the self-hosted cluster
  * (deploy/cluster.sh: four server processes, PostgreSQL, mTLS) and on the dev
- * server (`temporal server start-dev`, SQLite), one after the other in one run.
+ * server (`temporal server start-dev`, SQLite), one after the other in one run; `dev-before` is the dev
+ * server and workers with the settings before issue 27 (bench/noop-job.ts BEFORE_SERVER).
  * Each server gets the same project (N schedules, each a one-task job), two
  * workers and a stand-in `meltano` (MELTANO_BIN) that records when and for
  * which run it started, then exits at once. For the cron times of a window of M
@@ -9,7 +10,7 @@
  * cron's nominal time to its task's process start, and each server process's
  * CPU and memory.
  *
- *   npm run bench -- cluster-load [--schedules 500] [--minutes 5] [--workers 2] [--concurrency 4] [--servers cluster,dev] [--jitter 50s]
+ *   npm run bench -- cluster-load [--schedules 500] [--minutes 5] [--workers 2] [--concurrency 4] [--servers cluster,dev,dev-before] [--jitter 50s]
  *
  * --jitter gives every schedule `annotations.temporal.jitter` (docs/scaling.md,
  * "Many schedules on one cron"): the remedy `sync` advises for many schedules on one
@@ -24,6 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT, CLI_BIN } from '../src/util/paths.js';
 import { freePort, startDevServer } from '../src/temporal/dev-server.js';
+import { BEFORE_SERVER } from './noop-job.js';
 import type { JobRunResult } from '../workflows/types.js';
 
 const { values: opts } = parseArgs({
@@ -40,7 +42,7 @@ const N = Number(opts.schedules);
 const MINUTES = Number(opts.minutes);
 const WORKERS = Number(opts.workers);
 const CONCURRENCY = Number(opts.concurrency);
-const SERVERS = (opts.servers ?? '').split(',') as Array<'cluster' | 'dev'>;
+const SERVERS = (opts.servers ?? '').split(',') as Array<'cluster' | 'dev' | 'dev-before'>;
 const JITTER = opts.jitter;
 const CLUSTER_SH = path.join(PACKAGE_ROOT, 'deploy', 'cluster.sh');
 const TICKS = Number((await execa('getconf', ['CLK_TCK'])).stdout);
@@ -66,6 +68,8 @@ interface Server {
   connection: ConnectionOptions;
   /** The server's processes by name (pids read when sampled: a restart changes them). */
   processes: () => Record<string, number>;
+  /** Extra flags of each worker (the "before" side's one poller per slot). */
+  workerArgs?: string[];
   /** PostgreSQL databases whose backends serve this server (CPU of those backends is reported too). */
   databases: string[];
   stop(): Promise<void>;
@@ -108,17 +112,23 @@ async function clusterServer(): Promise<Server> {
   };
 }
 
-async function devServer(): Promise<Server> {
+/**
+ * Headless, our search attributes and the server tuning `up` gives its embedded server; errors only:
+ * under load it reports every slow SQLite write. `before`: the settings before issue 27 (the server's
+ * default transfer throttle and SQLite journal, workers with one activity poller per slot), so that
+ * `--servers dev-before,dev` prints old and new side by side.
+ */
+async function devServer(before = false): Promise<Server> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cluster-load-dev-'));
-  // Headless, our search attributes and the server tuning `up` gives its embedded server; errors only:
-  // under load it reports every slow SQLite write.
   const server = await startDevServer({
     port: await freePort(),
     dbFile: path.join(dir, 'dev.sqlite'),
     logLevel: 'error',
+    ...(before ? BEFORE_SERVER : {}),
   });
   return {
-    name: 'dev server (1 process, SQLite)',
+    name: before ? 'dev server, before issue 27' : 'dev server (1 process, SQLite)',
+    ...(before ? { workerArgs: ['--activity-pollers', String(CONCURRENCY)] } : {}),
     env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' },
     connection: { address: server.address },
     processes: () => ({ 'temporal server start-dev': server.pid }),
@@ -340,7 +350,17 @@ async function phase(server: Server, index: number): Promise<PhaseResult> {
     let out = '';
     const proc = execa(
       'node',
-      [CLI_BIN, '--project', dir, 'worker', '--max-concurrent-tasks', String(CONCURRENCY), '--shutdown-grace', '10s'],
+      [
+        CLI_BIN,
+        '--project',
+        dir,
+        'worker',
+        '--max-concurrent-tasks',
+        String(CONCURRENCY),
+        '--shutdown-grace',
+        '10s',
+        ...(server.workerArgs ?? []),
+      ],
       { env: { ...env, MELTANO_TEMPORAL_LOG_LEVEL: 'WARN' }, reject: false, all: true, buffer: false },
     );
     proc.all?.on('data', (d: Buffer) => {
@@ -502,7 +522,7 @@ function printTable(out: (line: string) => void): void {
 }
 
 for (const [i, kind] of SERVERS.entries()) {
-  const server = kind === 'cluster' ? await clusterServer() : await devServer();
+  const server = kind === 'cluster' ? await clusterServer() : await devServer(kind === 'dev-before');
   try {
     results.push(await phase(server, i));
   } finally {

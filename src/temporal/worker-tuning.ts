@@ -25,7 +25,10 @@ export function activityPollers(slots: number): number {
   return Math.min(10, Math.max(1, Math.floor(slots / 4)));
 }
 
-/** Whether a worker with these slots can ever be handed an activity eagerly. */
-export function eagerPossible(slots: number): boolean {
-  return slots >= activityPollers(slots) + 2;
+/**
+ * Whether a worker with these slots (and pollers, default as above) can ever be handed an activity
+ * eagerly: each poll in flight holds a slot and the poll loop one more, so 2 must be left over.
+ */
+export function eagerPossible(slots: number, pollers: number = activityPollers(slots)): boolean {
+  return slots >= pollers + 2;
 }

@@ -5,7 +5,7 @@
  * (`temporal_activity_task_received{eager="true"}`, counted by Core when it
  * receives an activity task). With `--max-concurrent-tasks 1` the one slot is
  * held by the poll, so no task is eager and every one comes through the task
- * queue, as worker-tuning.ts says. Real dev server (eager is on by default in
+ * queue, as worker-tuning.ts says; so with `--activity-pollers 4` on 4 slots. Real dev server (eager is on by default in
  * it), real worker processes, a stand-in `meltano`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,15 +59,15 @@ async function received(metrics: string): Promise<{ eager: number; queued: numbe
   return { eager: count(true), queued: count(false) };
 }
 
-async function runJobOn(slots: number): Promise<{ eager: number; queued: number }> {
-  const queue = `eager-${slots}-${process.pid}`;
+async function runJobOn(slots: number, pollers?: number): Promise<{ eager: number; queued: number }> {
+  const queue = `eager-${slots}-${pollers ?? 'default'}-${process.pid}`;
   const metrics = `127.0.0.1:${await freePort()}`;
   const worker = startWorker(
     dir,
     server.env,
     queue,
     { MELTANO_TEMPORAL_MAX: String(slots), MELTANO_BIN: path.join(dir, 'meltano-stand-in') },
-    ['--metrics', metrics],
+    ['--metrics', metrics, ...(pollers ? ['--activity-pollers', String(pollers)] : [])],
   );
   workers.push(worker);
   await worker.ready;
@@ -89,5 +89,10 @@ describe('eager activity dispatch', () => {
   it('with --max-concurrent-tasks 1 no slot is free for it: every task comes through the task queue', async () => {
     expect(eagerPossible(1)).toBe(false);
     expect(await runJobOn(1)).toEqual({ eager: 0, queued: 3 });
+  }, 180_000);
+
+  it('with --activity-pollers 4 on 4 slots (one poll per slot, as before issue 27) none is eager either', async () => {
+    expect(eagerPossible(4, 4)).toBe(false);
+    expect(await runJobOn(4, 4)).toEqual({ eager: 0, queued: 3 });
   }, 180_000);
 });

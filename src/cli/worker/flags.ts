@@ -8,6 +8,7 @@ import { parseLogFormat } from '../../util/log-line.js';
 
 export interface WorkerFlags {
   maxConcurrentTasks: string;
+  activityPollers?: string;
   shutdownGrace: string;
   metrics?: string;
   logRetention?: string;
@@ -20,6 +21,10 @@ export interface WorkerFlags {
 export function addWorkerOptions(cmd: Command): Command {
   return cmd
     .option('--max-concurrent-tasks <n>', 'meltano tasks run at once on this worker', '4')
+    .option(
+      '--activity-pollers <n>',
+      'task queue polls at once, at most the task slots (default: 1 per 4 slots, which leaves slots free for eager dispatch)',
+    )
     .option(
       '--shutdown-grace <duration>',
       'on SIGTERM/SIGINT, how long running tasks may finish before they are cancelled (e.g. 30s, 5m, 1h)',
@@ -60,6 +65,7 @@ export function workerSettings(
 ): Pick<
   WorkerOptions,
   | 'maxConcurrentTasks'
+  | 'activityPollers'
   | 'shutdownGraceTime'
   | 'metricsBind'
   | 'logLevel'
@@ -69,10 +75,19 @@ export function workerSettings(
 > {
   if (flags.logRetention !== undefined && !(durationMs(flags.logRetention) > 0))
     throw new UsageError(`--log-retention must be a duration such as '14d' or '72h', not '${flags.logRetention}'`);
+  const maxConcurrentTasks = parseWholeNumber(flags.maxConcurrentTasks, '--max-concurrent-tasks', 1);
+  const activityPollers =
+    flags.activityPollers !== undefined ? parseWholeNumber(flags.activityPollers, '--activity-pollers', 1) : undefined;
+  // A poll holds a task slot while it waits: more polls than slots could never all be in flight.
+  if (activityPollers !== undefined && activityPollers > maxConcurrentTasks)
+    throw new UsageError(
+      `--activity-pollers ${activityPollers} is more than the ${maxConcurrentTasks} task slots (--max-concurrent-tasks): use at most ${maxConcurrentTasks}`,
+    );
   return {
     ...(flags.logRetention ? { logRetention: flags.logRetention } : {}),
     ...(flags.workflowsDir ? { workflowsDir: flags.workflowsDir } : {}),
-    maxConcurrentTasks: parseWholeNumber(flags.maxConcurrentTasks, '--max-concurrent-tasks', 1),
+    maxConcurrentTasks,
+    ...(activityPollers !== undefined ? { activityPollers } : {}),
     shutdownGraceTime: parseDuration(flags.shutdownGrace, '--shutdown-grace'),
     ...(flags.metrics !== undefined ? { metricsBind: parseHostPort(flags.metrics, '--metrics') } : {}),
     logLevel:
