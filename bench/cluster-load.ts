@@ -533,5 +533,5 @@ for (const [i, kind] of SERVERS.entries()) {
 }
 printTable((line) => console.log(line));
 console.log(
-  `reproduce: npm run bench -- cluster-load --schedules ${N} --minutes ${MINUTES} --workers ${WORKERS} --concurrency ${CONCURRENCY}${JITTER ? ` --jitter ${JITTER}` : ''}   (machine: ${os.cpus().length} cores, load average at the end ${os.loadavg()[0]?.toFixed(1)})`,
+  `reproduce: npm run bench -- cluster-load --schedules ${N} --minutes ${MINUTES} --workers ${WORKERS} --concurrency ${CONCURRENCY} --servers ${SERVERS.join(',')}${JITTER ? ` --jitter ${JITTER}` : ''}   (machine: ${os.cpus().length} cores, load average at the end ${os.loadavg()[0]?.toFixed(1)})`,
 );
