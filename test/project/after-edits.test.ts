@@ -122,7 +122,9 @@ describe('an edit of a project whose after graph sync refuses', () => {
     expect(await refused(dir, ['schedule', 'set', 'other', '--interval', '@hourly'])).toBe(cycle);
     expect(await refused(dir, ['schedule', 'add', 'new', '--job', 'el', '--interval', '@daily'])).toBe(cycle);
     // A removal that leaves the cycle is refused for its dependant first.
-    expect(await refused(dir, ['schedule', 'remove', 'a'])).toContain("is named in annotations.temporal.after of schedule(s) 'b'");
+    expect(await refused(dir, ['schedule', 'remove', 'a'])).toContain(
+      "is named in annotations.temporal.after of schedule(s) 'b'",
+    );
   });
 
   it('a schedule that runs after itself: refused as a cycle of one', async () => {

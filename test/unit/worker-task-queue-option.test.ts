@@ -32,7 +32,9 @@ describe('worker --task-queue', () => {
 
   it('an empty or blank name among the values is refused as before', () => {
     expect(() => polled(['--task-queue', 'a', '--task-queue', ''])).toThrow(InvalidValueError);
-    expect(() => polled(['--task-queue', 'a', '--task-queue', ' b'])).toThrow(/Invalid value for '--task-queue': ' b'/u);
+    expect(() => polled(['--task-queue', 'a', '--task-queue', ' b'])).toThrow(
+      /Invalid value for '--task-queue': ' b'/u,
+    );
   });
 
   it("MELTANO_TEMPORAL_TASK_QUEUE's list loses its repeats the same way", () => {
@@ -41,7 +43,9 @@ describe('worker --task-queue', () => {
 
   it('--help says how to give several queues', () => {
     const help = workerCommand().helpInformation().replace(/\s+/gu, ' ');
-    expect(help).toContain('--task-queue <names> task queues to poll: repeat the option (--task-queue a --task-queue b)');
+    expect(help).toContain(
+      '--task-queue <names> task queues to poll: repeat the option (--task-queue a --task-queue b)',
+    );
     expect(help).toContain('each queue is polled once');
   });
 
