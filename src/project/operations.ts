@@ -19,6 +19,7 @@ import { emptyTaskProblem, type TaskItem } from './tasks.js';
 import { parseTasksOption } from './tasks-option.js';
 import { pyRepr } from './python-format.js';
 import { lookupJob, lookupSchedule, rawEntry } from './jobs.js';
+import { dependantsOf } from './after-graph.js';
 
 export interface Outcome {
   /** What to print on success. */
@@ -239,6 +240,20 @@ export function planScheduleRemove(project: Project, name: string): EditPlan<Out
   const lookup = lookupSchedule(project, name);
   if ('missing' in lookup) throw new ScheduleNotInProjectError(name);
   const schedule = 'found' in lookup ? lookup.found : lookup.invalid;
+  // Removed, it would leave the schedules that run after it waiting for a schedule that no longer exists
+  // (sync refuses such a project). No force: the dependants' `after` lists are the entries to change first.
+  const dependants = dependantsOf(project, name);
+  if (dependants.length) {
+    const names = dependants.map((s) => `'${s.name}' (${s.file})`).join(', ');
+    throw new ProjectFileError(
+      schedule.file,
+      `schedule '${name}'`,
+      `is named in annotations.temporal.after of schedule(s) ${names}`,
+      {
+        hint: `first take '${name}' out of the after list of ${dependants.map((s) => s.name).join(', ')} (or remove ${dependants.length === 1 ? 'that schedule' : 'those schedules'}), then remove it`,
+      },
+    );
+  }
   return {
     edits: [{ file: schedule.file, edit: { op: 'remove', key: 'schedules', index: schedule.index } }],
     result: { message: '', warning: `Removed schedule '${name}'` },

@@ -26,6 +26,7 @@ import {
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { buildProject } from './build.js';
+import { checkEditedAfterGraph } from './after-graph.js';
 import { findProjectRoot, isInside, MELTANO_FILE } from './root.js';
 import { loadProject, type LoadOptions } from './load.js';
 import { parseProjectFile, resolveIncludePaths } from './files.js';
@@ -351,6 +352,8 @@ export async function editProject<T>(
       newTexts.has(f.relPath) ? parseProjectFile(f.path, project.root, newTexts.get(f.relPath)) : f,
     );
     const edited = buildProject(project.root, files, { env, dotenv: project.dotenv });
+    // An edit of the schedules never leaves an `after` graph that sync would refuse.
+    if (edits.some((e) => e.edit.key === 'schedules')) checkEditedAfterGraph(edited);
     if (newTexts.size) await hooks.beforeWrite?.(edited);
     // All files or none: see replaceFilesAtomically.
     replaceFilesAtomically(

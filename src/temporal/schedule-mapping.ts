@@ -34,7 +34,8 @@ import { eltArgs, jobRunsInParallel } from '../project/resolve.js';
 import { taskArgs } from '../project/tasks.js';
 import { durationMs } from '../util/duration.js';
 import { schedulePool } from './pools.js';
-import { downstreamsOf, upstreamsOf } from './after.js';
+import { downstreamsOf } from './after.js';
+import { upstreamsOf } from '../project/after-graph.js';
 import { requireCustomWorkflow } from '../project/custom-workflows.js';
 
 /** Where the project part of schedule ids and the ownership mark come from. */

@@ -56,12 +56,14 @@ export function resolveScope(
 }
 
 /**
- * The queues a worker polls: `--task-queue a,b` (or MELTANO_TEMPORAL_TASK_QUEUE=a,b), each a
- * name as `parseTaskQueue` takes it; the first is the worker's own, the rest are extra.
+ * The queues a worker polls: `--task-queue a,b` (or MELTANO_TEMPORAL_TASK_QUEUE=a,b; a repeated
+ * `--task-queue` arrives joined the same way), each a name as `parseTaskQueue` takes it, each once, in
+ * the order first given; the first is the worker's own, the rest are extra (one SDK worker per queue,
+ * so a repeat would start a second worker on the same queue).
  * @throws {InvalidValueError} an empty name in the list (`a,,b`, `a, b`)
  */
 export function taskQueueList(value: string): [string, ...string[]] {
-  const [first, ...rest] = value.split(',').map((name) => parseTaskQueue(name, '--task-queue'));
+  const [first, ...rest] = new Set(value.split(',').map((name) => parseTaskQueue(name, '--task-queue')));
   return [first as string, ...rest];
 }
 

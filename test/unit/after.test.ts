@@ -1,13 +1,15 @@
 /**
- * `annotations.temporal.after` in meltano.yml (src/temporal/after.ts): the names it lists, the refusals
- * (not a list, an unknown name, a cycle, however long), and what each upstream's input learns.
+ * `annotations.temporal.after` in meltano.yml (src/project/after-graph.ts, src/temporal/after.ts): the names it
+ * lists, the refusals (not a list, an unknown name, a cycle, however long), the schedules a removal would strand,
+ * and what each upstream's input learns.
  */
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { buildProject } from '../../src/project/build.js';
 import { parseProjectFile } from '../../src/project/files.js';
 import { ProjectFileError } from '../../src/errors.js';
-import { checkAfterGraph, downstreamsOf, upstreamsOf } from '../../src/temporal/after.js';
+import { checkAfterGraph, dependantsOf, upstreamsOf } from '../../src/project/after-graph.js';
+import { downstreamsOf } from '../../src/temporal/after.js';
 import { desiredSchedule } from '../../src/temporal/schedule-mapping.js';
 import type { Project, ScheduleDef } from '../../src/project/model.js';
 import { afterWorkflowId } from '../../workflows/after-types.js';
@@ -61,6 +63,13 @@ describe('after', () => {
     expect(refusal({ a: ['c'], b: ['a'], c: ['b'], d: ['c'] })).toMatch(
       /makes a cycle: a runs after c runs after b runs after a[\s\S]*remove one of these from an after list: 'c' from a, 'b' from c, 'a' from b/u,
     );
+  });
+
+  it('the dependants of a schedule are the others that name it, not itself', () => {
+    const p = project({ a: undefined, b: ['a'], self: ['self', 'a'], dbt: ['b', 'a'] });
+    expect(dependantsOf(p, 'a').map((s) => s.name)).toEqual(['b', 'self', 'dbt']);
+    expect(dependantsOf(p, 'self')).toEqual([]);
+    expect(dependantsOf(p, 'dbt')).toEqual([]);
   });
 
   it("each upstream's input names the downstreams it releases, with all their upstreams; others stay as they were", () => {

@@ -10,7 +10,7 @@ import { mapLimit } from '../../util/map-limit.js';
 import type { MappingContext } from '../schedule-mapping.js';
 import { clientSdk } from '../sdk.js';
 import { DEFAULT_SYNC_CONCURRENCY } from '../sync-limits.js';
-import { checkAfterGraph } from '../after.js';
+import { checkAfterGraph } from '../../project/after-graph.js';
 import { retryBusy } from './busy-retry.js';
 import { ownership } from './ownership.js';
 import {
