@@ -166,7 +166,7 @@ schedules:
       MT_SCHEDULE_ID: scheduleId,
       MT_WORKFLOW_ID: run.workflowId,
       MT_WORKFLOW_RUN_ID: run.firstExecutionRunId,
-      MT_INTERVAL_KIND: 'trigger',
+      MT_INTERVAL_KIND: 'schedule',
       MT_INTERVAL_END: first.MT_SCHEDULED_TIME,
     });
     expect(first.MT_SCHEDULED_TIME).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/u);
