@@ -23,7 +23,15 @@ import type { MeltanoRunOptions } from '../src/meltano/run-options.js';
 import { ACTIVITY, FAILURE, progressQuery, SEARCH_ATTRIBUTE, taskRowsSignal } from './contract.js';
 import { runCurrentDetails, SUMMARY_MAX, type RunProgress } from './summary.js';
 import { DEFAULT_TASK_POLICY } from './task-policy.js';
-import type { JobProgress, JobRunInput, ResolvedTask, TaskFailureDetails, TaskPolicy, TaskResult } from './types.js';
+import type {
+  JobProgress,
+  JobRunInput,
+  ResolvedJob,
+  ResolvedTask,
+  RunContext,
+  TaskFailureDetails,
+  TaskResult,
+} from './types.js';
 import { runInput } from './custom/run-input.js';
 
 export type { JobRunInput, TaskResult, MeltanoRunOptions };
@@ -56,18 +64,28 @@ const { [ACTIVITY.resolveJob]: resolveJob } = proxyLocalActivities<Activities>({
   retry: { maximumAttempts: 3, initialInterval: '5s' },
 });
 
-/** Per run (module state is per workflow execution): the policy, the tasks started so far, their progress. */
-let policy: Promise<TaskPolicy> | undefined;
+/** Per run (module state is per workflow execution): the policy and time, the tasks started so far, their progress. */
+let resolvedRun: Promise<Pick<ResolvedJob, 'policy' | 'runContext'>> | undefined;
 const tasks: Array<RunProgress['tasks'][number] & { args: string[]; result?: TaskResult }> = [];
 const results: TaskResult[] = [];
 let progress: JobProgress | undefined;
 
-/** The schedule's retries and timeouts (read on the worker, once per run), else the defaults. */
-function runPolicy(input: JobRunInput | undefined): Promise<TaskPolicy> {
-  policy ??= input?.schedule
-    ? resolveJob({ ...input, runOptions: undefined, resume: undefined }).then((r) => r.policy)
-    : Promise.resolve(DEFAULT_TASK_POLICY);
-  return policy;
+/**
+ * The schedule's retries and timeouts and the time the run stands for (read on the worker, once per run, by the
+ * job workflow's own activity), else the defaults. Only the activity input changes with the run context, not the
+ * commands, so runs that started before it replay unchanged.
+ */
+function resolveRun(input: JobRunInput | undefined): Promise<Pick<ResolvedJob, 'policy' | 'runContext'>> {
+  resolvedRun ??= input?.schedule
+    ? resolveJob({ ...input, runOptions: undefined, resume: undefined })
+    : Promise.resolve({ policy: DEFAULT_TASK_POLICY });
+  return resolvedRun;
+}
+
+/** A run without a schedule's interval (started by hand, or before the run context): an empty one at its scheduled time. */
+function emptyContext(): RunContext {
+  const at = new Date(Math.floor(scheduledTime().getTime() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/u, 'Z');
+  return { scheduledTime: at, intervalStart: at, intervalEnd: at, kind: 'none' };
 }
 
 function publish(): void {
@@ -114,7 +132,7 @@ export async function meltanoRun(
   const text = args.join(' ');
   tasks.push({ text, args, state: 'running' });
   publish();
-  const p = await runPolicy(input);
+  const { policy: p, runContext } = await resolveRun(input);
   const environment = options.environment ?? input?.environment;
   const runOptions = options.runOptions ?? input?.runOptions;
   const resolved: ResolvedTask = { index, args, command: 'run' };
@@ -141,6 +159,7 @@ export async function meltanoRun(
       runId: uuid4(),
       ...(runOptions ? { runOptions } : {}),
       ...(options.env ? { env: { ...options.env } } : {}),
+      runContext: runContext ?? emptyContext(),
     });
     results.push(result);
     if (entry)

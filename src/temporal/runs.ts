@@ -23,6 +23,8 @@ export interface RunRow {
   workflowId: string;
   runId: string;
   schedule: string | null;
+  /** The workflow that ran: the job workflow's type, or a custom workflow's name (`annotations.temporal.workflow`). */
+  workflowType: string;
   status: string;
   startTime: string;
   closeTime: string | null;
@@ -38,7 +40,7 @@ export interface RunRow {
   holds: string[] | null;
   /** How the failed task failed: `MeltanoTaskStalled` (no output for its stall_timeout), `MeltanoTaskError`, ...; null otherwise. */
   failureType: string | null;
-  /** A run started by `runs retry`: what it retries, where it started, the tasks skipped by hand and who skipped them. */
+  /** A run started by `runs retry`: what it retries, where it started, the tasks skipped by hand and who skipped them, the tasks its group had completed. */
   retry: RunRetry | null;
   /** The time the run stood for, as its tasks got it (docs/run-context.md); null while running or before it existed. */
   interval: RunInterval | null;
@@ -52,6 +54,8 @@ export interface RunRetry {
   fromTask: number;
   /** 1-based tasks marked done with `--skip-task`. */
   skippedTasks: number[];
+  /** 1-based tasks of a failed parallel group that completed in the original run, so the retry did not run them again. */
+  doneTasks: number[];
   /** `user@host` who chose `--from-task` / `--skip-task`; null for a plain retry. */
   by: string | null;
 }
@@ -64,6 +68,7 @@ function retryOf(memo: Record<string, unknown> | undefined): RunRetry | null {
     of: m.retryOf.workflowId,
     fromTask: m.fromTask + 1,
     skippedTasks: (m.skipTasks ?? []).map((i) => i + 1),
+    doneTasks: (m.doneTasks ?? []).map((i) => i + 1),
     by: m.by ?? null,
   };
 }
@@ -218,6 +223,7 @@ export async function listRuns(
       workflowId: wf.workflowId,
       runId: wf.runId,
       schedule: schedule ?? null,
+      workflowType: wf.type,
       status: wf.status.name,
       startTime: wf.startTime.toISOString(),
       closeTime: wf.closeTime?.toISOString() ?? null,

@@ -17,6 +17,7 @@ import { ours, TEMPORAL } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { waitFor, waitForOutput } from '../helpers/wait.js';
+import type { RunRow } from '../../src/temporal/runs.js';
 
 const server = sharedServer();
 let client: Client;
@@ -30,7 +31,10 @@ beforeAll(async () => {
   client = await server.client();
 });
 
-/** A project whose `meltano` stamps `start|end <task> <ms>` into stamps.txt; `noop:slow*` tasks take 1.5 s. */
+/**
+ * A project whose `meltano` stamps `start|end <task> <ms>` into stamps.txt and writes the run context it got
+ * (its MT_* variables) to env-<task>.txt; `noop:slow*` tasks take 1.5 s.
+ */
 function standInProject(files: Record<string, string>): string {
   const dir = makeProject({
     'meltano.yml': `plugins:
@@ -47,6 +51,7 @@ ${files['meltano.yml'] ?? ''}`,
 task=""
 for a in "$@"; do case "$a" in noop:*) task="$a" ;; esac; done
 echo "start $task $(date +%s%3N)" >> '${dir}/stamps.txt'
+env | grep '^MT_' | sort > '${dir}/env-'"$task"'.txt'
 case "$task" in noop:slow*) sleep 1.5 ;; esac
 echo "output of $task"
 echo "end $task $(date +%s%3N)" >> '${dir}/stamps.txt'
@@ -56,6 +61,15 @@ echo "end $task $(date +%s%3N)" >> '${dir}/stamps.txt'
   writeFileSync(path.join(dir, 'stamps.txt'), '');
   return dir;
 }
+
+/** The MT_* variables the last run of `task` saw. */
+const runContextOf = (dir: string, task: string): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(path.join(dir, `env-${task}.txt`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 const stamps = (dir: string): Array<{ kind: string; task: string; at: number }> =>
   readFileSync(path.join(dir, 'stamps.txt'), 'utf8')
@@ -143,6 +157,21 @@ schedules:
     expect(logs.exitCode, logs.stderr).toBe(0);
     for (const task of ['noop:slow-a', 'noop:slow-b', 'noop:after']) expect(logs.stdout).toContain(`output of ${task}`);
 
+    // Each task got the run context a job's task gets (docs/run-context.md): a trigger of an @daily schedule
+    // stands for the time it was made, its interval starts at the day's slot; one context for every task.
+    const contexts = ['noop:slow-a', 'noop:slow-b', 'noop:after'].map((task) => runContextOf(dir, task));
+    const first = contexts[0] ?? {};
+    for (const c of contexts) expect(c).toEqual({ ...first, MT_TASK_ATTEMPT: '1' });
+    expect(first).toMatchObject({
+      MT_SCHEDULE_ID: scheduleId,
+      MT_WORKFLOW_ID: run.workflowId,
+      MT_WORKFLOW_RUN_ID: run.firstExecutionRunId,
+      MT_INTERVAL_KIND: 'schedule',
+      MT_INTERVAL_END: first.MT_SCHEDULED_TIME,
+    });
+    expect(first.MT_SCHEDULED_TIME).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/u);
+    expect(first.MT_INTERVAL_START).toBe(`${(first.MT_SCHEDULED_TIME ?? '').slice(0, 10)}T00:00:00Z`);
+
     const s = stamps(dir);
     const at = (kind: string, task: string): number => s.find((x) => x.kind === kind && x.task === task)?.at ?? NaN;
     // Both slow tasks started before either ended (at once), and the third started after both ended.
@@ -162,6 +191,8 @@ schedules:
       },
       60_000,
     );
+    const row = (JSON.parse(runs.stdout) as { runs: RunRow[] }).runs.find((x) => x.workflowId === run.workflowId);
+    expect(row).toMatchObject({ schedule: 'fan-in', workflowType: 'fanIn', status: 'COMPLETED' });
     // `schedule run` triggers and follows it as any schedule's run.
     const manual = await ours(dir, ['schedule', 'run', 'fan-in'], env);
     expect(manual.exitCode, manual.stderr + manual.stdout).toBe(0);
@@ -170,6 +201,15 @@ schedules:
     const strip = await ours(dir, ['runs'], env);
     console.log(`runs --format=json:\n${runs.stdout}\nruns:\n${strip.stdout}`);
     expect(strip.stdout).toContain('fan-in');
+
+    // Started by hand without a schedule's input: no interval to go by, an empty one at its start (kind none).
+    const byHand = await client.workflow.start('fanIn', { taskQueue: queue, workflowId: `fan-in-by-hand-${queue}` });
+    expect(await byHand.result()).toBe('0,0,0,true');
+    const bare = runContextOf(dir, 'noop:after');
+    expect(bare).toMatchObject({ MT_WORKFLOW_ID: byHand.workflowId, MT_INTERVAL_KIND: 'none' });
+    expect(bare.MT_SCHEDULE_ID).toBeUndefined();
+    expect(bare.MT_INTERVAL_START).toBe(bare.MT_SCHEDULED_TIME);
+    expect(bare.MT_INTERVAL_END).toBe(bare.MT_SCHEDULED_TIME);
   }, 240_000);
 
   it('sync refuses a schedule naming a workflow no file exports, with the file, the entry and the fix', async () => {

@@ -334,7 +334,7 @@ schedules:
       const rows = (JSON.parse(r.stdout) as { runs: RunRow[] }).runs;
       return rows.find((row) => row.workflowId === skipId);
     });
-    expect(listed.retry).toEqual({ of: failedId, fromTask: 1, skippedTasks: [1], by: memo.by });
+    expect(listed.retry).toEqual({ of: failedId, fromTask: 1, skippedTasks: [1], doneTasks: [], by: memo.by });
     const text = await cli(['runs', 'three']);
     expect(text.stdout).toContain(`↻ `);
     expect(text.stdout).toContain(`retry of ${failedId} from task 1, skipped task 1, by ${memo.by}: ${skipId}`);

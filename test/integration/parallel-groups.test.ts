@@ -14,6 +14,7 @@ import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { ours } from '../helpers/run.js';
 import type { JobProgress, JobRunResult } from '../../workflows/types.js';
+import type { RunRow } from '../../src/temporal/runs.js';
 
 const server = sharedServer();
 const queue = `groups-${process.pid}`;
@@ -153,5 +154,15 @@ describe('parallel task groups', () => {
     const d = await client.workflow.getHandle(retryId).describe();
     expect(d.memo).toMatchObject({ retryOf: { workflowId: failedId }, fromTask: 0, doneTasks: [1, 2] });
     expect((await d.staticDetails()) ?? '').toContain('skipping tasks 2, 3 (completed in its group)');
+    // `runs` shows the tasks the retry left out because its group had completed them (1-based, like skippedTasks).
+    const listed = await ours(dir, ['runs', 'fan', '--format=json'], env());
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const row = (JSON.parse(listed.stdout) as { runs: RunRow[] }).runs.find((r) => r.workflowId === retryId);
+    expect(row?.retry).toEqual({ of: failedId, fromTask: 1, skippedTasks: [], doneTasks: [2, 3], by: null });
+    const text = await ours(dir, ['runs', 'fan'], env());
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain(
+      `retry of ${failedId} from task 1, not re-running tasks 2, 3 (completed in its group): ${retryId}`,
+    );
   }, 120_000);
 });

@@ -100,7 +100,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed npm package', () => {
-  it('holds the bundled CLI (one entry file, its chunks) and the workflow bundle, and no sources, tests, bench or source maps', () => {
+  it('holds the bundled CLI (one entry file, its chunks), the workflow bundle and the author API\'s declarations, and no sources, tests, bench or source maps', () => {
     const files = tarEntries.map((e) => e.replace(/^package\//u, ''));
     expect(files).toContain(path.relative(REPO_ROOT, CLI));
     expect(files.filter((f) => f.startsWith('dist/cli/chunks/')).length).toBeGreaterThan(0);
@@ -113,10 +113,13 @@ describe('the packed npm package', () => {
         !/^dist\/cli\/(chunks\/)?[^/]+\.js$/u.test(f) &&
         // Our workflow code as modules: custom workflows are bundled with it (docs/custom-workflows.md).
         !/^dist\/workflows\/([^/]+\/)?[^/]+\.js$/u.test(f) &&
+        // The declarations of `meltano-temporal/workflow` and the types they name, for TypeScript authors.
+        !/^dist\/.+\.d\.ts$/u.test(f) &&
         f !== 'dist/workflow-bundle.js',
     );
     expect(unexpected).toEqual([]);
-    expect(files.filter((f) => /\.(ts|map)$/u.test(f))).toEqual([]);
+    expect(files).toContain('dist/workflows/author.d.ts');
+    expect(files.filter((f) => /(?<!\.d)\.ts$|\.map$/u.test(f))).toEqual([]);
   });
 
   it('installs with its production dependencies only, its command linked to the bundled CLI', () => {

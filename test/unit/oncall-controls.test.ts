@@ -285,6 +285,26 @@ describe('runs: a stalled run and a hand-skipped retry', () => {
   });
 });
 
+describe('runs: a retry after a parallel group failed', () => {
+  it('names the tasks its group had completed, with no one to credit', () => {
+    const runs: StripRun[] = [
+      {
+        schedule: 'fan',
+        durationMs: 4_000,
+        rows: null,
+        workflowId: 'fan-retry',
+        status: 'COMPLETED',
+        startTime: '2026-12-05T12:10:00.000Z',
+        failedTask: null,
+        retry: { of: 'fan-1', fromTask: 1, skippedTasks: [], doneTasks: [2, 3], by: null },
+      },
+    ];
+    expect(renderRunStrips(runs, { color: false, perSchedule: 5 }).split('\n')).toContain(
+      '  ↻ 2026-12-05 12:10Z retry of fan-1 from task 1, not re-running tasks 2, 3 (completed in its group): fan-retry',
+    );
+  });
+});
+
 describe('the heartbeat line of a followed run', () => {
   it('shows rows so far and, once it matters, how long the task has been silent', () => {
     const out = new PassThrough();

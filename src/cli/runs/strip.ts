@@ -27,7 +27,7 @@ export interface StripRun {
   /** The failed task's failure type (`MeltanoTaskStalled` reads "stalled"); absent or null otherwise. */
   failureType?: string | null;
   /** `runs retry` facts (1-based task numbers); absent or null for other runs. */
-  retry?: { of: string; fromTask: number; skippedTasks: number[]; by: string | null } | null;
+  retry?: { of: string; fromTask: number; skippedTasks: number[]; doneTasks?: number[]; by: string | null } | null;
   /** The data interval the run stood for (RFC 3339 UTC), when known. */
   interval?: { start: string; end: string } | null;
   /** What the run ran, when known. */
@@ -129,13 +129,17 @@ export function renderRunStrips(runs: readonly StripRun[], options: StripOptions
         `  ${paint(31, '✗')} ${shortTime(lastFailure.startTime)} ${lastFailure.failedTask ? `${how} at '${lastFailure.failedTask}'` : how}: ${lastFailure.workflowId}${lastFailure.holds?.length ? ` (holds back ${lastFailure.holds.join(', ')})` : ''}`,
       );
     }
-    // Tasks skipped by hand are named with who skipped them: the strip alone would show a plain success.
-    const byHand = newestFirst.find((r) => r.retry?.by);
-    if (byHand?.retry) {
-      const r = byHand.retry;
+    // Tasks skipped by hand (with who skipped them) or left out as completed in their group are named: the
+    // strip alone would show a plain success.
+    const notable = newestFirst.find((r) => r.retry?.by || r.retry?.doneTasks?.length);
+    if (notable?.retry) {
+      const r = notable.retry;
       const skipped = r.skippedTasks.length ? `, skipped task ${r.skippedTasks.join(', ')}` : '';
+      const done = r.doneTasks?.length
+        ? `, not re-running task${r.doneTasks.length === 1 ? '' : 's'} ${r.doneTasks.join(', ')} (completed in its group)`
+        : '';
       out.push(
-        `  ${paint(90, '↻')} ${shortTime(byHand.startTime)} retry of ${r.of} from task ${r.fromTask}${skipped}, by ${r.by}: ${byHand.workflowId}`,
+        `  ${paint(90, '↻')} ${shortTime(notable.startTime)} retry of ${r.of} from task ${r.fromTask}${skipped}${done}${r.by ? `, by ${r.by}` : ''}: ${notable.workflowId}`,
       );
     }
     out.push('');
