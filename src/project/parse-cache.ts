@@ -99,7 +99,7 @@ function pruneEntries(dir: string): void {
           return undefined; // removed by another process meanwhile
         }
       })
-      .filter((e) => e !== undefined)
+      .filter((e): e is { file: string; mtimeMs: number } => e !== undefined)
       .sort((a, b) => a.mtimeMs - b.mtimeMs);
     for (const { file } of byAge.slice(0, byAge.length - PARSE_CACHE_MAX_ENTRIES)) rmSync(file, { force: true });
   } catch {
