@@ -2,7 +2,7 @@
  * The parse cache (src/project/parse-cache.ts) keeps at most PARSE_CACHE_MAX_ENTRIES entries: a write beyond
  * the cap drops the entries used longest ago, and a hit counts as a use.
  */
-import { mkdtempSync, readdirSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,8 @@ describe('pruning the parse cache', () => {
   it('keeps the entries used last: a write past the cap drops the oldest, a read renews an entry', () => {
     const env = { XDG_CACHE_HOME: mkdtempSync(path.join(os.tmpdir(), 'mt-prune-')) };
     const dir = parseCacheDir(env) ?? '';
-    const entries = (): string[] => readdirSync(dir).filter((n) => n.endsWith('.json'));
+    // The directory appears with the first write.
+    const entries = (): string[] => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.json')) : []);
 
     // Entry i is the file written for project i, last used i minutes after an hour ago: 0 is the oldest.
     const entryOf: string[] = [];
