@@ -9,17 +9,22 @@
  * that parsed it (this module's file: a new version or build parses again), so
  * an edited file is always parsed anew. Only files of PARSE_CACHE_MIN_BYTES or
  * more are cached (small ones parse in a few milliseconds), and only data that
- * JSON holds exactly. Any failure to read or write an entry falls back to the
+ * JSON holds exactly. The directory keeps the PARSE_CACHE_MAX_ENTRIES entries
+ * used last (a hit renews an entry's time; a write drops the oldest beyond the
+ * cap), so projects that come and go (temporary copies, CI checkouts) cannot
+ * fill it without bound. Any failure to read or write an entry falls back to the
  * parse: the cache is never needed, and nothing about it is reported.
  * MELTANO_TEMPORAL_PARSE_CACHE=off turns it off.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PARSE_CACHE_MIN_BYTES = 32 * 1024;
+/** Entries kept: one per large project file, so this many projects stay fast to read. */
+export const PARSE_CACHE_MAX_ENTRIES = 64;
 
 /** The directory of the entries, or undefined when the cache is off. */
 export function parseCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -54,19 +59,51 @@ function entryFile(dir: string, absPath: string): string {
 export function readParsed(absPath: string, text: string, env: NodeJS.ProcessEnv = process.env): unknown {
   const dir = parseCacheDir(env);
   if (!dir || text.length < PARSE_CACHE_MIN_BYTES) return undefined;
+  const file = entryFile(dir, absPath);
   let entry: string;
   try {
-    entry = readFileSync(entryFile(dir, absPath), 'utf8');
+    entry = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
   // The key is the first line: compare it before parsing the rest.
   const newline = entry.indexOf('\n');
   if (newline < 0 || entry.slice(0, newline) !== entryKey(text)) return undefined;
+  let data: unknown;
   try {
-    return JSON.parse(entry.slice(newline + 1)) as unknown;
+    data = JSON.parse(entry.slice(newline + 1)) as unknown;
   } catch {
     return undefined;
+  }
+  try {
+    // Used now: the last entry pruning drops.
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache still serves its entries.
+  }
+  return data;
+}
+
+/** Drops the entries used longest ago beyond PARSE_CACHE_MAX_ENTRIES; failures are ignored. */
+function pruneEntries(dir: string): void {
+  try {
+    const entries = readdirSync(dir).filter((name) => name.endsWith('.json'));
+    if (entries.length <= PARSE_CACHE_MAX_ENTRIES) return;
+    const byAge = entries
+      .map((name) => {
+        const file = path.join(dir, name);
+        try {
+          return { file, mtimeMs: statSync(file).mtimeMs };
+        } catch {
+          return undefined; // removed by another process meanwhile
+        }
+      })
+      .filter((e): e is { file: string; mtimeMs: number } => e !== undefined)
+      .sort((a, b) => a.mtimeMs - b.mtimeMs);
+    for (const { file } of byAge.slice(0, byAge.length - PARSE_CACHE_MAX_ENTRIES)) rmSync(file, { force: true });
+  } catch {
+    // Pruning is housekeeping: the next write tries again.
   }
 }
 
@@ -81,6 +118,7 @@ export function writeParsed(absPath: string, text: string, data: unknown, env: N
     writeFileSync(temp, `${entryKey(text)}\n${JSON.stringify(data)}`, { mode: 0o600 });
     // Readers see the old entry or the new one, never half of one.
     renameSync(temp, file);
+    pruneEntries(dir);
   } catch {
     try {
       rmSync(temp, { force: true });

@@ -22,7 +22,6 @@ export interface Check {
   ok: boolean;
   detail: string;
   fix?: string;
-  warning?: boolean;
 }
 
 /** Meltano's system database is a local SQLite file: its state and run lock are this host's only. */

@@ -15,6 +15,7 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { progressQuery } from '../../workflows/contract.js';
+import { formatDuration } from '../../workflows/summary.js';
 import type { JobProgress, JobRunResult, TaskHeartbeat, TaskResult, TaskState } from '../../workflows/types.js';
 import { DEFAULT_RECONNECT_WINDOW_MS, isConnectionLoss, serverCause } from './server-errors.js';
 import { clientSdk } from './sdk.js';
@@ -94,11 +95,6 @@ type Ending =
   | { kind: 'failed'; message: string }
   | { kind: 'unknown'; reason: string };
 
-function formatMs(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
 /**
  * Runs `fn`'s calls cancellable by `signal`. The SDK adds an abort listener to
  * the signal for every gRPC call and never removes it, so a long follow on one
@@ -147,7 +143,7 @@ export async function followRun(
 
   const giveUp = (lostMs: number): Ending => ({
     kind: 'unknown',
-    reason: `the Temporal server has not answered for ${formatMs(lostMs)}`,
+    reason: `the Temporal server has not answered for ${formatDuration(lostMs)}`,
   });
 
   // The run's outcome: a long poll on its history, started again whenever the connection drops.

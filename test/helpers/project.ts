@@ -5,7 +5,7 @@
  * tap and target for runs. Projects Meltano itself must create (`meltano
  * init`) start in a tempDir.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +24,17 @@ export function makeProject(files: ProjectFiles, prefix = 'mt-'): string {
     writeFileSync(target, text);
   }
   return dir;
+}
+
+/**
+ * An executable shell script `name` in `dir` (by default the `meltano-stand-in` a test's worker runs as
+ * MELTANO_BIN): its path.
+ */
+export function writeScript(dir: string, text: string, name = 'meltano-stand-in'): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  chmodSync(file, 0o755);
+  return file;
 }
 
 /** A copy of the project in `dir`; `withoutState` leaves its .meltano/ (installed plugins, system database) out. */

@@ -1,6 +1,7 @@
 /** Our worker as a real child process (`meltano-temporal worker`). */
-import { execa, type ResultPromise } from 'execa';
-import { CLI, MELTANO, VENV_BIN } from './run.js';
+import type { ResultPromise } from 'execa';
+import { afterAll } from 'vitest';
+import { MELTANO, VENV_PATH, spawnOurs } from './run.js';
 import { waitForOutput } from './wait.js';
 
 export interface WorkerProcess {
@@ -19,12 +20,9 @@ export function startWorker(
   extraEnv: Record<string, string> = {},
   extraArgs: string[] = [],
 ): WorkerProcess {
-  let output = '';
   const concurrency = extraEnv.MELTANO_TEMPORAL_MAX ?? '4';
-  const proc = execa(
-    'node',
+  const { proc, output } = spawnOurs(
     [
-      CLI,
       'worker',
       '--project',
       projectDir,
@@ -36,26 +34,11 @@ export function startWorker(
       concurrency,
       ...extraArgs,
     ],
-    {
-      env: {
-        MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
-        ...serverEnv,
-        MELTANO_BIN: MELTANO,
-        PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-        MELTANO_TEMPORAL_STOP_GRACE_MS: '5000',
-        ...extraEnv,
-      },
-      reject: false,
-      stdin: 'ignore',
-      all: true,
-      buffer: false,
-    },
+    // The server's env may name another meltano or PATH: the worker's own win, then extraEnv's.
+    { ...serverEnv, MELTANO_BIN: MELTANO, PATH: VENV_PATH, MELTANO_TEMPORAL_STOP_GRACE_MS: '5000', ...extraEnv },
   );
-  proc.all?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
   const exitCode = (): number | null => proc.exitCode;
-  const ready = waitForOutput({ output: () => output, exitCode }, 'polling task queue', {
+  const ready = waitForOutput({ output, exitCode }, 'polling task queue', {
     what: 'the worker to poll',
     timeoutMs: 120_000,
     intervalMs: 100,
@@ -65,11 +48,34 @@ export function startWorker(
   return {
     proc,
     ready,
-    output: () => output,
+    output,
     exitCode,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode === null) proc.kill(signal);
       await proc;
+    },
+  };
+}
+
+export interface FileWorkers {
+  /** Every worker started, in order. */
+  list: WorkerProcess[];
+  /** startWorker, remembering the worker. */
+  start: (...args: Parameters<typeof startWorker>) => WorkerProcess;
+}
+
+/** Workers a test file starts as it goes, each killed (SIGKILL, as a crash) once the file is done. */
+export function workersOfFile(): FileWorkers {
+  const list: WorkerProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(list.map((w) => w.stop('SIGKILL')));
+  });
+  return {
+    list,
+    start: (...args) => {
+      const w = startWorker(...args);
+      list.push(w);
+      return w;
     },
   };
 }

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject, snapshotYaml } from '../helpers/project.js';
+import { makeProject, snapshotYaml, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
@@ -74,8 +74,8 @@ beforeAll(async () => {
   hook = await startWebhookReceiver();
   dir = makeProject({ 'meltano.yml': yml('[a, b]') });
   const stamps = path.join(dir, 'stamps.txt');
-  writeFileSync(
-    path.join(dir, 'meltano-stand-in'),
+  writeScript(
+    dir,
     `#!/bin/sh
 echo "start $STAMP_NAME $(date +%s%3N)" >> '${stamps}'
 sleep 0.5
@@ -83,7 +83,6 @@ if [ -e '${dir}/fail-'"$STAMP_NAME" ]; then echo "failing on purpose"; exit 1; f
 echo "end $STAMP_NAME $(date +%s%3N)" >> '${stamps}'
 `,
   );
-  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
   writeFileSync(stamps, '');
 }, 60_000);
 

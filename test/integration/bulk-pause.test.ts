@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
-import { VENV_BIN, ours } from '../helpers/run.js';
+import { VENV_PATH, ours } from '../helpers/run.js';
 
 const server = sharedServer();
 let client: Client;
@@ -42,7 +42,7 @@ describe('pausing many schedules at once', { timeout: 180_000 }, () => {
     const env = {
       ...server.env,
       MELTANO_TEMPORAL_TASK_QUEUE: `bulk-pause-${process.pid}`,
-      PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+      PATH: VENV_PATH,
     };
     const cli = (args: string[]) => ours(dir, args, env);
     const sync = await cli(['sync']);

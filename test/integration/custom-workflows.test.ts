@@ -7,25 +7,21 @@
  * `patched()`; `sync` refusing an unknown name. `meltano` is a stand-in that stamps each task's
  * start and end.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { ours, TEMPORAL } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker.js';
+import { type WorkerProcess, workersOfFile } from '../helpers/worker.js';
 import { waitFor, waitForOutput } from '../helpers/wait.js';
 import type { RunRow } from '../../src/temporal/runs.js';
 
 const server = sharedServer();
 let client: Client;
-const workers: WorkerProcess[] = [];
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-});
+const workers = workersOfFile();
 
 beforeAll(async () => {
   client = await server.client();
@@ -44,9 +40,8 @@ function standInProject(files: Record<string, string>): string {
 ${files['meltano.yml'] ?? ''}`,
     ...Object.fromEntries(Object.entries(files).filter(([k]) => k !== 'meltano.yml')),
   });
-  const stub = path.join(dir, 'meltano-stand-in');
-  writeFileSync(
-    stub,
+  writeScript(
+    dir,
     `#!/bin/sh
 task=""
 for a in "$@"; do case "$a" in noop:*) task="$a" ;; esac; done
@@ -57,7 +52,6 @@ echo "output of $task"
 echo "end $task $(date +%s%3N)" >> '${dir}/stamps.txt'
 `,
   );
-  chmodSync(stub, 0o755);
   writeFileSync(path.join(dir, 'stamps.txt'), '');
   return dir;
 }
@@ -82,9 +76,7 @@ const stamps = (dir: string): Array<{ kind: string; task: string; at: number }> 
     });
 
 function worker(dir: string, queue: string): WorkerProcess {
-  const w = startWorker(dir, server.env, queue, { MELTANO_BIN: path.join(dir, 'meltano-stand-in') });
-  workers.push(w);
-  return w;
+  return workers.start(dir, server.env, queue, { MELTANO_BIN: path.join(dir, 'meltano-stand-in') });
 }
 
 const FAN_IN = `import { meltanoRun, scheduledTime } from 'meltano-temporal/workflow';

@@ -14,7 +14,7 @@ import { pipelineProject } from '../helpers/pipeline.js';
 import { freePort, sharedServer } from '../helpers/temporal.js';
 import { sleep, waitFor, waitForOutput } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
+import { MELTANO, TEMPORAL, VENV_PATH, ours } from '../helpers/run.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
@@ -52,7 +52,7 @@ async function deploy(
   cli: (args: string[], env?: Record<string, string>) => ReturnType<typeof ours>;
 }> {
   const queue = `day2-${process.pid}-${++queueCounter}`;
-  const cliEnv = { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}` };
+  const cliEnv = { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue, PATH: VENV_PATH };
   const cli = (args: string[], env: Record<string, string> = {}) => ours(dir, args, { ...cliEnv, ...env });
   const sync = await cli(['sync']);
   expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);
@@ -414,7 +414,7 @@ describe('day-2 operations', { timeout: 300_000 }, () => {
       notify:
         webhook: \${DAY2_WEBHOOK}
 `);
-    const env = { PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`, MELTANO_BIN: MELTANO };
+    const env = { PATH: VENV_PATH, MELTANO_BIN: MELTANO };
     const sent = await ours(dir, ['notify', 'test', 'alerts'], { ...env, DAY2_WEBHOOK: hook.url });
     expect(sent.exitCode, sent.stderr).toBe(0);
     expect(sent.stdout).toBe("Sent a test message to webhook#1 of schedule 'alerts' (annotations).");

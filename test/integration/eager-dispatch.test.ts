@@ -8,13 +8,12 @@
  * queue, as worker-tuning.ts says; so with `--activity-pollers 4` on 4 slots. Real dev server (eager is on by default in
  * it), real worker processes, a stand-in `meltano`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker.js';
+import { workersOfFile } from '../helpers/worker.js';
 import { freePort } from '../../src/temporal/dev-server.js';
 import { eagerPossible } from '../../src/temporal/worker-tuning.js';
 import { meltanoJob } from '../../workflows/index.js';
@@ -22,7 +21,7 @@ import { meltanoJob } from '../../workflows/index.js';
 const server = sharedServer();
 let client: Client;
 let dir: string;
-const workers: WorkerProcess[] = [];
+const workers = workersOfFile();
 
 beforeAll(async () => {
   client = await server.client();
@@ -39,14 +38,8 @@ jobs:
   - noop:c
 `,
   });
-  const stub = path.join(dir, 'meltano-stand-in');
-  writeFileSync(stub, '#!/bin/sh\nexit 0\n');
-  chmodSync(stub, 0o755);
+  writeScript(dir, '#!/bin/sh\nexit 0\n');
 }, 120_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-});
 
 /** Activity tasks the worker received, by its Prometheus endpoint: eager and through the queue. */
 async function received(metrics: string): Promise<{ eager: number; queued: number }> {
@@ -62,14 +55,13 @@ async function received(metrics: string): Promise<{ eager: number; queued: numbe
 async function runJobOn(slots: number, pollers?: number): Promise<{ eager: number; queued: number }> {
   const queue = `eager-${slots}-${pollers ?? 'default'}-${process.pid}`;
   const metrics = `127.0.0.1:${await freePort()}`;
-  const worker = startWorker(
+  const worker = workers.start(
     dir,
     server.env,
     queue,
     { MELTANO_TEMPORAL_MAX: String(slots), MELTANO_BIN: path.join(dir, 'meltano-stand-in') },
     ['--metrics', metrics, ...(pollers ? ['--activity-pollers', String(pollers)] : [])],
   );
-  workers.push(worker);
   await worker.ready;
   const result = await client.workflow.execute(meltanoJob, {
     taskQueue: queue,

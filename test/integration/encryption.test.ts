@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, VENV_BIN, ours } from '../helpers/run.js';
+import { cliEnv, ours } from '../helpers/run.js';
 
 const server = sharedServer();
 let client: Client;
@@ -35,14 +35,7 @@ beforeAll(async () => {
   - tap-count target-lines
 `,
   );
-  env = {
-    ...server.env,
-    MELTANO_TEMPORAL_PROJECT: 'enc',
-    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE,
-    MELTANO_TEMPORAL_ENCRYPTION_KEY: KEY,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    MELTANO_BIN: MELTANO,
-  };
+  env = cliEnv(server.env, 'enc', QUEUE, { MELTANO_TEMPORAL_ENCRYPTION_KEY: KEY });
   worker = startWorker(dir, server.env, QUEUE, { MELTANO_TEMPORAL_ENCRYPTION_KEY: KEY });
   await worker.ready;
 });

@@ -7,9 +7,9 @@
  * file says the orders table is empty.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { copyProject } from '../helpers/project.js';
+import { copyProject, writeScript } from '../helpers/project.js';
 import { meltano, ours, REPO_ROOT } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
@@ -22,9 +22,8 @@ const env = (): Record<string, string> => ({ ...server.env, MELTANO_TEMPORAL_TAS
 
 beforeAll(async () => {
   dir = copyProject(path.join(REPO_ROOT, 'examples', 'custom-workflow'), 'mt-example-custom-', { withoutState: true });
-  const stub = path.join(dir, 'meltano-stand-in');
-  writeFileSync(
-    stub,
+  const stub = writeScript(
+    dir,
     `#!/bin/sh
 task=""
 for a in "$@"; do case "$a" in tap-*|target-*|dbt-*) task="$task\${task:+ }$a" ;; esac; done
@@ -38,7 +37,6 @@ fi
 echo "end $task $(date +%s%3N)" >> '${dir}/stamps.txt'
 `,
   );
-  chmodSync(stub, 0o755);
   worker = startWorker(dir, server.env, queue, { MELTANO_BIN: stub });
   await worker.ready;
 }, 180_000);

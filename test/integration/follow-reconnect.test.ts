@@ -8,13 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
+import { writeScript } from '../helpers/project.js';
 import { startDevServer, type DevServer } from '../helpers/temporal.js';
 import { sleep, waitForOutput } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { CLI, VENV_BIN, ours } from '../helpers/run.js';
+import { CLI, VENV_PATH, ours } from '../helpers/run.js';
 
 // A server of its own: it is killed and restarted.
 let server: DevServer;
@@ -38,7 +39,7 @@ function background(args: string[], env: Record<string, string> = {}) {
     env: {
       ...server.env,
       MELTANO_TEMPORAL_TASK_QUEUE: queue,
-      PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+      PATH: VENV_PATH,
       ...env,
     },
     reject: false,
@@ -91,9 +92,8 @@ beforeAll(async () => {
   );
   // A stand-in for meltano: a task that prints a line and takes 45 s, long enough to outlive the outage,
   // or (schedule held) runs until the test releases it.
-  const standIn = path.join(dir, 'slow-meltano');
-  writeFileSync(
-    standIn,
+  const standIn = writeScript(
+    dir,
     [
       '#!/bin/sh',
       'echo "stand-in meltano $*"',
@@ -103,8 +103,8 @@ beforeAll(async () => {
       'echo done',
       '',
     ].join('\n'),
+    'slow-meltano',
   );
-  chmodSync(standIn, 0o755);
   const sync = await ours(dir, ['sync'], { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue });
   expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);
   worker = startWorker(dir, server.env, queue, { MELTANO_BIN: standIn });

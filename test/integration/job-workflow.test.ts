@@ -2,14 +2,14 @@
  * The job workflow against a real Temporal dev server, real `meltano` and
  * real worker processes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker.js';
+import { type WorkerProcess, workersOfFile } from '../helpers/worker.js';
 import { TEMPORAL } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 import { descendants, signalPid } from '../../src/meltano/process-tree.js';
@@ -18,15 +18,11 @@ import type { JobRunInput, JobRunResult } from '../../workflows/types.js';
 
 const server = sharedServer();
 let client: Client;
-const workers: WorkerProcess[] = [];
+const workers = workersOfFile();
 let queueCounter = 0;
 
 beforeAll(async () => {
   client = await server.client();
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
 });
 
 async function withWorker(
@@ -35,8 +31,7 @@ async function withWorker(
   sameQueue?: string,
 ): Promise<{ queue: string; worker: WorkerProcess }> {
   const queue = sameQueue ?? `test-${process.pid}-${++queueCounter}`;
-  const worker = startWorker(dir, server.env, queue, env);
-  workers.push(worker);
+  const worker = workers.start(dir, server.env, queue, env);
   await worker.ready;
   return { queue, worker };
 }

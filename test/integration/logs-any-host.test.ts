@@ -6,7 +6,7 @@
  * log archive still has them, and without the archive the message says the
  * worker is gone and how to keep logs. Real dev server, real `meltano`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { pipelineProject } from '../helpers/pipeline.js';
 import { CLI, ours } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker.js';
+import { type WorkerProcess, workersOfFile } from '../helpers/worker.js';
 import { listTaskLogs } from '../../src/meltano/task-logs.js';
 import { WORKFLOW_TYPE } from '../../workflows/contract.js';
 
@@ -24,7 +24,7 @@ const server = sharedServer();
 let client: Client;
 let dirA: string;
 let dirB: string;
-const workers: WorkerProcess[] = [];
+const workers = workersOfFile();
 
 beforeAll(async () => {
   client = await server.client();
@@ -40,13 +40,8 @@ beforeAll(async () => {
   dirB = copyProject(dirA, 'mt-host-b-');
 });
 
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-});
-
 async function worker(dir: string, queue: string, env: Record<string, string> = {}, args: string[] = []) {
-  const w = startWorker(dir, server.env, queue, env, args);
-  workers.push(w);
+  const w = workers.start(dir, server.env, queue, env, args);
   await w.ready;
   return w;
 }

@@ -3,7 +3,7 @@
  * PostgreSQL (state and run lock shared), and `doctor` on a healthy setup and
  * on each failure it claims to detect. Real dev server, real PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
@@ -11,8 +11,8 @@ import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { sleep, waitFor } from '../helpers/wait.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, REPO_ROOT, VENV_BIN, ours } from '../helpers/run.js';
+import { type WorkerProcess, workersOfFile } from '../helpers/worker.js';
+import { MELTANO, REPO_ROOT, VENV_PATH, ours } from '../helpers/run.js';
 import type { JobRunResult } from '../../workflows/types.js';
 
 const server = sharedServer();
@@ -20,7 +20,7 @@ const server = sharedServer();
 const bare = sharedServer({ searchAttributes: false });
 let client: Client;
 let dir: string;
-const workers: WorkerProcess[] = [];
+const workers = workersOfFile();
 const DB = `meltano_system_${process.pid}`;
 const SYSTEM_DB = `postgresql+psycopg://meltano:meltano@127.0.0.1:5432/${DB}`;
 
@@ -70,21 +70,15 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-});
-
 function worker(queue: string, env: Record<string, string>): WorkerProcess {
-  const w = startWorker(dir, server.env, queue, env);
-  workers.push(w);
-  return w;
+  return workers.start(dir, server.env, queue, env);
 }
 
 const doctor = (queue: string, env: Record<string, string> = {}) =>
   ours(dir, ['doctor', '--task-queue', queue], {
     ...server.env,
     MELTANO_BIN: MELTANO,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+    PATH: VENV_PATH,
     ...env,
   });
 
@@ -126,7 +120,7 @@ describe('several workers, shared system database', () => {
   }, 180_000);
 
   it('a worker killed mid-task: the other finishes it, state is shared, no duplicate rows', async () => {
-    const pair = workers.slice(-2);
+    const pair = workers.list.slice(-2);
     const starts = (w: WorkerProcess): number =>
       (w.output().match(/\[tap-count target-lines #1\] meltano task starting/gu) ?? []).length;
     const before = pair.map(starts);

@@ -16,7 +16,7 @@ import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { sleep } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
+import { TEMPORAL, VENV_PATH, ours } from '../helpers/run.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { startSmtpServer, type SmtpServer } from '../helpers/smtp-server.js';
 
@@ -112,7 +112,7 @@ describe('alert routing', { timeout: 300_000 }, () => {
       NODE_EXTRA_CA_CERTS: smtp.caFile,
     };
     const queue = `notify-routing-${process.pid}`;
-    const cliEnv = { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}` };
+    const cliEnv = { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue, PATH: VENV_PATH };
     const cli = (args: string[], env: Record<string, string> = {}) => ours(dir, args, { ...cliEnv, ...env });
     const sync = await cli(['sync']);
     expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);

@@ -9,9 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -54,9 +54,8 @@ schedules:
         on: [failure]
 `,
   });
-  const stub = path.join(dir, 'meltano-stand-in');
-  writeFileSync(
-    stub,
+  writeScript(
+    dir,
     `#!/bin/sh
 echo "start $*" >> '${dir}/runs.txt'
 case "$*" in
@@ -66,7 +65,6 @@ esac
 echo "end $*" >> '${dir}/runs.txt'
 `,
   );
-  chmodSync(stub, 0o755);
   writeFileSync(path.join(dir, 'runs.txt'), '');
 }, 120_000);
 

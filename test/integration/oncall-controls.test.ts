@@ -13,13 +13,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, ours, VENV_BIN } from '../helpers/run.js';
+import { MELTANO, VENV_PATH, ours } from '../helpers/run.js';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { FAILURE, type RetryRunMemo } from '../../workflows/contract.js';
@@ -66,8 +66,7 @@ echo "stand-in: $* done"
 function project(meltanoYml: string): string {
   const dir = makeProject({});
   writeFileSync(path.join(dir, 'meltano.yml'), meltanoYml);
-  writeFileSync(path.join(dir, 'meltano-stand-in'), STAND_IN);
-  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
+  writeScript(dir, STAND_IN);
   return dir;
 }
 
@@ -84,7 +83,7 @@ jobs:
 
 async function deploy(dir: string, workerEnv: Record<string, string> = {}) {
   const queue = `oncall-${process.pid}-${++queueCounter}`;
-  const cliEnv = { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue, PATH: `${VENV_BIN}:${process.env.PATH ?? ''}` };
+  const cliEnv = { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue, PATH: VENV_PATH };
   const cli = (args: string[]) => ours(dir, args, cliEnv);
   const sync = await cli(['sync']);
   expect(sync.exitCode, sync.stderr + sync.stdout).toBe(0);

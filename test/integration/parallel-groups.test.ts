@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { ours } from '../helpers/run.js';
@@ -50,8 +50,8 @@ beforeAll(async () => {
   dir = makeProject({ 'meltano.yml': yml });
   const stamps = path.join(dir, 'stamps.txt');
   // The block is the noop:* word of `meltano run`; b sleeps longest, so it is still running when c fails.
-  writeFileSync(
-    path.join(dir, 'meltano-stand-in'),
+  writeScript(
+    dir,
     `#!/bin/sh
 B=
 for a in "$@"; do case "$a" in noop:*) B="\${a#noop:}";; esac; done
@@ -61,7 +61,6 @@ if [ -e '${dir}/fail-'"$B" ]; then echo "failing on purpose"; exit 1; fi
 echo "end $B $(date +%s%3N)" >> '${stamps}'
 `,
   );
-  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
   writeFileSync(stamps, '');
   worker = startWorker(dir, env(), queue, { MELTANO_BIN: path.join(dir, 'meltano-stand-in') });
   await worker.ready;

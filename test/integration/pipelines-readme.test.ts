@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
@@ -49,8 +49,8 @@ jobs:
 - {name: dbt-build, tasks: ['noop:dbt']}
 ${readmeExample()}`,
   });
-  writeFileSync(
-    path.join(dir, 'meltano-stand-in'),
+  writeScript(
+    dir,
     `#!/bin/sh
 task=$(echo "$*" | sed 's/.*noop://')
 echo "start $task $(date +%s%3N)" >> '${stamps.replace('__DIR__', dir)}'
@@ -58,7 +58,6 @@ sleep 1
 echo "end $task $(date +%s%3N)" >> '${stamps.replace('__DIR__', dir)}'
 `,
   );
-  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
   writeFileSync(path.join(dir, 'stamps.txt'), '');
 }, 60_000);
 

@@ -6,14 +6,14 @@
  * schedules (and refuses a pool without a size, changing nothing); a run that ends without releasing its slot
  * (terminated) loses it. Real dev server, real worker processes, a stand-in `meltano`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject, snapshotYaml } from '../helpers/project.js';
+import { makeProject, snapshotYaml, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { waitFor } from '../helpers/wait.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker.js';
+import { type WorkerProcess, workersOfFile } from '../helpers/worker.js';
 import { ours } from '../helpers/run.js';
 import { meltanoJob } from '../../workflows/index.js';
 import { poolStateQuery, progressQuery } from '../../workflows/contract.js';
@@ -25,7 +25,7 @@ const queue = `pools-${process.pid}`;
 const project = `pools-${process.pid}`;
 let client: Client;
 let dir: string;
-const workers: WorkerProcess[] = [];
+const workers = workersOfFile();
 const NAMES = ['s1', 's2', 's3', 's4', 's5'];
 
 const yml = (size: unknown): string => `project_id: 5c1f9a52-3e0b-4c1e-9d7a-2b6f0e8c4a11
@@ -66,8 +66,8 @@ beforeAll(async () => {
   dir = makeProject({ 'meltano.yml': yml(2) });
   const stamps = path.join(dir, 'stamps.txt');
   // Stamps its start, a tick every 0.2 s (its output goes to the worker: a dead worker's pipe ends it), its end.
-  writeFileSync(
-    path.join(dir, 'meltano-stand-in'),
+  writeScript(
+    dir,
     `#!/bin/sh
 echo "start $STAMP_NAME $(date +%s%3N)" >> '${stamps}'
 i=0
@@ -80,20 +80,13 @@ done
 echo "end $STAMP_NAME $(date +%s%3N)" >> '${stamps}'
 `,
   );
-  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
   writeFileSync(stamps, '');
 }, 60_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop('SIGKILL')));
-});
 
 const env = (): Record<string, string> => ({ ...server.env, MELTANO_TEMPORAL_PROJECT: project });
 
 function worker(): WorkerProcess {
-  const w = startWorker(dir, env(), queue, { MELTANO_BIN: path.join(dir, 'meltano-stand-in') });
-  workers.push(w);
-  return w;
+  return workers.start(dir, env(), queue, { MELTANO_BIN: path.join(dir, 'meltano-stand-in') });
 }
 
 type Stamp = { kind: string; name: string; at: number };
@@ -249,7 +242,7 @@ describe('pools', () => {
     writeFileSync(path.join(dir, 'meltano.yml'), yml(1));
     const synced = await ours(dir, ['sync', '--task-queue', queue], env());
     expect(synced.exitCode, synced.stderr).toBe(0);
-    if (!workers.some((w) => w.exitCode() === null)) await worker().ready;
+    if (!workers.list.some((w) => w.exitCode() === null)) await worker().ready;
     writeFileSync(path.join(dir, 'stamps.txt'), '');
     const holder = await startFromSchedule('s1', 'term');
     await waitFor(

@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, VENV_BIN, meltano, ours } from '../helpers/run.js';
+import { cliEnv, meltano, ours } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
 const server = sharedServer();
@@ -80,13 +80,7 @@ beforeAll(async () => {
   await git('init', '-q');
   await git('add', '-A');
   await git('commit', '-qm', 'first');
-  env = {
-    ...server.env,
-    MELTANO_TEMPORAL_PROJECT: 'prov',
-    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    MELTANO_BIN: MELTANO,
-  };
+  env = cliEnv(server.env, 'prov', QUEUE);
   worker = startWorker(dir, server.env, QUEUE);
   await worker.ready;
   const sync = await cli(['sync']);

@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
 import { taskRecords } from '../../src/temporal/run-logs.js';
@@ -43,16 +43,14 @@ jobs:
   - noop:quick
 `,
   });
-  const stub = path.join(dir, 'meltano-stand-in');
-  writeFileSync(
-    stub,
+  writeScript(
+    dir,
     `#!/bin/sh
 echo "start $*" >> '${dir}/runs.txt'
 case "$*" in *noop:slow*) while [ ! -e '${dir}/release' ]; do sleep 0.1; done ;; esac
 echo "end $*" >> '${dir}/runs.txt'
 `,
   );
-  chmodSync(stub, 0o755);
   writeFileSync(path.join(dir, 'runs.txt'), '');
 }, 120_000);
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, VENV_BIN, ours } from '../helpers/run.js';
+import { cliEnv, ours } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
 const server = sharedServer();
@@ -169,13 +169,7 @@ beforeAll(async () => {
     chmodSync(path.join(dir, 'bin', name), 0o755);
   }
   writeFileSync(path.join(dir, 'meltano.yml'), project(dir));
-  env = {
-    ...server.env,
-    MELTANO_TEMPORAL_PROJECT: 'ctx',
-    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    MELTANO_BIN: MELTANO,
-  };
+  env = cliEnv(server.env, 'ctx', QUEUE);
   worker = startWorker(dir, server.env, QUEUE, { MELTANO_TEMPORAL_UI_URL: 'http://ui.example:8233' });
   await worker.ready;
   const sync = await cli(['sync']);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { execa } from 'execa';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { CLI, MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
+import { CLI, TEMPORAL, cliEnv, ours } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
@@ -70,13 +70,7 @@ beforeAll(async () => {
   - tap-count target-lines
 `,
   );
-  env = {
-    ...server.env,
-    MELTANO_TEMPORAL_PROJECT: PROJECT,
-    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    MELTANO_BIN: MELTANO,
-  };
+  env = cliEnv(server.env, PROJECT, QUEUE);
   worker = startWorker(dir, server.env, QUEUE, { MELTANO_TEMPORAL_ROWS_REPORT_MS: '500' });
   await worker.ready;
   const sync = await cli(['sync']);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, TEMPORAL, VENV_BIN, ours } from '../helpers/run.js';
+import { TEMPORAL, cliEnv, ours } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
 // A namespace where `sync` never ran: the first sync registers our search attributes.
@@ -58,13 +58,7 @@ const cli = (args: string[]) => ours(dir, args, env);
 beforeAll(async () => {
   client = await server.client();
   dir = pipelineProject(SCHEDULES, JOBS);
-  env = {
-    ...server.env,
-    MELTANO_TEMPORAL_PROJECT: 'itest',
-    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    MELTANO_BIN: MELTANO,
-  };
+  env = cliEnv(server.env, 'itest', QUEUE);
   worker = startWorker(dir, server.env, QUEUE);
   await worker.ready;
 });

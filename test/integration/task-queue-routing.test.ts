@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker.js';
-import { MELTANO, VENV_BIN, ours } from '../helpers/run.js';
+import { cliEnv, ours } from '../helpers/run.js';
 
 const server = sharedServer();
 const QUEUE_A = 'routing-a';
@@ -52,13 +52,7 @@ const worker = (name: string, queues: string): WorkerProcess => {
 
 beforeAll(async () => {
   dir = pipelineProject(SCHEDULES, JOBS);
-  env = {
-    ...server.env,
-    MELTANO_TEMPORAL_PROJECT: 'routing',
-    MELTANO_TEMPORAL_TASK_QUEUE: QUEUE_A,
-    PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-    MELTANO_BIN: MELTANO,
-  };
+  env = cliEnv(server.env, 'routing', QUEUE_A);
   const sync = await cli(['sync']);
   expect(sync.exitCode, sync.stderr).toBe(0);
 }, 120_000);

@@ -6,12 +6,12 @@
  * (embedded by `up`), real worker.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { freePort } from '../helpers/temporal.js';
-import { CLI, MELTANO, VENV_BIN } from '../helpers/run.js';
+import { spawnOurs } from '../helpers/run.js';
 import { sleep, waitForOutput } from '../helpers/wait.js';
 
 let proc: ResultPromise | undefined;
@@ -60,30 +60,17 @@ jobs:
       'subconfig/schedules.yml': schedule('nightly', '@daily'),
     });
     const [port, uiPort] = [await freePort(), await freePort()];
-    let output = '';
-    proc = execa('node', [CLI, '--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort)], {
-      env: {
-        MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
-        MELTANO_BIN: MELTANO,
-        PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-      },
-      reject: false,
-      stdin: 'ignore',
-      all: true,
-      buffer: false,
-    });
-    proc.all?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    const out = (): string => output;
+    const up = spawnOurs(['--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort)]);
+    proc = up.proc;
+    const out = up.output;
     await upOutput(out, /\[up\] worker polling task queue/u, 150_000);
-    expect(output).toMatch(/\[up\] \+ create nightly \(meltano:[^)]*:dev:nightly\): @daily/u);
+    expect(out()).toMatch(/\[up\] \+ create nightly \(meltano:[^)]*:dev:nightly\): @daily/u);
 
     // An included file in a sub-folder, edited in place.
     const included = path.join(dir, 'subconfig', 'schedules.yml');
     writeFileSync(included, readFileSync(included, 'utf8').replace('@daily', '@hourly'));
     await upOutput(out, /\[up\] ~ update nightly[^\n]*\n\s+interval: @daily -> @hourly/u, 30_000);
-    expect(output).toContain('[up] subconfig/schedules.yml changed: syncing');
+    expect(out()).toContain('[up] subconfig/schedules.yml changed: syncing');
 
     // A new file that matches include_paths.
     writeFileSync(path.join(dir, 'subconfig', 'more.yml'), schedule('extra', '@weekly'));
@@ -106,6 +93,6 @@ jobs:
     proc.kill('SIGINT');
     const r = await proc;
     expect(r.exitCode).toBe(0);
-    expect(output).toMatch(/\[up\] embedded Temporal stopped/u);
+    expect(out()).toMatch(/\[up\] embedded Temporal stopped/u);
   }, 240_000);
 });

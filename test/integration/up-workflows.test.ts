@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from '../helpers/project.js';
-import { CLI, MELTANO, VENV_BIN } from '../helpers/run.js';
+import { spawnOurs } from '../helpers/run.js';
 import { sharedServer } from '../helpers/temporal.js';
 import { waitFor, waitForOutput } from '../helpers/wait.js';
 
@@ -37,33 +37,17 @@ describe('up and custom workflows', () => {
       'meltano.yml': 'jobs:\n- name: j\n  tasks:\n  - tap-x target-y\n',
       'orchestrate/workflows/hello.js': hello('v1'),
     });
-    let output = '';
-    proc = execa('node', [CLI, '--project', dir, 'up'], {
-      env: {
-        ...server.env,
-        MELTANO_TEMPORAL_TASK_QUEUE: queue,
-        MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
-        MELTANO_BIN: MELTANO,
-        PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-      },
-      reject: false,
-      stdin: 'ignore',
-      all: true,
-      buffer: false,
-    });
-    proc.all?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    const source = { output: () => output, exitCode: () => proc?.exitCode };
-    await waitForOutput(source, '[up] worker polling task queue', { timeoutMs: 150_000 });
-    expect(output).toContain('custom workflows: hello from orchestrate/workflows');
+    const up = spawnOurs(['--project', dir, 'up'], { ...server.env, MELTANO_TEMPORAL_TASK_QUEUE: queue });
+    proc = up.proc;
+    await waitForOutput(up, '[up] worker polling task queue', { timeoutMs: 150_000 });
+    expect(up.output()).toContain('custom workflows: hello from orchestrate/workflows');
     let n = 0;
     const run = async (type: string): Promise<unknown> =>
       client.workflow.execute(type, { taskQueue: queue, workflowId: `${type}-${queue}-${++n}`, args: [{}] });
     expect(await run('hello')).toBe('v1');
 
     writeFileSync(path.join(dir, 'orchestrate', 'workflows', 'hello.js'), hello('v2'));
-    await waitForOutput(source, 'orchestrate/workflows/hello.js changed: bundling workflows again', {
+    await waitForOutput(up, 'orchestrate/workflows/hello.js changed: bundling workflows again', {
       timeoutMs: 30_000,
     });
     // The old worker stops once the new one polls; until it has, a run may still meet the old code.
@@ -73,13 +57,13 @@ describe('up and custom workflows', () => {
       path.join(dir, 'orchestrate', 'workflows', 'second.js'),
       'export const second = async () => "new";\n',
     );
-    await waitForOutput(source, /custom workflows: hello, second from/u, { timeoutMs: 60_000 });
+    await waitForOutput(up, /custom workflows: hello, second from/u, { timeoutMs: 60_000 });
     await waitFor('a run of the new file', async () => (await run('second').catch(() => undefined)) === 'new', {
       timeoutMs: 60_000,
     });
 
     proc.kill('SIGINT');
     const r = await proc;
-    expect(r.exitCode, output).toBe(0);
+    expect(r.exitCode, up.output()).toBe(0);
   }, 300_000);
 });

@@ -6,13 +6,13 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineProject } from '../helpers/pipeline.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, writeScript } from '../helpers/project.js';
 import { freePort, sharedServer } from '../helpers/temporal.js';
 import { sleep, waitFor, waitForOutput } from '../helpers/wait.js';
-import { CLI, MELTANO, VENV_BIN, ours } from '../helpers/run.js';
+import { CLI, VENV_PATH, ours, spawnOurs } from '../helpers/run.js';
 
 let proc: ResultPromise | undefined;
 // For `up` on a server it did not start (TEMPORAL_ADDRESS); the first test's `up` starts its own.
@@ -46,37 +46,22 @@ describe('up', () => {
 `,
     );
     const [port, uiPort] = [await freePort(), await freePort()];
-    let output = '';
-    proc = execa(
-      'node',
-      [CLI, '--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--trigger', 'count'],
-      {
-        env: {
-          MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
-          MELTANO_BIN: MELTANO,
-          PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-          MELTANO_TEMPORAL_PROJECT: 'uptest',
-        },
-        reject: false,
-        stdin: 'ignore',
-        all: true,
-        buffer: false,
-      },
+    const up = spawnOurs(
+      ['--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--trigger', 'count'],
+      { MELTANO_TEMPORAL_PROJECT: 'uptest' },
     );
-    proc.all?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    const out = (): string => output;
+    proc = up.proc;
+    const out = up.output;
     await upOutput(out, /\[up\] run of count completed; up keeps running/u, 150_000);
-    expect(output).toMatch(/\[up\] starting the embedded Temporal dev server/u);
-    expect(output).toMatch(/\[up\] \+ create count \(meltano:uptest:dev:count\): @daily \(0 0 \* \* \*\), job count/u);
-    expect(output).toMatch(/\[up\] {3}count {20}@daily {9}next: \d{4}-\d\d-\d\dT00:00:00\.000Z/u);
-    expect(output).toMatch(
+    expect(out()).toMatch(/\[up\] starting the embedded Temporal dev server/u);
+    expect(out()).toMatch(/\[up\] \+ create count \(meltano:uptest:dev:count\): @daily \(0 0 \* \* \*\), job count/u);
+    expect(out()).toMatch(/\[up\] {3}count {20}@daily {9}next: \d{4}-\d\d-\d\dT00:00:00\.000Z/u);
+    expect(out()).toMatch(
       new RegExp(`\\[up\\] Temporal Web UI: http://127\\.0\\.0\\.1:${uiPort}/namespaces/default/schedules`, 'u'),
     );
-    expect(output).toMatch(/\[up\] worker polling task queue 'meltano'/u);
-    expect(output).toMatch(/\[up\] triggered count: meltano:uptest:dev:count-/u);
-    expect(output).toMatch(/\[1\/1\] tap-count target-lines: finished in [\d.]+s \(attempt 1\), rows: numbers=3/u);
+    expect(out()).toMatch(/\[up\] worker polling task queue 'meltano'/u);
+    expect(out()).toMatch(/\[up\] triggered count: meltano:uptest:dev:count-/u);
+    expect(out()).toMatch(/\[1\/1\] tap-count target-lines: finished in [\d.]+s \(attempt 1\), rows: numbers=3/u);
     expect(readFileSync(path.join(dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
 
     const file = path.join(dir, 'meltano.yml');
@@ -93,8 +78,8 @@ describe('up', () => {
     proc.kill('SIGINT');
     const r = await proc;
     expect(r.exitCode).toBe(0);
-    expect(output).toMatch(/\[up\] stopping: worker first/u);
-    expect(output).toMatch(/\[up\] embedded Temporal stopped/u);
+    expect(out()).toMatch(/\[up\] stopping: worker first/u);
+    expect(out()).toMatch(/\[up\] embedded Temporal stopped/u);
   }, 240_000);
 });
 
@@ -121,36 +106,22 @@ describe('up stopped while its followed run waits to retry', () => {
     );
     writeFileSync(path.join(dir, 'fail'), 'x');
     const [port, uiPort] = [await freePort(), await freePort()];
-    let output = '';
-    proc = execa(
-      'node',
-      [CLI, '--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--trigger', 'count'],
-      {
-        env: {
-          MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
-          MELTANO_BIN: MELTANO,
-          PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
-          MELTANO_TEMPORAL_PROJECT: 'uptest-retry',
-        },
-        reject: false,
-        stdin: 'ignore',
-        all: true,
-        buffer: false,
-      },
+    const up = spawnOurs(
+      ['--project', dir, 'up', '--port', String(port), '--ui-port', String(uiPort), '--trigger', 'count'],
+      { MELTANO_TEMPORAL_PROJECT: 'uptest-retry' },
     );
-    proc.all?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    await upOutput(() => output, /failing while/u, 120_000);
+    proc = up.proc;
+    const out = up.output;
+    await upOutput(out, /failing while/u, 120_000);
     // Following polls every second: a dozen calls (the SDK once left an abort listener per call
     // on up's stop signal, and Node warned on stderr past 10), then Ctrl-C mid-call.
     await sleep(12_500);
     proc.kill('SIGINT');
     const r = await proc;
-    expect(output).not.toMatch(/Channel has been shut down|Uncaught|^\s+at /mu);
-    expect(output).not.toMatch(/\(node:\d+\)|Warning:/u);
+    expect(out()).not.toMatch(/Channel has been shut down|Uncaught|^\s+at /mu);
+    expect(out()).not.toMatch(/\(node:\d+\)|Warning:/u);
     expect(r.exitCode).toBe(0);
-    expect(output).toMatch(/\[up\] embedded Temporal stopped/u);
+    expect(out()).toMatch(/\[up\] embedded Temporal stopped/u);
   }, 240_000);
 });
 
@@ -179,15 +150,14 @@ schedules:
   job: quick
 `,
   });
-  writeFileSync(
-    path.join(dir, 'meltano-stand-in'),
+  writeScript(
+    dir,
     `#!/bin/sh
 echo "start $*" >> '${dir}/runs.txt'
 case "$*" in *noop:slow*) while [ ! -e '${dir}/release' ]; do sleep 0.1; done ;; esac
 echo "end $*" >> '${dir}/runs.txt'
 `,
   );
-  chmodSync(path.join(dir, 'meltano-stand-in'), 0o755);
   writeFileSync(path.join(dir, 'runs.txt'), '');
   return dir;
 }
@@ -201,7 +171,7 @@ describe('up with the worker flags', () => {
       ...server.env,
       MELTANO_SEND_ANONYMOUS_USAGE_STATS: 'false',
       MELTANO_BIN: path.join(dir, 'meltano-stand-in'),
-      PATH: `${VENV_BIN}:${process.env.PATH ?? ''}`,
+      PATH: VENV_PATH,
     };
     let stderr = '';
     let stdout = '';
