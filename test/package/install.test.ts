@@ -100,7 +100,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed npm package', () => {
-  it('holds the bundled CLI (one entry file, its chunks), the workflow bundle and the author API\'s declarations, and no sources, tests, bench or source maps', () => {
+  it("holds the bundled CLI (one entry file, its chunks), the workflow bundle and the author API's declarations, and no sources, tests, bench or source maps", () => {
     const files = tarEntries.map((e) => e.replace(/^package\//u, ''));
     expect(files).toContain(path.relative(REPO_ROOT, CLI));
     expect(files.filter((f) => f.startsWith('dist/cli/chunks/')).length).toBeGreaterThan(0);
