@@ -184,7 +184,9 @@ def prune(app: Path, target: str) -> dict[str, int]:
             drop("tests", path)
         elif path.is_file() and (name.endswith((".map", ".d.ts", ".d.mts", ".d.cts", ".tsbuildinfo"))):
             drop("source maps and type declarations", path)
-    for path in sorted(app.rglob("*.map")):
+    # The npm package ships the author API's declarations for TypeScript users; under the plugin custom
+    # workflows are plain .js (docs/custom-workflows.md), so the wheel leaves them out with the maps.
+    for path in sorted([*app.rglob("*.map"), *app.rglob("*.d.ts")]):
         drop("source maps and type declarations", path)
     return removed
 

@@ -149,7 +149,12 @@ export async function runOutcome(
   provenance: Provenance | null;
 }> {
   try {
-    const result = (await client.workflow.getHandle(workflowId, runId).result()) as JobRunResult | undefined;
+    const value: unknown = await client.workflow.getHandle(workflowId, runId).result();
+    // A custom workflow returns whatever its author chose: only a job's result has tasks, context and provenance.
+    const result =
+      value !== null && typeof value === 'object' && Array.isArray((value as Partial<JobRunResult>).tasks)
+        ? (value as JobRunResult)
+        : undefined;
     return {
       failedTask: null,
       rows: sumRows(result?.tasks),
